@@ -161,7 +161,7 @@ def score_frames(
             band[i] = out.band
         stats.extend(_cohort_stats(ind.code, v, cohorts))
 
-    category_points = _aggregate(system, points)
+    category_points = aggregate_categories(system, points)
     total = np.round(category_points.sum(axis=0), DECIMALS)
     rank, percentile = _rank_within(total, cohorts)
 
@@ -237,7 +237,7 @@ def _fill_missing(norm: np.ndarray, policy: str, cohorts: list[np.ndarray]) -> n
     return out
 
 
-def _aggregate(system: IndicatorSystem, points: np.ndarray) -> np.ndarray:
+def aggregate_categories(system: IndicatorSystem, points: np.ndarray) -> np.ndarray:
     n = points.shape[1]
     out = np.zeros((len(system.categories), n))
     index = {ind.code: i for i, ind in enumerate(system.indicators)}

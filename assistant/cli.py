@@ -1,0 +1,276 @@
+"""The `innopoints` command line (typer). Every read command takes `--json`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from assistant.config import Settings
+from scoring.errors import InvalidInput, ScoringError
+
+app = typer.Typer(help="企业科技创新积分管理信息系统 innopoints", no_args_is_help=True, add_completion=False)
+systems_app = typer.Typer(help="指标体系版本：列表、详情、比较", no_args_is_help=True)
+app.add_typer(systems_app, name="systems")
+console = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
+YearOpt = Annotated[int | None, typer.Option("--year", help="年度（默认最近一次评分的年度）")]
+
+
+def friendly(fn: F) -> F:
+    """Turn domain errors into a Chinese message and exit code 1 (no traceback)."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except InvalidInput as exc:
+            err.print(f"[red]错误：{exc.source + '：' if exc.source else ''}输入数据有 {len(exc.problems)} 处问题[/red]")
+            for p in exc.problems[:200]:
+                err.print(f"  {p}")
+            raise typer.Exit(1) from None
+        except ScoringError as exc:
+            err.print(f"[red]错误：{exc}[/red]")
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _emit(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+    from scoring.store import make_engine
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return make_engine(settings.db_url)
+
+
+@app.command()
+@friendly
+def demo(
+    seed: Annotated[int, typer.Option(help="随机种子（同一种子生成完全相同的示范园区）")] = 20231,
+    size: Annotated[int, typer.Option("--size", help="企业数量")] = 2791,
+) -> None:
+    """生成示范园区（2,791 家企业、三年数据），写入数据库并逐年评分，最后打印园区概况。"""
+    from sqlmodel import Session
+
+    from scoring import store
+    from scoring.demo import build_demo
+    from scoring.loader import parse_system
+    from scoring.pipeline import score_year, system_for_year, write_sources, zone_systems
+    from scoring.summary import zone_summary
+
+    settings = Settings()
+    if not settings.database_url:
+        for suffix in ("", "-wal", "-shm"):  # the demo is rebuilt from scratch
+            Path(f"{settings.sqlite_path}{suffix}").unlink(missing_ok=True)
+    engine = _engine(settings)
+    systems = zone_systems(settings.systems_dir)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("生成示范园区数据", total=None)
+        d = build_demo(seed=seed, n=size)
+        progress.update(task, description="写入数据库", total=None)
+        write_sources(engine=engine, enterprises=d.enterprises, raw=d.raw,
+                      on_source=lambda s: progress.update(task, description=f"写入数据库：{s}"))
+        years = sorted(d.raw)
+        scoring_task = progress.add_task("逐年评分", total=len(years))
+        for year in years:
+            system, content = system_for_year(year, systems)
+            run_id, result = score_year(engine=engine, system=system, content=content, year=year)
+            console.print(f"  {year} 年：指标体系 {system.version}，评分批次 #{run_id}，{result.size} 家企业")
+            progress.advance(scoring_task)
+    with Session(engine) as session:
+        run = store.latest_run(session=session)
+        system = parse_system(store.system_content(session=session, version=run.system_version))
+        data = zone_summary(store.run_scores(session=session, run_id=run.id), system, year=run.year, run_id=run.id)  # type: ignore[arg-type]
+    console.print(f"示范园区已写入 {settings.db_url}")
+    _print_stats(data)
+
+
+@app.command()
+@friendly
+def score(
+    system: Annotated[str, typer.Option("--system", help="指标体系版本（如 1.0）或文件路径")],
+    year: Annotated[int, typer.Option("--year", help="评分年度")],
+    json_out: JsonOpt = False,
+) -> None:
+    """用指定版本的指标体系对某一年度评分，并原子地发布评分结果。"""
+    from scoring.loader import find_system
+    from scoring.pipeline import score_year
+
+    settings = Settings()
+    sys_ = find_system(system, settings.systems_dir)
+    content = _system_path(settings, sys_.version).read_text(encoding="utf-8")
+    run_id, result = score_year(engine=_engine(settings), system=sys_, content=content, year=year)
+    info = {"run_id": run_id, "system": sys_.version, "year": year, "enterprises": result.size}
+    if json_out:
+        _emit(info)
+    else:
+        console.print(f"已发布评分批次 #{run_id}：{year} 年，指标体系 {sys_.version}，{result.size} 家企业")
+
+
+def _system_path(settings: Settings, version: str) -> Path:
+    from scoring.loader import load_system, system_files
+
+    for path in system_files(settings.systems_dir):
+        if load_system(path).version == version:
+            return path
+    raise ScoringError(f"找不到指标体系版本 {version} 的文件")
+
+
+@app.command("score-file")
+@friendly
+def score_file_cmd(
+    system: Annotated[str, typer.Option("--system", help="指标体系版本或 YAML 文件")],
+    input: Annotated[Path, typer.Option("--input", help="原始数据表（.csv 或 .xlsx）")],
+    output: Annotated[Path, typer.Option("--output", help="结果表（.csv 或 .xlsx）")],
+    year: Annotated[int | None, typer.Option("--year", help="数据年度（默认该体系的适用年度）")] = None,
+) -> None:
+    """不经数据库，直接对一张表评分：每行一家企业，原始字段为列。"""
+    from scoring.loader import find_system
+    from scoring.scorefile import score_file
+
+    sys_ = find_system(system, Settings().systems_dir)
+    out = score_file(sys_, input, output, year=year)
+    console.print(f"已评分 {len(out)} 家企业，结果写入 {output}")
+
+
+@app.command()
+@friendly
+def show(
+    uscc: Annotated[str, typer.Argument(help="统一社会信用代码")],
+    year: YearOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """企业创新画像：总分、类别得分、阶段内排名、各指标得分与解释、缺失数据、提分建议。"""
+    from sqlmodel import Session
+
+    from scoring.portrait import portrait
+    from scoring.uscc import validate_uscc
+
+    try:
+        code = validate_uscc(uscc)
+    except ValueError as exc:
+        raise ScoringError(str(exc)) from None
+    with Session(_engine(Settings())) as session:
+        data = portrait(session=session, uscc=code, year=year)
+    if json_out:
+        _emit(data)
+        return
+    console.print(f"[bold]{data['name']}[/bold]（{data['uscc']}）  {data['industry']}")
+    console.print(f"{data['year']} 年  指标体系 {data['system']}  阶段：{data['stage_name']}（{data['stage_reason']}）")
+    console.print(f"总分 {data['total']:g} / {data['max_total']:g}，阶段内第 {data['rank']} 名，优于同阶段 {data['percentile']:g}% 的企业")
+    for cat in data["categories"]:
+        console.print(f"  {cat['name']}：{cat['points']:g} / {cat['max_points']:g}")
+    for code_, v in data["verdicts"].items():
+        console.print(f"  结论 {code_}：{'通过' if v['passed'] else '未通过'}（{v['route']}）")
+    table = Table("指标", "得分", "解释", show_lines=False)
+    for ind in data["indicators"]:
+        table.add_row(f"{ind['code']} {ind['name']}", f"{ind['points']:g}/{ind['weight']:g}", ind["explanation"])
+    console.print(table)
+    if data["missing"]:
+        console.print(f"缺失数据的指标：{'、'.join(data['missing'])}")
+    console.print("[bold]提分建议[/bold]")
+    for tip in data["advice"] or [{"text": "暂无可测算的提分空间"}]:
+        console.print(f"  · {tip['text']}")
+
+
+@app.command()
+@friendly
+def stats(year: YearOpt = None, json_out: JsonOpt = False) -> None:
+    """园区概况：各阶段企业数与占比、各类别平均得分。"""
+    from sqlmodel import Session
+
+    from scoring import store
+    from scoring.loader import parse_system
+    from scoring.summary import zone_summary
+
+    with Session(_engine(Settings())) as session:
+        run = store.latest_run(session=session, year=year)
+        system = parse_system(store.system_content(session=session, version=run.system_version))
+        data = zone_summary(store.run_scores(session=session, run_id=run.id), system, year=run.year, run_id=run.id)  # type: ignore[arg-type]
+    if json_out:
+        _emit(data)
+    else:
+        _print_stats(data)
+
+
+def _print_stats(data: dict[str, Any]) -> None:
+    console.print(f"[bold]{data['year']} 年园区概况[/bold]（指标体系 {data['system']}，评分批次 #{data['run_id']}）：{data['enterprises']} 家企业，平均总分 {data['mean_total']}")
+    table = Table("阶段", "企业数", "占比", "平均总分", *[c["name"] for c in data["categories"]])
+    for s in data["stages"]:
+        cats = s.get("categories", {})
+        table.add_row(
+            s["name"], str(s["count"]), f"{s['share']}%", str(s.get("mean_total", "-")),
+            *[str(cats.get(c["code"], "-")) for c in data["categories"]],
+        )
+    console.print(table)
+
+
+@systems_app.command("list")
+@friendly
+def systems_list(json_out: JsonOpt = False) -> None:
+    """列出全部指标体系版本。"""
+    from scoring.loader import load_system, system_files
+
+    rows = []
+    for path in system_files(Settings().systems_dir):
+        s = load_system(path)
+        rows.append({"version": s.version, "name": s.name, "year": s.year, "indicators": len(s.indicators),
+                     "categories": len(s.categories), "max_total": s.max_total, "file": path.name})
+    if json_out:
+        _emit(rows)
+        return
+    table = Table("版本", "名称", "适用年度", "指标数", "满分", "文件")
+    for r in rows:
+        table.add_row(r["version"], r["name"], str(r["year"]), str(r["indicators"]), f"{r['max_total']:g}", r["file"])
+    console.print(table)
+
+
+@systems_app.command("show")
+@friendly
+def systems_show(version: str, json_out: JsonOpt = False) -> None:
+    """显示一个版本的全部类别与指标定义。"""
+    from scoring.loader import find_system
+
+    s = find_system(version, Settings().systems_dir)
+    if json_out:
+        _emit(s.model_dump(mode="json"))
+        return
+    console.print(f"[bold]{s.name}[/bold]（版本 {s.version}，{s.year} 年起适用，满分 {s.max_total:g}）")
+    for cat in s.categories:
+        console.print(f"[bold]{cat.name}[/bold]（{cat.code}，满分 {cat.max_points:g}）")
+        for ind in s.indicators_of(cat.code):
+            console.print(f"  {ind.code} {ind.name}  [{ind.rule.kind}]  {ind.formula}")
+
+
+@systems_app.command("diff")
+@friendly
+def systems_diff(old: str, new: str, json_out: JsonOpt = False) -> None:
+    """比较两个版本：新增、删除、调整权重或分档的指标。"""
+    from scoring.diff import diff_systems
+    from scoring.loader import find_system
+
+    settings = Settings()
+    d = diff_systems(find_system(old, settings.systems_dir), find_system(new, settings.systems_dir))
+    if json_out:
+        _emit(d.as_dict())
+        return
+    for line in d.lines():
+        console.print(line, markup=False)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,473 @@
+"""The SQL store (SQLModel): enterprises, raw values with provenance, systems, score runs.
+
+SQLite file by default, any SQLAlchemy URL (PostgreSQL) by setting. Tables follow SQLModel's
+family pattern; functions are keyword-only and take the session or engine they work in. The store
+never computes points: it keeps what the engine produced.
+
+Publication is atomic: a score run and all its rows are written in one transaction and the run is
+inserted already `published`, so a reader sees either the whole new run or only the older ones;
+an error anywhere rolls everything back and leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, event, func, insert
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+
+from scoring.engine import ScoreResult
+from scoring.errors import NotFound, StoreError
+from scoring.schema import SOURCES, IndicatorSystem
+
+CHUNK = 20_000
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+# ----------------------------------------------------------------------------- tables
+class EnterpriseBase(SQLModel):
+    uscc: str = Field(primary_key=True, max_length=18)
+    name: str = Field(index=True)
+    short_name: str | None = None
+    former_names: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    english_name: str | None = None
+    address: str | None = None
+    legal_representative: str | None = None
+    industry: str | None = Field(default=None, index=True)
+    industry_code: str | None = None
+    products: str | None = None
+    business_scope: str | None = None
+    founding_date: date | None = None
+
+
+class Enterprise(EnterpriseBase, table=True):
+    """Master data of an enterprise, matched by USCC."""
+
+
+class Batch(SQLModel, table=True):
+    """One imported input (a file, a demo source): every raw value points at its batch."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str
+    file: str = ""
+    description: str = ""
+    rows: int = 0
+    status: str = "active"  # active | reverted
+    created_at: datetime = Field(default_factory=_now)
+
+
+class RawValue(SQLModel, table=True):
+    """One raw value of one enterprise, year and field, from one source."""
+
+    __table_args__ = (
+        UniqueConstraint("uscc", "year", "field", "source", name="uq_raw_value"),
+        Index("ix_raw_year", "year"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    uscc: str = Field(foreign_key="enterprise.uscc", index=True)
+    year: int
+    field: str
+    value: float | None = None
+    text: str | None = None
+    unit: str = ""
+    source: str
+    batch_id: int = Field(foreign_key="batch.id", index=True)
+    row: int | None = None
+    created_at: datetime = Field(default_factory=_now)
+
+
+class SystemVersion(SQLModel, table=True):
+    """An indicator-system version as loaded: its file content and hash."""
+
+    version: str = Field(primary_key=True)
+    name: str
+    year: int
+    content: str
+    sha256: str
+    loaded_at: datetime = Field(default_factory=_now)
+
+
+class ScoreRun(SQLModel, table=True):
+    """A published score run: one system version applied to one year of inputs."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    system_version: str = Field(foreign_key="systemversion.version")
+    year: int = Field(index=True)
+    status: str = "published"
+    started_at: datetime
+    published_at: datetime = Field(default_factory=_now)
+    input_batches: list[int] = Field(default_factory=list, sa_column=Column(JSON))
+    n_enterprises: int = 0
+
+
+class EnterpriseScore(SQLModel, table=True):
+    """An enterprise's result in a run."""
+
+    run_id: int = Field(foreign_key="scorerun.id", primary_key=True)
+    uscc: str = Field(primary_key=True, index=True)
+    stage: str
+    stage_reason: str
+    total: float
+    rank: int
+    percentile: float
+    category_points: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON))
+    verdicts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class IndicatorScore(SQLModel, table=True):
+    """One indicator of one enterprise in a run, with what its explanation needs."""
+
+    run_id: int = Field(foreign_key="scorerun.id", primary_key=True)
+    uscc: str = Field(primary_key=True)
+    indicator: str = Field(primary_key=True)
+    value: float | None = None
+    normalized: float
+    points: float
+    weight: float
+    missing: bool = False
+    band: int | None = None
+
+
+class CohortStat(SQLModel, table=True):
+    """Figures of a stage cohort for one indicator in a run (used by explanations)."""
+
+    run_id: int = Field(foreign_key="scorerun.id", primary_key=True)
+    indicator: str = Field(primary_key=True)
+    stage: str = Field(primary_key=True)
+    n: int
+    n_missing: int
+    min: float | None = None
+    p25: float | None = None
+    p50: float | None = None
+    p75: float | None = None
+    max: float | None = None
+    mean: float | None = None
+
+
+# ----------------------------------------------------------------------------- engine
+def make_engine(url: str) -> Engine:
+    """Create the tables if needed; SQLite gets WAL and enforced foreign keys."""
+    is_sqlite = url.startswith("sqlite")
+    engine = create_engine(url, connect_args={"check_same_thread": False} if is_sqlite else {})
+    if is_sqlite:
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(conn: Any, _record: Any) -> None:
+            cur = conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+    SQLModel.metadata.create_all(engine)
+    return engine
+
+
+def _bulk(session: Session, table: type[SQLModel], rows: Iterable[dict[str, Any]]) -> int:
+    count = 0
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            session.execute(insert(table), chunk)
+            count += len(chunk)
+            chunk = []
+    if chunk:
+        session.execute(insert(table), chunk)
+        count += len(chunk)
+    return count
+
+
+def _clean(x: Any) -> Any:
+    if x is None:
+        return None
+    if isinstance(x, (float, np.floating)):
+        return None if np.isnan(x) else float(x)
+    if isinstance(x, np.integer):
+        return int(x)
+    return x
+
+
+# ----------------------------------------------------------------------------- enterprises & raw
+def upsert_enterprises(*, session: Session, frame: pd.DataFrame) -> int:
+    """Insert or update master data (frame indexed by USCC, columns as `Enterprise`)."""
+    known = set(session.exec(select(Enterprise.uscc)).all())
+    columns = [c for c in EnterpriseBase.model_fields if c != "uscc" and c in frame.columns]
+    new, changed = [], 0
+    for uscc, row in frame.iterrows():
+        data = {c: _clean(row[c]) if not isinstance(row[c], list) else row[c] for c in columns}
+        if uscc in known:
+            session.get(Enterprise, uscc).sqlmodel_update(data)  # type: ignore[union-attr]
+            changed += 1
+        else:
+            new.append({"uscc": uscc, **data})
+    _bulk(session, Enterprise, new)
+    return len(new) + changed
+
+
+def add_batch(*, session: Session, source: str, file: str = "", description: str = "") -> Batch:
+    """Register an input batch; its id goes on every raw value it brings."""
+    if source not in SOURCES:
+        raise StoreError(f"未知的数据来源 {source}；可用的来源：{', '.join(SOURCES)}")
+    batch = Batch(source=source, file=file, description=description)
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def write_raw(
+    *,
+    session: Session,
+    batch: Batch,
+    year: int,
+    frame: pd.DataFrame,
+    units: Mapping[str, str] | None = None,
+    text_fields: Iterable[str] = (),
+) -> int:
+    """Store every non-missing cell of a wide frame (index USCC, one column per field)."""
+    texts = set(text_fields)
+    units = units or {}
+    now = _now()
+
+    def rows() -> Iterable[dict[str, Any]]:
+        for field in frame.columns:
+            col = frame[field]
+            present = col[col.notna()]
+            for uscc, v in present.items():
+                is_text = field in texts
+                yield {
+                    "uscc": uscc, "year": year, "field": field,
+                    "value": None if is_text else float(v), "text": str(v) if is_text else None,
+                    "unit": units.get(field, ""), "source": batch.source,
+                    "batch_id": batch.id, "created_at": now,
+                }
+
+    n = _bulk(session, RawValue, rows())
+    batch.rows += n
+    session.add(batch)
+    return n
+
+
+SOURCE_PRECEDENCE = {"self_report": 1}  # owner sources (0) win over self-report (1)
+
+
+def raw_frames(*, session: Session, years: Iterable[int]) -> dict[int, pd.DataFrame]:
+    """Year → wide frame of the active raw values; an owner source wins over self-report."""
+    years = sorted(set(years))
+    stmt = (
+        select(RawValue.uscc, RawValue.year, RawValue.field, RawValue.value, RawValue.text, RawValue.source)
+        .join(Batch, Batch.id == RawValue.batch_id)
+        .where(RawValue.year.in_(years), Batch.status == "active")  # type: ignore[attr-defined]
+    )
+    df = pd.DataFrame(session.exec(stmt).all(), columns=["uscc", "year", "field", "value", "text", "source"])
+    out: dict[int, pd.DataFrame] = {}
+    if df.empty:
+        return {y: pd.DataFrame(index=pd.Index([], name="uscc")) for y in years}
+    df["prec"] = df["source"].map(SOURCE_PRECEDENCE).fillna(0)
+    df = df.sort_values("prec").drop_duplicates(["uscc", "year", "field"], keep="first")
+    df["cell"] = df["value"].astype(object).where(df["text"].isna(), df["text"])
+    for year, part in df.groupby("year"):
+        wide = part.pivot(index="uscc", columns="field", values="cell")
+        wide.columns.name = None
+        out[int(year)] = wide.infer_objects()
+    for y in years:
+        out.setdefault(y, pd.DataFrame(index=pd.Index([], name="uscc")))
+    return out
+
+
+def active_batch_ids(*, session: Session, years: Iterable[int]) -> list[int]:
+    """Ids of the active batches holding values for these years (a run's inputs)."""
+    stmt = (
+        select(RawValue.batch_id).distinct()
+        .join(Batch, Batch.id == RawValue.batch_id)
+        .where(RawValue.year.in_(list(years)), Batch.status == "active")  # type: ignore[attr-defined]
+    )
+    return sorted(session.exec(stmt).all())
+
+
+# ----------------------------------------------------------------------------- systems
+def save_system(*, session: Session, system: IndicatorSystem, content: str) -> SystemVersion:
+    """Record a system version with its file content; a changed file under an old version is refused."""
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    row = session.get(SystemVersion, system.version)
+    if row is not None:
+        if row.sha256 != digest:
+            raise StoreError(f"指标体系版本 {system.version} 已存在且内容不同；修改指标请发布新版本")
+        return row
+    row = SystemVersion(version=system.version, name=system.name, year=system.year, content=content, sha256=digest)
+    session.add(row)
+    return row
+
+
+def stored_systems(*, session: Session) -> list[SystemVersion]:
+    return list(session.exec(select(SystemVersion).order_by(SystemVersion.year)).all())
+
+
+# ----------------------------------------------------------------------------- runs
+def publish_run(
+    *,
+    engine: Engine,
+    system: IndicatorSystem,
+    content: str,
+    result: ScoreResult,
+    input_batches: Iterable[int] = (),
+    started_at: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write a whole score run in one transaction and return its id; on error nothing is kept."""
+    with Session(engine) as session:
+        try:
+            save_system(session=session, system=system, content=content)
+            run = ScoreRun(
+                system_version=system.version, year=result.year, status="published",
+                started_at=started_at or _now(), input_batches=sorted(input_batches),
+                n_enterprises=result.size,
+            )
+            session.add(run)
+            session.flush()
+            assert run.id is not None
+            _bulk(session, EnterpriseScore, _enterprise_rows(run.id, result))
+            for i, chunk in enumerate(_indicator_chunks(run.id, result)):
+                session.execute(insert(IndicatorScore), chunk)
+                if progress:
+                    progress(i)
+            stats = result.cohort_stats.replace({np.nan: None}).to_dict("records")
+            _bulk(session, CohortStat, ({"run_id": run.id, **r} for r in stats))
+            run.published_at = _now()
+            session.commit()
+            return run.id
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def _enterprise_rows(run_id: int, r: ScoreResult) -> Iterable[dict[str, Any]]:
+    cats = r.category_codes
+    for i in range(r.size):
+        verdicts = {
+            code: {"passed": bool(r.verdicts[code][i] == 1), "route": r.route_text(code, i)}
+            for code in r.verdicts
+        }
+        yield {
+            "run_id": run_id, "uscc": r.usccs[i], "stage": r.stage_code(i),
+            "stage_reason": r.stage_reason(i), "total": float(r.total[i]), "rank": int(r.rank[i]),
+            "percentile": float(r.percentile[i]),
+            "category_points": {c: float(r.category_points[j, i]) for j, c in enumerate(cats)},
+            "verdicts": verdicts,
+        }
+
+
+def _indicator_chunks(run_id: int, r: ScoreResult) -> Iterable[list[dict[str, Any]]]:
+    for k, code in enumerate(r.codes):
+        values = np.where(np.isnan(r.values[k]), None, r.values[k]).tolist()
+        band = r.band[k].tolist()
+        yield [
+            {
+                "run_id": run_id, "uscc": r.usccs[i], "indicator": code, "value": values[i],
+                "normalized": float(r.normalized[k, i]), "points": float(r.points[k, i]),
+                "weight": float(r.weights[k, i]), "missing": bool(r.missing[k, i]),
+                "band": None if band[i] < 0 else band[i],
+            }
+            for i in range(r.size)
+        ]
+
+
+def latest_run(*, session: Session, year: int | None = None) -> ScoreRun:
+    """The newest published run (of a year, if given)."""
+    stmt = select(ScoreRun).where(ScoreRun.status == "published")
+    if year is not None:
+        stmt = stmt.where(ScoreRun.year == year)
+    run = session.exec(stmt.order_by(ScoreRun.year.desc(), ScoreRun.id.desc())).first()  # type: ignore[attr-defined]
+    if run is None:
+        raise NotFound(f"{year} 年还没有发布的评分结果" if year else "还没有发布的评分结果")
+    return run
+
+
+def list_runs(*, session: Session) -> list[ScoreRun]:
+    return list(session.exec(select(ScoreRun).order_by(ScoreRun.year, ScoreRun.id)).all())
+
+
+def run_scores(*, session: Session, run_id: int) -> pd.DataFrame:
+    """Every enterprise's result in a run, joined with its name and industry."""
+    stmt = (
+        select(EnterpriseScore, Enterprise.name, Enterprise.industry)
+        .join(Enterprise, Enterprise.uscc == EnterpriseScore.uscc)
+        .where(EnterpriseScore.run_id == run_id)
+    )
+    rows = [{**s.model_dump(), "name": name, "industry": ind} for s, name, ind in session.exec(stmt).all()]
+    return pd.DataFrame(rows)
+
+
+def enterprise(*, session: Session, uscc: str) -> Enterprise:
+    row = session.get(Enterprise, uscc)
+    if row is None:
+        raise NotFound(f"找不到统一社会信用代码为 {uscc} 的企业")
+    return row
+
+
+def enterprise_score(*, session: Session, run_id: int, uscc: str) -> EnterpriseScore:
+    row = session.get(EnterpriseScore, (run_id, uscc))
+    if row is None:
+        raise NotFound(f"企业 {uscc} 不在第 {run_id} 次评分中")
+    return row
+
+
+def indicator_scores(*, session: Session, run_id: int, uscc: str) -> list[IndicatorScore]:
+    stmt = select(IndicatorScore).where(IndicatorScore.run_id == run_id, IndicatorScore.uscc == uscc)
+    return list(session.exec(stmt).all())
+
+
+def cohort_stats(*, session: Session, run_id: int) -> pd.DataFrame:
+    rows = session.exec(select(CohortStat).where(CohortStat.run_id == run_id)).all()
+    return pd.DataFrame([r.model_dump() for r in rows])
+
+
+def system_content(*, session: Session, version: str) -> str:
+    row = session.get(SystemVersion, version)
+    if row is None:
+        raise NotFound(f"数据库中没有指标体系版本 {version}")
+    return row.content
+
+
+@dataclass
+class RunArrays:
+    """A run's formula values and points as matrices (indicators × enterprises), for advice."""
+
+    usccs: np.ndarray
+    codes: list[str]
+    values: np.ndarray
+    points: np.ndarray
+    stage: np.ndarray
+
+
+def run_arrays(*, session: Session, run_id: int, codes: list[str]) -> RunArrays:
+    """Rebuild a run's matrices from its stored indicator scores."""
+    from scoring.stages import STAGE_CODES
+
+    scores = session.exec(
+        select(EnterpriseScore.uscc, EnterpriseScore.stage).where(EnterpriseScore.run_id == run_id)
+    ).all()
+    usccs = np.array(sorted(u for u, _ in scores), dtype=object)
+    stage_of = dict(scores)
+    stmt = select(IndicatorScore.uscc, IndicatorScore.indicator, IndicatorScore.value, IndicatorScore.points).where(
+        IndicatorScore.run_id == run_id
+    )
+    df = pd.DataFrame(session.exec(stmt).all(), columns=["uscc", "indicator", "value", "points"])
+    values = df.pivot(index="indicator", columns="uscc", values="value").reindex(index=codes, columns=usccs)
+    points = df.pivot(index="indicator", columns="uscc", values="points").reindex(index=codes, columns=usccs)
+    stage = np.array([STAGE_CODES.index(stage_of[u]) for u in usccs], dtype=np.int8)
+    return RunArrays(usccs, codes, values.to_numpy(dtype=float), points.to_numpy(dtype=float), stage)
+
+
+def count_rows(*, session: Session, table: type[SQLModel]) -> int:
+    return int(session.exec(select(func.count()).select_from(table)).one())
