@@ -486,6 +486,8 @@ class _Evaluator:
             value = self.eval(node.args[0])
             choices = {a.value for a in node.args[1:] if isinstance(a, Str)}
             if not is_text(value):
+                if np.isnan(value).all():  # the text column is absent: every row is missing
+                    return np.full(self.n, np.nan)
                 raise ExpressionError("in_list 的第一个参数必须是文本字段")
             out = np.array([np.nan if v is None else float(v in choices) for v in value], float)
             return out

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from scoring import expr
 from scoring.errors import ExpressionError, InvalidIndicatorSystem, UnknownRule
 from scoring.fields import SYSTEMS_DIR, default_fields
-from scoring.rules import Input
+from scoring.rules import RULES, Input
 from scoring.schema import STAGES, FieldDef, IndicatorSystem
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -55,10 +55,9 @@ def parse_system(
         raise InvalidIndicatorSystem(f"YAML 格式错误：{getattr(exc, 'problem', exc)}", file=file, where=where) from None
     if not isinstance(doc, dict):
         raise InvalidIndicatorSystem("文件内容必须是一个映射（version、name、indicators …）", file=file)
+    _check_rule_kinds(doc, file)
     try:
         system = IndicatorSystem.model_validate(doc)
-    except UnknownRule as exc:  # raised inside a validator, with no location yet
-        raise exc.located(file=file) from None
     except ValidationError as exc:
         raise _from_validation(exc, doc, file) from None
     try:
@@ -66,6 +65,17 @@ def parse_system(
     except InvalidIndicatorSystem as exc:
         raise exc.located(file=file) from None
     return system
+
+
+def _check_rule_kinds(doc: dict[str, Any], file: str) -> None:
+    """Refuse an unknown rule kind before validation, naming the indicator."""
+    for k, item in enumerate(doc.get("indicators") or []):
+        rule = item.get("rule") if isinstance(item, dict) else None
+        if isinstance(rule, dict) and rule.get("kind") not in RULES:
+            where = _describe_location(["indicators", k], doc)
+            raise UnknownRule(
+                f"未知的规则类型“{rule.get('kind')}”；可用的类型：{', '.join(RULES)}", file=file, where=where
+            )
 
 
 def _from_validation(exc: ValidationError, doc: dict[str, Any], file: str) -> InvalidIndicatorSystem:
@@ -88,8 +98,8 @@ def _from_validation(exc: ValidationError, doc: dict[str, Any], file: str) -> In
     elif kind == "literal_error":
         expected = (err.get("ctx") or {}).get("expected", "")
         problem = f"{field} 的值 {err.get('input')!r} 不被接受，应为 {expected}"
-        if loc[-1] in STAGES or (len(loc) > 1 and loc[-2] == "weights") or loc[-1] == "stage":
-            problem = f"未知的阶段 {err.get('input') if loc[-1] == 'stage' else loc[-1]!r}；可用的阶段：{', '.join(STAGES)}"
+        if "weights" in loc or loc[-1] == "stage":
+            problem = f"未知的阶段 {err.get('input')!r}；可用的阶段：{', '.join(STAGES)}"
     elif kind.endswith("_type") or kind.endswith("_parsing"):
         problem = f"{field} 的类型不对（{err.get('input')!r}）：{msg}"
     else:

@@ -57,7 +57,7 @@ def score_year(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[int, ScoreResult]:
     """Score one year from the store's raw values and publish the run atomically."""
-    started = datetime.now(timezone.utc).replace(tzinfo=None)
+    started = datetime.now(timezone.utc)
     depth = max(needed_fields(system).values(), default=0)
     years = list(range(year - depth, year + 1))
     with Session(engine) as session:

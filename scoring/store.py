@@ -31,7 +31,7 @@ CHUNK = 20_000
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(timezone.utc)
 
 
 # ----------------------------------------------------------------------------- tables
@@ -306,6 +306,7 @@ def save_system(*, session: Session, system: IndicatorSystem, content: str) -> S
         return row
     row = SystemVersion(version=system.version, name=system.name, year=system.year, content=content, sha256=digest)
     session.add(row)
+    session.flush()
     return row
 
 
