@@ -51,8 +51,12 @@ def check_column(
     if spec.is_text:
         arr = values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
         return arr, []
-    numbers = pd.to_numeric(values, errors="coerce")
-    given = values.notna() & (values.astype(str).str.strip() != "")
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        numbers = values.astype("float64")
+        given = numbers.notna()
+    else:  # text cells (a CSV): anything non-blank that is not a number is an error
+        numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+        given = values.notna() & (values.astype(str).str.strip() != "")
     problems: list[InputProblem] = []
 
     def report(mask: pd.Series, reason: str) -> None:
