@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from scoring import expr
+from scoring.exact import evaluate_rows as exact_rows
 from scoring.engine_input import build_env
 from scoring.rules import Input, RuleInput
 from scoring.schema import STAGES, IndicatorSystem
@@ -42,7 +43,7 @@ class ScoreResult:
     values: np.ndarray
     normalized: np.ndarray
     points: np.ndarray
-    weights: np.ndarray
+    stage_weights: np.ndarray  # (indicators, stages): points at stake per stage
     missing: np.ndarray
     band: np.ndarray
     category_codes: list[str]
@@ -58,6 +59,11 @@ class ScoreResult:
     @property
     def size(self) -> int:
         return len(self.usccs)
+
+    @property
+    def weights(self) -> np.ndarray:
+        """Weight of every indicator for every enterprise (its stage's), shape like `points`."""
+        return self.stage_weights[:, self.stage]
 
     def row(self, uscc: str) -> int:
         """Position of an enterprise in the arrays."""
@@ -122,12 +128,14 @@ def score_frames(
     cohorts = [np.flatnonzero(stage == s) for s in range(len(STAGE_CODES))]
 
     k = len(system.indicators)
+    # Memory matters at a million enterprises: normalized scores are for display (float32),
+    # points are computed from the float64 value before it is stored.
     values = np.empty((k, n))
-    normalized = np.empty((k, n))
+    normalized = np.empty((k, n), dtype=np.float32)
     points = np.empty((k, n))
-    weights = np.empty((k, n))
+    stage_weights = np.array([[ind.weight(s) for s in STAGE_CODES] for ind in system.indicators])
     missing = np.zeros((k, n), dtype=bool)
-    band = np.full((k, n), -1, dtype=np.int16)
+    band = np.full((k, n), -1, dtype=np.int8)
     stats: list[dict[str, object]] = []
     position = {ind.code: i for i, ind in enumerate(system.indicators)}
 
@@ -142,7 +150,7 @@ def score_frames(
             values=v,
             cohorts=cohorts,
             higher_is_better=ind.direction == "higher",
-            exact=None if expr.is_faithful(formula) else partial(expr.evaluate_exact, formula, env),
+            exact=None if expr.is_faithful(formula) else partial(exact_rows, formula.root, env),
             zero_exact=expr.zero_faithful(formula.root),
             row_names=usccs,
             indicator=f"{ind.code} {ind.name}",
@@ -150,13 +158,11 @@ def score_frames(
         if isinstance(ind.rule, Input) and ind.rule.basis:
             basis = expr.parse(ind.rule.basis)
             inp.basis = _numeric(expr.evaluate(basis, env), ind.code)
-            inp.basis_exact = None if expr.is_faithful(basis) else partial(expr.evaluate_exact, basis, env)
+            inp.basis_exact = None if expr.is_faithful(basis) else partial(exact_rows, basis.root, env)
         out = ind.rule.apply(inp)
         norm = _fill_missing(out.normalized, ind.missing or system.missing, cohorts)
-        w = np.array([ind.weight(s) for s in STAGE_CODES])[stage]
         normalized[i] = norm
-        weights[i] = w
-        points[i] = np.round(norm * w, DECIMALS)
+        points[i] = np.round(norm * stage_weights[i][stage], DECIMALS)
         if out.band is not None:
             band[i] = out.band
         stats.extend(_cohort_stats(ind.code, v, cohorts))
@@ -175,7 +181,7 @@ def score_frames(
         values=values,
         normalized=normalized,
         points=points,
-        weights=weights,
+        stage_weights=stage_weights,
         missing=missing,
         band=band,
         category_codes=[c.code for c in system.categories],
@@ -273,6 +279,7 @@ def _rank_within(total: np.ndarray, cohorts: list[np.ndarray]) -> tuple[np.ndarr
 
 
 def _cohort_stats(code: str, v: np.ndarray, cohorts: list[np.ndarray]) -> list[dict[str, object]]:
+    """Count, missing, min, quartiles (nearest rank), max and mean of each stage cohort."""
     out: list[dict[str, object]] = []
     for s, rows in enumerate(cohorts):
         sub = v[rows]
@@ -282,12 +289,13 @@ def _cohort_stats(code: str, v: np.ndarray, cohorts: list[np.ndarray]) -> list[d
             "stage": STAGE_CODES[s],
             "n": int(present.size),
             "n_missing": int(sub.size - present.size),
+            "min": np.nan, "p25": np.nan, "p50": np.nan, "p75": np.nan, "max": np.nan, "mean": np.nan,
         }
         if present.size:
-            q = np.quantile(present, [0.0, 0.25, 0.5, 0.75, 1.0])
+            last = present.size - 1
+            ranks = [0, last // 4, last // 2, (3 * last) // 4, last]
+            q = np.partition(present, ranks)[ranks]  # one O(n) pass, not a sort
             row.update(min=q[0], p25=q[1], p50=q[2], p75=q[3], max=q[4], mean=float(present.mean()))
-        else:
-            row.update(min=np.nan, p25=np.nan, p50=np.nan, p75=np.nan, max=np.nan, mean=np.nan)
         out.append(row)
     return out
 

@@ -52,28 +52,29 @@ def check_column(
         arr = values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
         return arr, []
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-        numbers = values.astype("float64")
-        given = numbers.notna()
+        numbers = values.to_numpy(dtype=float, na_value=np.nan)
+        not_a_number = None
     else:  # text cells (a CSV): anything non-blank that is not a number is an error
-        numbers = pd.to_numeric(values, errors="coerce").astype("float64")
-        given = values.notna() & (values.astype(str).str.strip() != "")
+        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        given = (values.notna() & (values.astype(str).str.strip() != "")).to_numpy()
+        not_a_number = given & np.isnan(numbers)
+    checks: list[tuple[np.ndarray | None, str]] = [(not_a_number, "不是数字")]
+    with np.errstate(invalid="ignore"):
+        if not spec.signed and spec.type != "points":
+            checks.append((numbers < 0, f"{spec.name}不能为负数"))
+        if spec.type == "count":
+            checks.append(((numbers >= 0) & (numbers != np.floor(numbers)), f"{spec.name}应为整数"))
+        if spec.type == "flag":
+            checks.append(((numbers != 0) & (numbers != 1) & ~np.isnan(numbers), f"{spec.name}只能是 0 或 1（否/是）"))
+        if spec.type == "ratio":
+            checks.append((numbers > 1, f"{spec.name}是 0–1 之间的比例"))
     problems: list[InputProblem] = []
-
-    def report(mask: pd.Series, reason: str) -> None:
-        for row in values.index[mask.to_numpy()][: MAX_PROBLEMS - len(problems)]:
-            problems.append(InputProblem(f"{label}{row}", column, values[row], reason))
-
-    report(given & numbers.isna(), "不是数字")
-    ok = numbers.notna()
-    if not spec.signed and spec.type not in ("points",):
-        report(ok & (numbers < 0), f"{spec.name}不能为负数")
-    if spec.type == "count":
-        report(ok & (numbers >= 0) & (numbers != np.floor(numbers)), f"{spec.name}应为整数")
-    if spec.type == "flag":
-        report(ok & ~numbers.isin([0, 1]), f"{spec.name}只能是 0 或 1（否/是）")
-    if spec.type == "ratio":
-        report(ok & (numbers > 1), f"{spec.name}是 0–1 之间的比例")
-    return numbers.to_numpy(dtype=float), problems
+    for mask, reason in checks:
+        if mask is None or not mask.any():  # the common case costs one pass, no Python loop
+            continue
+        for pos in np.flatnonzero(mask)[: MAX_PROBLEMS - len(problems)]:
+            problems.append(InputProblem(f"{label}{values.index[pos]}", column, values.iloc[pos], reason))
+    return numbers, problems
 
 
 def build_env(

@@ -11,8 +11,7 @@ Missing is NaN (None for text) and propagates; logic is three-valued (Kleene), w
 Exactness. Inputs are decimals; float64 cannot hold 0.1. Comparisons therefore run in two steps:
 float64 decides every row whose two sides are clearly apart (relative gap above `NEAR`, far
 larger than any rounding error a formula of this size can make); rows that are near a tie are
-re-evaluated exactly with `fractions.Fraction` built from the shortest decimal that round-trips
-each input (`Fraction(repr(x))`, exact for inputs with at most 15 significant digits). A node that
+re-evaluated exactly as fractions of the decimals the inputs were read from (`scoring.exact`). A node that
 is a raw value or a constant is compared as is: float rounding of decimals is monotonic, so such a
 comparison is already exact.
 """
@@ -27,6 +26,7 @@ from fractions import Fraction
 from typing import Protocol, Union
 
 import numpy as np
+import pandas as pd
 
 from scoring.errors import ExpressionError
 
@@ -34,7 +34,6 @@ from scoring.errors import ExpressionError
 NEAR = 1e-9
 MAX_LAG = 5
 
-Exact = Union[Fraction, str, None]
 
 
 # ----------------------------------------------------------------------------- the tree
@@ -342,12 +341,6 @@ def evaluate(expr: Expression | Node, env: Env) -> np.ndarray:
     return _Evaluator(env).eval(node)
 
 
-def evaluate_exact(expr: Expression | Node, env: Env, row: int) -> Exact:
-    """Evaluate one row exactly (Fraction, text or None for missing)."""
-    node = expr.root if isinstance(expr, Expression) else expr
-    return _exact(node, env, row)
-
-
 def is_text(a: np.ndarray) -> bool:
     return a.dtype == object
 
@@ -356,18 +349,6 @@ def _as_float(a: np.ndarray) -> np.ndarray:
     if is_text(a):
         raise ExpressionError("文本字段不能参与算术运算")
     return a
-
-
-def to_fraction(x: object) -> Exact:
-    """An input value as an exact number (the decimal it was read from), text or None."""
-    if x is None:
-        return None
-    if isinstance(x, str):
-        return x
-    f = float(x)  # type: ignore[arg-type]
-    if f != f or f in (float("inf"), float("-inf")):
-        return None
-    return Fraction(repr(f))
 
 
 _ARITH: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
@@ -461,25 +442,14 @@ class _Evaluator:
             near &= right != 0
         rows = np.flatnonzero(near)
         if rows.size:
-            inputs = [self.env.column(name, lag) for name, lag in sorted(set(_walk_fields(node)))]
-            cache: dict[tuple[object, ...], float] = {}
-            for row in rows:
-                out[row] = self._exact_compare(node, int(row), inputs, cache)
-        return out
+            from scoring import exact  # the exact path imports this module's tree
 
-    def _exact_compare(
-        self,
-        node: Cmp,
-        row: int,
-        inputs: list[np.ndarray],
-        cache: dict[tuple[object, ...], float],
-    ) -> float:
-        # Rows with the same inputs have the same answer; ties are often repeated values.
-        key = tuple(_key(column[row]) for column in inputs)
-        if key not in cache:
-            a, b = _exact(node.left, self.env, row), _exact(node.right, self.env, row)
-            cache[key] = np.nan if a is None or b is None else float(_CMP[node.op](a, b))
-        return cache[key]
+            out[rows] = exact.compare(
+                node.op,
+                exact.evaluate_rows(node.left, self.env, rows),
+                exact.evaluate_rows(node.right, self.env, rows),
+            )
+        return out
 
     def _call(self, node: Call) -> np.ndarray:
         if node.func == "in_list":
@@ -512,19 +482,12 @@ class _Evaluator:
             return stacked.min(axis=0) if node.func == "min" else stacked.max(axis=0)
 
 
-def _key(x: object) -> object:
-    if isinstance(x, float) and x != x:
-        return None
-    return x
-
-
 def _text_equal(left: np.ndarray, right: np.ndarray, *, negate: bool) -> np.ndarray:
-    out = np.empty(len(left), dtype=float)
-    for i, (a, b) in enumerate(zip(left, right)):
-        if a is None or b is None or (isinstance(a, float) and a != a):
-            out[i] = np.nan
-        else:
-            out[i] = float((a == b) != negate)
+    missing = pd.isna(left) | pd.isna(right)
+    with np.errstate(invalid="ignore"):
+        equal = np.equal(left, right).astype(bool)
+    out = (equal != negate).astype(float)
+    out[missing] = np.nan
     return out
 
 
@@ -563,59 +526,3 @@ def zero_faithful(node: Node) -> bool:
 def is_faithful(node: Expression | Node) -> bool:
     """True when comparing the float value of this expression is already exact."""
     return _faithful(node.root if isinstance(node, Expression) else node)
-
-
-def _exact(node: Node, env: Env, row: int) -> Exact:
-    if isinstance(node, Num):
-        return node.value
-    if isinstance(node, Str):
-        return node.value
-    if isinstance(node, Field):
-        return to_fraction(env.column(node.name, node.lag)[row])
-    if isinstance(node, Unary):
-        v = _exact(node.operand, env, row)
-        if v is None or isinstance(v, str):
-            return None
-        return -v if node.op == "-" else Fraction(int(v == 0))
-    if isinstance(node, Bin):
-        a, b = _exact(node.left, env, row), _exact(node.right, env, row)
-        if not isinstance(a, Fraction) or not isinstance(b, Fraction):
-            return None
-        if node.op == "/":
-            return None if b == 0 else a / b
-        return {"+": a + b, "-": a - b, "*": a * b}[node.op]
-    if isinstance(node, Cmp):
-        a, b = _exact(node.left, env, row), _exact(node.right, env, row)
-        if a is None or b is None:
-            return None
-        return Fraction(int(_CMP[node.op](a, b)))
-    if isinstance(node, BoolOp):
-        vals = [_exact(v, env, row) for v in node.values]
-        truths = [None if v is None else bool(v) for v in vals]
-        if node.op == "and":
-            if any(t is False for t in truths):
-                return Fraction(0)
-            return None if any(t is None for t in truths) else Fraction(1)
-        if any(t is True for t in truths):
-            return Fraction(1)
-        return None if any(t is None for t in truths) else Fraction(0)
-    if isinstance(node, IfElse):
-        c = _exact(node.cond, env, row)
-        if c is None:
-            return None
-        return _exact(node.then if c else node.other, env, row)
-    if isinstance(node, Call):
-        vals = [_exact(a, env, row) for a in node.args]
-        if node.func == "is_missing":
-            return Fraction(int(vals[0] is None))
-        if node.func == "in_list":
-            return None if vals[0] is None else Fraction(int(vals[0] in vals[1:]))
-        if node.func == "coalesce":
-            return next((v for v in vals if v is not None), None)
-        if any(not isinstance(v, Fraction) for v in vals):
-            return None
-        nums = [v for v in vals if isinstance(v, Fraction)]
-        if node.func == "abs":
-            return abs(nums[0])
-        return min(nums) if node.func == "min" else max(nums)
-    return None

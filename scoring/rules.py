@@ -20,7 +20,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator, mo
 
 from scoring.errors import InputProblem, InvalidInput, UnknownRule
 
-Exact = Fraction | str | None
+# rows → (numerators, denominators, missing): exact values of a formula (see scoring.exact)
+ExactRows = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
 # ----------------------------------------------------------------------------- intervals
@@ -60,6 +61,17 @@ class Interval:
         if self.hi is not None and (x > self.hi or x == self.hi and not self.hi_closed):
             return False
         return True
+
+    def contains_exact(self, num: np.ndarray, den: np.ndarray) -> np.ndarray:
+        """Membership of exact fractions num/den (object arrays of ints, den > 0)."""
+        ok = np.ones(num.shape[0], dtype=bool)
+        if self.lo is not None:
+            s = np.sign((num * self.lo.denominator - self.lo.numerator * den).astype(float))
+            ok &= (s >= 0) if self.lo_closed else (s > 0)
+        if self.hi is not None:
+            s = np.sign((num * self.hi.denominator - self.hi.numerator * den).astype(float))
+            ok &= (s <= 0) if self.hi_closed else (s < 0)
+        return ok
 
     def mask(self, v: np.ndarray) -> np.ndarray:
         """Float membership test (exact for values not near an edge)."""
@@ -111,10 +123,10 @@ class RuleInput:
     values: np.ndarray  # float64, NaN = missing
     cohorts: list[np.ndarray]  # row indices of each stage cohort
     higher_is_better: bool = True
-    exact: Callable[[int], Exact] | None = None  # exact value of a row; None: float is exact
+    exact: ExactRows | None = None  # exact values of some rows; None: the float is exact
     zero_exact: bool = False  # a float 0 is a true 0 (see scoring.expr.zero_faithful)
     basis: np.ndarray | None = None  # the basis expression of an `input` rule
-    basis_exact: Callable[[int], Exact] | None = None
+    basis_exact: ExactRows | None = None
     row_names: Sequence[str] = ()
     indicator: str = ""
 
@@ -158,20 +170,33 @@ class Percentile(RuleParams):
     uses_cohort: ClassVar[bool] = True
 
     def apply(self, inp: RuleInput) -> RuleOutput:
-        v = snap(inp.values if inp.higher_is_better else -inp.values)
+        v = inp.values if inp.higher_is_better else -inp.values
+        if inp.exact is not None:  # a computed value: equal decimals must tie
+            v = snap(v)
         out = np.full(v.shape, np.nan)
         for rows in inp.cohorts:
-            sub = v[rows]
-            present = rows[~np.isnan(sub)]
-            vals = v[present]
-            if vals.size == 0:
+            present = rows[~np.isnan(v[rows])]
+            if present.size == 0:
                 continue
-            if vals.size == 1:
+            if present.size == 1:
                 out[present] = 1.0
                 continue
-            s = np.sort(vals, kind="stable")
-            out[present] = np.searchsorted(s, vals, side="left") / (vals.size - 1)
+            out[present] = strictly_below(v[present]) / (present.size - 1)
         return RuleOutput(out)
+
+
+def strictly_below(vals: np.ndarray) -> np.ndarray:
+    """For each value, how many values are strictly smaller (ties share the count)."""
+    order = np.argsort(vals, kind="stable")
+    s = vals[order]
+    new_run = np.empty(s.size, dtype=bool)
+    new_run[0] = True
+    np.not_equal(s[1:], s[:-1], out=new_run[1:])
+    starts = np.flatnonzero(new_run)
+    counts = starts[np.cumsum(new_run) - 1]
+    out = np.empty(s.size, dtype=np.int64)
+    out[order] = counts
+    return out
 
 
 class MinMax(RuleParams):
@@ -181,7 +206,7 @@ class MinMax(RuleParams):
     uses_cohort: ClassVar[bool] = True
 
     def apply(self, inp: RuleInput) -> RuleOutput:
-        v = snap(inp.values)
+        v = snap(inp.values) if inp.exact is not None else inp.values
         out = np.full(v.shape, np.nan)
         for rows in inp.cohorts:
             sub = v[rows]
@@ -208,7 +233,7 @@ class Band(BaseModel):
 def _classify(
     intervals: Sequence[Interval],
     v: np.ndarray,
-    exact: Callable[[int], Exact] | None,
+    exact: ExactRows | None,
     zero_exact: bool = False,
 ) -> np.ndarray:
     """Index of the interval each value falls in (−1: missing or outside), exact at edges."""
@@ -227,14 +252,13 @@ def _classify(
         near = nearest <= 1e-9 * np.maximum(np.abs(v), 1e-300)
     if zero_exact:
         near &= v != 0
-    for row in np.flatnonzero(near):
-        x = exact(int(row))
-        band[row] = -1
-        if isinstance(x, Fraction):
-            for i, iv in enumerate(intervals):
-                if iv.contains(x):
-                    band[row] = i
-                    break
+    rows = np.flatnonzero(near)
+    if rows.size:
+        num, den, missing = exact(rows)
+        fixed = np.full(rows.size, -1, dtype=np.int16)
+        for i, iv in enumerate(intervals):
+            fixed[iv.contains_exact(num, den) & ~missing & (fixed < 0)] = i
+        band[rows] = fixed
     return band
 
 

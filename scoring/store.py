@@ -369,14 +369,16 @@ def _enterprise_rows(run_id: int, r: ScoreResult) -> Iterable[dict[str, Any]]:
 
 
 def _indicator_chunks(run_id: int, r: ScoreResult) -> Iterable[list[dict[str, Any]]]:
+    weights = r.weights
     for k, code in enumerate(r.codes):
         values = np.where(np.isnan(r.values[k]), None, r.values[k]).tolist()
+        normalized = np.round(r.normalized[k].astype(float), 6).tolist()
         band = r.band[k].tolist()
         yield [
             {
                 "run_id": run_id, "uscc": r.usccs[i], "indicator": code, "value": values[i],
-                "normalized": float(r.normalized[k, i]), "points": float(r.points[k, i]),
-                "weight": float(r.weights[k, i]), "missing": bool(r.missing[k, i]),
+                "normalized": normalized[i], "points": float(r.points[k, i]),
+                "weight": float(weights[k, i]), "missing": bool(r.missing[k, i]),
                 "band": None if band[i] < 0 else band[i],
             }
             for i in range(r.size)

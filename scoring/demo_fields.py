@@ -1,0 +1,294 @@
+"""Models of the demo's core raw fields, each a small function of the latent firms.
+
+Every model returns ``{field: (years, firms) array}`` and may read what earlier models produced;
+names starting with ``_`` are intermediate values, not fields. Each model draws from its own
+generator (``child_rng(seed, model name)``), so adding or changing one never moves the others.
+Invariants kept: domestic R&D ≤ R&D ≤ costs; rd_staff ≤ tech_staff ≤ staff; phd ≤ master+ ≤
+bachelor+ ≤ staff; ip_class1 ≥ valid invention patents + IC layouts; ip_class2 = utility + design
++ software copyrights; valid stocks move by grants minus expiries; little giants are 专精特新;
+科技型中小企业 only where the SME limits hold (≤500 staff, revenue and assets ≤ 2亿元).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from scoring.demo_model import INDUSTRIES, STARTUP, Firms, Floats
+
+Array = npt.NDArray[Any]
+Columns = dict[str, Array]
+Done = Mapping[str, Array]
+Model = Callable[[Firms, np.random.Generator, Done], Columns]
+_NORMAL = NormalDist()
+
+
+def per_stage(firms: Firms, values: Sequence[float]) -> Floats:
+    """``values[stage]`` for every firm-year."""
+    return np.asarray(values, dtype=float)[firms.stage]
+
+
+def latent_flag(firms: Firms, score: Floats, shares: Sequence[float]) -> Floats:
+    """1 where a standard-normal ``score`` is in the top ``shares[stage]`` of its stage, else 0."""
+    cut = np.array([_NORMAL.inv_cdf(1 - min(max(p, 1e-9), 1 - 1e-9)) for p in shares])
+    return (score > cut[firms.stage]).astype(float)
+
+
+def thin(rng: np.random.Generator, parent: Array, share: Array | float) -> Floats:
+    """``parent × share`` rounded up or down at random (mean-preserving, never above ``parent``).
+
+    A cheap stand-in for a binomial draw: one uniform per cell, whatever the parent's size.
+    """
+    parent = np.asarray(parent, dtype=float)
+    return np.floor(parent * share + rng.random(parent.shape))
+
+
+def _by_industry(firms: Firms, attribute: str) -> Floats:
+    return np.array([getattr(ind, attribute) for ind in INDUSTRIES])[firms.industry]
+
+
+def _industry_pick(firms: Firms, table: Mapping[str, float], default: float) -> Floats:
+    return np.array([table.get(ind.name, default) for ind in INDUSTRIES])[firms.industry]
+
+
+def _register(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
+    n_years, n = f.stage.shape
+    choices = (
+        [50, 100, 200, 300, 500, 1000],
+        [200, 500, 1000, 2000, 3000, 5000],
+        [1000, 2000, 3000, 5000, 8000, 10000],
+        [5000, 10000, 20000, 30000, 50000, 100000],
+    )
+    capital = np.choose(f.stage[0], [rng.choice(c, size=n) for c in choices]).astype(float)
+    # Companies limited by shares have odd share capital (e.g. 12,345.68 万股 × 1 元).
+    odd = (f.stage[0] >= 2) & (rng.random(n) < 0.3)
+    capital[odd] = np.round(capital[odd] * rng.uniform(0.8, 1.6, int(odd.sum())), 2)
+    industry = np.array([ind.name for ind in INDUSTRIES], dtype=object)[f.industry]
+    return {
+        "age_years": f.age.astype(float),
+        "industry": np.broadcast_to(industry, (n_years, n)),
+        "registered_capital": np.broadcast_to(capital, (n_years, n)),
+        "resident_enterprise": np.broadcast_to(
+            (rng.random(n) >= 0.002).astype(float), (n_years, n)
+        ),
+        "revenue": f.revenue,
+        "staff_total": f.staff.astype(float),
+    }
+
+
+def _finance(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
+    n_years, n = f.stage.shape
+    margin = rng.normal(per_stage(f, [-0.06, 0.05, 0.08, 0.09])[0], 0.08)
+    margin = np.clip(margin[None, :] + rng.normal(0.0, 0.03, (n_years, n)), -0.9, 0.35)
+    cost = np.round(f.scale * (1 - margin), 2)
+    profit = np.round(f.revenue - cost, 2)
+    tax = np.round(f.revenue * rng.uniform(0.015, 0.05, n) + np.maximum(profit, 0) * 0.2, 2)
+    turnover = np.exp(rng.normal(np.log(per_stage(f, [1.6, 1.1, 1.0, 1.2])[0]), 0.35))
+    assets = np.round(
+        np.maximum(f.scale * turnover * np.exp(rng.normal(0, 0.05, (n_years, n))), 10.0), 2
+    )
+    equity = rng.beta(4, 4, n)
+    insolvent = (f.stage[0] == STARTUP) & (rng.random(n) < 0.05)  # accumulated losses
+    equity[insolvent] = -rng.uniform(0.05, 0.4, int(insolvent.sum()))
+    equity = np.minimum(equity[None, :] * np.exp(rng.normal(0, 0.05, (n_years, n))), 0.95)
+    net = np.round(assets * equity, 2)
+    income = np.round(f.revenue * (1 + rng.uniform(0.0, 0.05, (n_years, n))), 2)
+    return {
+        "total_cost_expense": cost,
+        "profit_total": profit,
+        "tax_paid": tax,
+        "total_assets": assets,
+        "net_assets": net,
+        "total_income": income,
+    }
+
+
+def _research(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
+    n_years, n = f.stage.shape
+    firm = (
+        _by_industry(f, "rd_intensity")
+        * per_stage(f, [1.3, 1.05, 0.9, 0.8])[0]
+        * np.exp(0.25 * f.inno + rng.normal(0.0, 0.25, n))
+    )
+    intensity = np.clip(firm[None, :] * np.exp(rng.normal(0, 0.08, (n_years, n))), 0.02, 0.15)
+    intensity[:, (f.stage[0] == STARTUP) & (rng.random(n) < 0.05)] = 0.0  # no R&D at all
+    rd = np.minimum(np.round(f.scale * intensity, 2), done["total_cost_expense"])
+    domestic = np.where(rng.random(n) < 0.75, 1.0, rng.uniform(0.85, 0.99, n))
+    claims = rng.random(n) >= per_stage(f, [0.15, 0.08, 0.05, 0.03])[0]
+    # Since 2023 every enterprise deducts an extra 100 % of eligible R&D expense.
+    eligible = rng.uniform(0.75, 1.0, n) * claims
+    external = np.where(rng.random(n) < 0.35, np.minimum(rng.beta(1.5, 8, n), 0.25), 0.0)
+    return {
+        "rd_expense": rd,
+        "domestic_rd_expense": np.round(rd * domestic, 2),
+        "rd_super_deduction": np.round(rd * eligible, 2),
+        "rd_labor_cost": np.round(rd * rng.uniform(0.35, 0.7, n), 2),
+        "external_rd_expense": np.round(rd * external, 2),
+        "_rd_intensity": intensity,
+    }
+
+
+def _people(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
+    n = f.n
+    staff = f.staff
+
+    def share(table: Mapping[str, float], default: float, spread: float, hi: float) -> Floats:
+        base = _industry_pick(f, table, default)
+        return np.clip(base * np.exp(rng.normal(0.0, spread, n)), 0.0, hi)
+
+    tech_p = share(
+        {"软件": 0.55, "电子信息": 0.35, "生物医药": 0.35, "医疗器械": 0.3}, 0.22, 0.2, 0.9
+    )
+    tech_p = np.clip(
+        tech_p * per_stage(f, [1.2, 1.0, 0.9, 0.85])[0] * np.exp(0.15 * f.inno), 0.1, 0.9
+    )
+    tech = thin(rng, staff, tech_p)
+    rd_staff = thin(rng, tech, rng.uniform(0.5, 0.95, n))
+    bachelor = thin(
+        rng,
+        staff,
+        share({"软件": 0.8, "生物医药": 0.6, "电子信息": 0.5, "医疗器械": 0.45}, 0.35, 0.2, 0.98),
+    )
+    master = thin(
+        rng, bachelor, share({"软件": 0.2, "生物医药": 0.3, "电子信息": 0.15}, 0.08, 0.3, 0.9)
+    )
+    phd = thin(rng, master, share({"生物医药": 0.2}, 0.06, 0.4, 0.8))
+    rd_master = thin(rng, np.minimum(rd_staff, master), 0.7)
+    titled = thin(rng, staff, share({"软件": 0.2, "生物医药": 0.25}, 0.15, 0.3, 0.6))
+    return {
+        "tech_staff": tech,
+        "rd_staff": rd_staff,
+        "staff_bachelor_plus": bachelor,
+        "staff_master_plus": master,
+        "staff_phd": phd,
+        "rd_staff_master_plus": rd_master,
+        "titled_staff": titled,
+    }
+
+
+def _stock(
+    rng: np.random.Generator, mean: Floats, n_years: int, *, rate: float
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Year-end stock and the year's grants: stock = last stock − expiries (3 %) + grants."""
+    grants = rng.poisson(np.broadcast_to(mean * rate, (n_years, mean.size)))
+    stock = np.empty_like(grants)
+    stock[0] = rng.poisson(mean) + grants[0]
+    for t in range(1, n_years):
+        stock[t] = stock[t - 1] - thin(rng, stock[t - 1], 0.03).astype(np.int64) + grants[t]
+    return stock, grants
+
+
+def _intellectual_property(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
+    n_years, n = f.stage.shape
+    s0 = f.stage[0]
+    propensity = (
+        np.exp(0.7 * f.inno + rng.normal(0.0, 0.5, n))
+        * rng.gamma(1.2, 1 / 1.2, n)
+        * np.minimum(1.0, (f.age[0] + 1) / 4)
+    )  # young firms hold little yet
+    patents = _by_industry(f, "patents") * propensity
+
+    def base(values: Sequence[float]) -> Floats:
+        return np.asarray(values, dtype=float)[s0]
+
+    electronics = _industry_pick(f, {"电子信息": 3.0}, 0.05)
+    invention, granted = _stock(rng, base([0.6, 2.5, 7, 25]) * patents, n_years, rate=0.22)
+    utility, _ = _stock(
+        rng,
+        base([2, 7, 14, 35])
+        * patents
+        * _industry_pick(f, {"软件": 0.2, "生物医药": 0.3, "智能装备": 1.5, "医疗器械": 1.3}, 1.0),
+        n_years,
+        rate=0.25,
+    )
+    design, _ = _stock(
+        rng,
+        base([0.3, 0.8, 1.5, 4])
+        * propensity
+        * _industry_pick(f, {"医疗器械": 2.0, "软件": 0.1}, 0.7),
+        n_years,
+        rate=0.2,
+    )
+    software, _ = _stock(
+        rng, base([1.5, 3, 5, 10]) * propensity * _by_industry(f, "software"), n_years, rate=0.3
+    )
+    layouts, _ = _stock(rng, base([0.1, 0.5, 1, 2]) * propensity * electronics, n_years, rate=0.2)
+    pct = rng.poisson(per_stage(f, [0.02, 0.08, 0.3, 1.2]) * patents[None, :])
+    applications = granted + rng.poisson(granted + base([0.3, 1, 3, 8]) * patents * 0.4)
+    held = (invention + utility + design + software + layouts) > 0
+    return {
+        "invention_patents_valid": invention,
+        "utility_patents_valid": utility,
+        "design_patents_valid": design,
+        "software_copyrights": software,
+        "pct_applications": pct,
+        "ic_layout_designs": layouts,
+        "invention_patents_granted": granted,
+        "invention_patent_applications": applications,
+        "ip_class1": invention + layouts,
+        "ip_class2": utility + design + software,
+        "core_ip_owned": (held & (rng.random(n) < 0.97)).astype(float),
+        "ip_self_developed": (held & (rng.random(n) < 0.93)).astype(float),
+    }
+
+
+def _certificates(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
+    n_years, n = f.stage.shape
+    rd = done["_rd_intensity"]
+    log_rd = np.log(np.maximum(rd[0], 0.01))
+    merit = 0.6 * f.inno + 0.5 * (log_rd - log_rd.mean()) / (log_rd.std() or 1.0)
+    merit = merit / (merit.std() or 1.0)
+
+    def score(weight: float) -> Floats:
+        firm = weight * merit + np.sqrt(1 - weight**2) * rng.standard_normal(n)
+        return firm[None, :] + rng.normal(0.0, 0.15, (n_years, n))
+
+    has_ip = (done["ip_class1"] + done["ip_class2"]) > 0
+    hte = latent_flag(f, score(0.8), [0.18, 0.5, 0.7, 0.85]) * ((rd > 0) & has_ip & (f.age >= 1))
+    sme = (f.staff <= 500) & (f.revenue <= 20000) & (done["total_assets"] <= 20000) & (rd > 0)
+    tsme = latent_flag(f, score(0.5) + 0.5 * hte, [0.45, 0.6, 0.5, 0.3]) * sme
+    specialized = latent_flag(f, score(0.7), [0.02, 0.12, 0.25, 0.15])
+    giant = specialized * (rng.random(n) < per_stage(f, [0.0, 0.1, 0.2, 0.3])[0])
+    hightech = np.where(rng.random(n) < 0.4, 0.0, rng.beta(2, 3, n) * 0.7)
+    share = np.where(hte == 1, rng.uniform(0.6, 0.95, n)[None, :], hightech[None, :])
+    # Review: 高新技术企业 work in a key supported field; so do many firms not (yet) certified.
+    key_field = np.maximum(hte, latent_flag(f, score(0.5), [0.3, 0.35, 0.4, 0.45]))
+    return {
+        "hte_certified": hte,
+        "tsme_registered": tsme,
+        "specialized_sme": specialized,
+        "key_hightech_field": key_field,
+        "little_giant": giant,
+        "hightech_revenue": np.round(f.revenue * share, 2),
+    }
+
+
+def _credit(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
+    shape = f.stage.shape
+    blacklist = np.zeros(shape)
+    blacklist[0] = rng.random(shape[1]) < 0.005
+    for t in range(1, shape[0]):  # a listing tends to last
+        stays = (blacklist[t - 1] == 1) & (rng.random(shape[1]) < 0.7)
+        blacklist[t] = stays | (rng.random(shape[1]) < 0.004)
+    abnormal = rng.random(shape) < per_stage(f, [0.03, 0.012, 0.008, 0.005])
+    return {
+        "serious_incident": (rng.random(shape) < 0.004).astype(float),
+        "credit_blacklist": blacklist,
+        "abnormal_operation": abnormal.astype(float),
+    }
+
+
+CORE_MODELS: tuple[tuple[str, Model], ...] = (
+    ("register", _register),
+    ("finance", _finance),
+    ("research", _research),
+    ("people", _people),
+    ("ip", _intellectual_property),
+    ("certificates", _certificates),
+    ("credit", _credit),
+)
+"""The core fields' models, in the order they run (later ones read earlier ones' output)."""
