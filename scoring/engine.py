@@ -165,7 +165,7 @@ def score_frames(
         points[i] = np.round(norm * stage_weights[i][stage], DECIMALS)
         if out.band is not None:
             band[i] = out.band
-        stats.extend(_cohort_stats(ind.code, v, cohorts))
+        stats.extend(_cohort_stats(ind.code, v, cohorts, quartiles=ind.rule.uses_cohort or ind.rule.kind == "linear"))
 
     category_points = aggregate_categories(system, points)
     total = np.round(category_points.sum(axis=0), DECIMALS)
@@ -278,8 +278,11 @@ def _rank_within(total: np.ndarray, cohorts: list[np.ndarray]) -> tuple[np.ndarr
     return rank, pct
 
 
-def _cohort_stats(code: str, v: np.ndarray, cohorts: list[np.ndarray]) -> list[dict[str, object]]:
-    """Count, missing, min, quartiles (nearest rank), max and mean of each stage cohort."""
+def _cohort_stats(
+    code: str, v: np.ndarray, cohorts: list[np.ndarray], *, quartiles: bool
+) -> list[dict[str, object]]:
+    """Count, missing, min, max, mean of each stage cohort, and quartiles (nearest rank) where
+    the rule or the advice uses them (cohort rules, linear counts)."""
     out: list[dict[str, object]] = []
     for s, rows in enumerate(cohorts):
         sub = v[rows]
@@ -291,7 +294,9 @@ def _cohort_stats(code: str, v: np.ndarray, cohorts: list[np.ndarray]) -> list[d
             "n_missing": int(sub.size - present.size),
             "min": np.nan, "p25": np.nan, "p50": np.nan, "p75": np.nan, "max": np.nan, "mean": np.nan,
         }
-        if present.size:
+        if present.size and not quartiles:
+            row.update(min=present.min(), max=present.max(), mean=float(present.mean()))
+        elif present.size:
             last = present.size - 1
             ranks = [0, last // 4, last // 2, (3 * last) // 4, last]
             q = np.partition(present, ranks)[ranks]  # one O(n) pass, not a sort

@@ -338,7 +338,10 @@ class ArrayEnv:
 def evaluate(expr: Expression | Node, env: Env) -> np.ndarray:
     """Evaluate over every row: float64 (NaN = missing) or an object array for text."""
     node = expr.root if isinstance(expr, Expression) else expr
-    return _Evaluator(env).eval(node)
+    out = _Evaluator(env).eval(node)
+    if out.shape != (env.size,):  # a constant, or built only from constants
+        out = np.broadcast_to(out, (env.size,)).copy()
+    return out
 
 
 def is_text(a: np.ndarray) -> bool:
@@ -373,9 +376,9 @@ class _Evaluator:
 
     def eval(self, node: Node) -> np.ndarray:
         if isinstance(node, Num):
-            return np.full(self.n, float(node.value))
+            return np.array(float(node.value))  # 0-d: broadcasting beats a million copies
         if isinstance(node, Str):
-            return np.full(self.n, node.value, dtype=object)
+            return np.array(node.value, dtype=object)
         if isinstance(node, Field):
             return self.env.column(node.name, node.lag)
         if isinstance(node, Unary):
@@ -408,7 +411,7 @@ class _Evaluator:
 
     def _boolop(self, node: BoolOp) -> np.ndarray:
         values = [_as_float(self.eval(v)) for v in node.values]
-        stacked = np.vstack(values)
+        stacked = np.vstack(np.broadcast_arrays(*values))
         missing = np.isnan(stacked)
         truth = (stacked != 0) & ~missing
         falsity = (stacked == 0) & ~missing
@@ -422,6 +425,8 @@ class _Evaluator:
 
     def _compare(self, node: Cmp) -> np.ndarray:
         left, right = self.eval(node.left), self.eval(node.right)
+        if left.ndim == 0 and right.ndim == 0:  # a constant comparison: give it rows
+            left, right = np.broadcast_to(left, (self.n,)), np.broadcast_to(right, (self.n,))
         if is_text(left) or is_text(right):
             if node.op not in ("==", "!="):
                 raise ExpressionError("文本字段只能用 == 或 != 比较")
@@ -467,7 +472,7 @@ class _Evaluator:
             if is_text(v):
                 return np.array([float(x is None) for x in v], float)
             return np.isnan(v).astype(float)
-        floats = [_as_float(v) for v in values]
+        floats = np.broadcast_arrays(*(_as_float(v) for v in values))
         if node.func == "abs":
             return np.abs(floats[0])
         if node.func == "coalesce":

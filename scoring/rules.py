@@ -187,7 +187,7 @@ class Percentile(RuleParams):
 
 def strictly_below(vals: np.ndarray) -> np.ndarray:
     """For each value, how many values are strictly smaller (ties share the count)."""
-    order = np.argsort(vals, kind="stable")
+    order = np.argsort(vals)  # ties get the same count whatever their order: no stable sort needed
     s = vals[order]
     new_run = np.empty(s.size, dtype=bool)
     new_run[0] = True
