@@ -209,7 +209,9 @@ def stats(year: YearOpt = None, json_out: JsonOpt = False) -> None:
 
 def _print_stats(data: dict[str, Any]) -> None:
     console.print(f"[bold]{data['year']} 年园区概况[/bold]（指标体系 {data['system']}，评分批次 #{data['run_id']}）：{data['enterprises']} 家企业，平均总分 {data['mean_total']}")
-    table = Table("阶段", "企业数", "占比", "平均总分", *[c["name"] for c in data["categories"]])
+    # "科技创新基础能力" → "基础": the full names do not fit a terminal's width.
+    short = [c["name"].replace("科技创新", "").replace("能力", "") or c["name"] for c in data["categories"]]
+    table = Table("阶段", "企业数", "占比", "平均总分", *short)
     for s in data["stages"]:
         cats = s.get("categories", {})
         table.add_row(
@@ -253,7 +255,7 @@ def systems_show(version: str, json_out: JsonOpt = False) -> None:
     for cat in s.categories:
         console.print(f"[bold]{cat.name}[/bold]（{cat.code}，满分 {cat.max_points:g}）")
         for ind in s.indicators_of(cat.code):
-            console.print(f"  {ind.code} {ind.name}  [{ind.rule.kind}]  {ind.formula}")
+            console.print(f"  {ind.code} {ind.name}  公式 {ind.formula}  {ind.rule.describe()}", markup=False)
 
 
 @systems_app.command("diff")

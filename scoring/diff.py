@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from scoring.rules import RuleParams
 from scoring.schema import IndicatorSystem
 
 _COMPARED = ("name", "category", "unit", "source", "formula", "direction", "rule", "weights", "bonus", "missing")
@@ -48,6 +49,8 @@ class SystemDiff:
 
 
 def _dump(value: Any) -> str:
+    if isinstance(value, RuleParams):
+        return value.describe()
     if hasattr(value, "model_dump"):
         value = value.model_dump(mode="json")
     if isinstance(value, dict):

@@ -58,10 +58,10 @@ def score_year(
 ) -> tuple[int, ScoreResult]:
     """Score one year from the store's raw values and publish the run atomically."""
     started = datetime.now(timezone.utc)
-    depth = max(needed_fields(system).values(), default=0)
-    years = list(range(year - depth, year + 1))
+    need = needed_fields(system)
+    years = list(range(year - max(need.values(), default=0), year + 1))
     with Session(engine) as session:
-        frames = store.raw_frames(session=session, years=years)
+        frames = store.raw_frames(session=session, years=years, fields=need)
         batches = store.active_batch_ids(session=session, years=years)
     if frames[year].empty:
         raise NotFound(f"{year} 年没有原始数据，无法评分")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import lru_cache
 from typing import Any
 
 from sqlmodel import Session
@@ -10,7 +11,17 @@ from sqlmodel import Session
 from scoring import store
 from scoring.explain import explain, improvements, show_value
 from scoring.loader import parse_system
-from scoring.schema import STAGES
+from scoring.schema import STAGES, IndicatorSystem
+
+
+@lru_cache(maxsize=16)
+def _parsed(content: str) -> IndicatorSystem:
+    return parse_system(content)
+
+
+def stored_system(*, session: Session, version: str) -> IndicatorSystem:
+    """The system a run was scored with, parsed once per process."""
+    return _parsed(store.system_content(session=session, version=version))
 
 
 def portrait(*, session: Session, uscc: str, year: int | None = None, advice: int = 5) -> dict[str, Any]:
@@ -19,7 +30,7 @@ def portrait(*, session: Session, uscc: str, year: int | None = None, advice: in
     run = store.latest_run(session=session, year=year)
     assert run.id is not None
     score = store.enterprise_score(session=session, run_id=run.id, uscc=uscc)
-    system = parse_system(store.system_content(session=session, version=run.system_version))
+    system = stored_system(session=session, version=run.system_version)
     stats = store.cohort_stats(session=session, run_id=run.id)
     mine = stats[stats["stage"] == score.stage].set_index("indicator") if not stats.empty else None
     rows = {r.indicator: r for r in store.indicator_scores(session=session, run_id=run.id, uscc=uscc)}
@@ -39,7 +50,7 @@ def portrait(*, session: Session, uscc: str, year: int | None = None, advice: in
                 points=r.points, weight=r.weight, missing=r.missing, band=r.band, cohort=cohort,
             ),
         })
-    arrays = store.run_arrays(session=session, run_id=run.id, codes=[i.code for i in system.indicators])
+    arrays = store.run_arrays(session=session, run_id=run.id)
     tips = improvements(system, arrays, uscc, top=advice) if advice else []
     cats = {c.code: c for c in system.categories}
     return {

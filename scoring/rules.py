@@ -151,6 +151,35 @@ class RuleParams(BaseModel):
         """The rule's own scale (what `normalized = 1` means in points of the rule)."""
         return 1.0
 
+    def describe(self) -> str:
+        """The rule in one line, for people: `分档 [0, 0.03)→0, [0.03, inf)→2`."""
+        params = self.model_dump(exclude={"kind"}, exclude_none=True)
+        inner = ", ".join(f"{k}={_short(v)}" for k, v in params.items())
+        return f"{RULE_NAMES.get(self.kind, self.kind)}" + (f"（{inner}）" if inner else "")
+
+
+def _short(v: Any) -> str:
+    if isinstance(v, Interval):
+        return v.text
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {_short(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_short(x) for x in v) + "]"
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+RULE_NAMES = {
+    "percentile": "阶段内百分位",
+    "minmax": "阶段内最小–最大归一",
+    "bands": "分档",
+    "yesno": "是/否",
+    "linear": "线性封顶",
+    "input": "评审给分",
+    "deduction": "扣分",
+}
+
 
 def snap(v: np.ndarray) -> np.ndarray:
     """Round to 12 significant digits so that equal decimals tie despite float noise."""
@@ -280,6 +309,9 @@ class Bands(RuleParams):
 
     def max_points(self) -> float:
         return max(b.points for b in self.bands)
+
+    def describe(self) -> str:
+        return "分档 " + ", ".join(f"{b.range.text}→{b.points:g}" for b in self.bands)
 
     def apply(self, inp: RuleInput) -> RuleOutput:
         band = _classify([b.range for b in self.bands], inp.values, inp.exact, inp.zero_exact)

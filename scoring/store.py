@@ -12,6 +12,7 @@ an error anywhere rolls everything back and leaves nothing behind.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -19,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, event, func, insert
+from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint, event, func, insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
@@ -69,12 +70,10 @@ class Batch(SQLModel, table=True):
 class RawValue(SQLModel, table=True):
     """One raw value of one enterprise, year and field, from one source."""
 
-    __table_args__ = (
-        UniqueConstraint("uscc", "year", "field", "source", name="uq_raw_value"),
-        Index("ix_raw_year", "year"),
-    )
+    # The unique key also serves look-ups by enterprise; a bulk import pays for every extra index.
+    __table_args__ = (UniqueConstraint("uscc", "year", "field", "source", name="uq_raw_value"),)
     id: int | None = Field(default=None, primary_key=True)
-    uscc: str = Field(foreign_key="enterprise.uscc", index=True)
+    uscc: str = Field(foreign_key="enterprise.uscc")
     year: int
     field: str
     value: float | None = None
@@ -83,7 +82,7 @@ class RawValue(SQLModel, table=True):
     source: str
     batch_id: int = Field(foreign_key="batch.id", index=True)
     row: int | None = None
-    created_at: datetime = Field(default_factory=_now)
+    created_at: datetime | None = Field(default=None, sa_column_kwargs={"server_default": func.now()})
 
 
 class SystemVersion(SQLModel, table=True):
@@ -138,6 +137,18 @@ class IndicatorScore(SQLModel, table=True):
     band: int | None = None
 
 
+class RunMatrix(SQLModel, table=True):
+    """A run's formula values and points as .npy blobs: what-if advice re-scores whole cohorts,
+    and reading 337k indicator rows back for every portrait would be far too slow."""
+
+    run_id: int = Field(foreign_key="scorerun.id", primary_key=True)
+    usccs: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    codes: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    values: bytes = Field(sa_column=Column(LargeBinary))
+    points: bytes = Field(sa_column=Column(LargeBinary))
+    stage: bytes = Field(sa_column=Column(LargeBinary))
+
+
 class CohortStat(SQLModel, table=True):
     """Figures of a stage cohort for one indicator in a run (used by explanations)."""
 
@@ -167,6 +178,7 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA cache_size=-65536")  # 64 MiB: bulk imports touch big indexes
             cur.close()
 
     SQLModel.metadata.create_all(engine)
@@ -174,16 +186,48 @@ def make_engine(url: str) -> Engine:
 
 
 def _bulk(session: Session, table: type[SQLModel], rows: Iterable[dict[str, Any]]) -> int:
+    """Insert many rows through Core executemany (the ORM's per-row bookkeeping is not needed)."""
+    statement = insert(table.__table__)  # type: ignore[attr-defined]
+    connection = session.connection()
     count = 0
     chunk: list[dict[str, Any]] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= CHUNK:
-            session.execute(insert(table), chunk)
+            connection.execute(statement, chunk)
             count += len(chunk)
             chunk = []
     if chunk:
-        session.execute(insert(table), chunk)
+        connection.execute(statement, chunk)
+        count += len(chunk)
+    return count
+
+
+_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+def _fast_insert(session: Session, table: type[SQLModel], columns: list[str], rows: Iterable[tuple[Any, ...]]) -> int:
+    """Insert plain scalar rows with the driver's own executemany (no per-row SQLAlchemy work).
+
+    Used for the two big tables (raw values, indicator scores); column names come from our
+    models, never from input.
+    """
+    connection = session.connection()
+    mark = _PLACEHOLDERS.get(connection.dialect.paramstyle)
+    if mark is None:
+        return _bulk(session, table, (dict(zip(columns, row)) for row in rows))
+    name = table.__tablename__  # type: ignore[attr-defined]
+    sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    count = 0
+    chunk: list[tuple[Any, ...]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            connection.exec_driver_sql(sql, chunk)
+            count += len(chunk)
+            chunk = []
+    if chunk:
+        connection.exec_driver_sql(sql, chunk)
         count += len(chunk)
     return count
 
@@ -237,22 +281,22 @@ def write_raw(
     """Store every non-missing cell of a wide frame (index USCC, one column per field)."""
     texts = set(text_fields)
     units = units or {}
-    now = _now()
 
-    def rows() -> Iterable[dict[str, Any]]:
+    def rows() -> Iterable[tuple[Any, ...]]:
         for field in frame.columns:
             col = frame[field]
             present = col[col.notna()]
-            for uscc, v in present.items():
-                is_text = field in texts
-                yield {
-                    "uscc": uscc, "year": year, "field": field,
-                    "value": None if is_text else float(v), "text": str(v) if is_text else None,
-                    "unit": units.get(field, ""), "source": batch.source,
-                    "batch_id": batch.id, "created_at": now,
-                }
+            unit = units.get(field, "")
+            if field in texts:
+                values: list[Any] = [str(v) for v in present.tolist()]
+                for uscc, v in zip(present.index.tolist(), values):
+                    yield (uscc, year, field, None, v, unit, batch.source, batch.id)
+            else:
+                for uscc, v in zip(present.index.tolist(), present.astype(float).tolist()):
+                    yield (uscc, year, field, v, None, unit, batch.source, batch.id)
 
-    n = _bulk(session, RawValue, rows())
+    columns = ["uscc", "year", "field", "value", "text", "unit", "source", "batch_id"]
+    n = _fast_insert(session, RawValue, columns, rows())
     batch.rows += n
     session.add(batch)
     return n
@@ -261,15 +305,22 @@ def write_raw(
 SOURCE_PRECEDENCE = {"self_report": 1}  # owner sources (0) win over self-report (1)
 
 
-def raw_frames(*, session: Session, years: Iterable[int]) -> dict[int, pd.DataFrame]:
-    """Year → wide frame of the active raw values; an owner source wins over self-report."""
+def raw_frames(
+    *, session: Session, years: Iterable[int], fields: Iterable[str] | None = None
+) -> dict[int, pd.DataFrame]:
+    """Year → wide frame of the active raw values (of `fields`, if given); an owner source wins
+    over self-report."""
     years = sorted(set(years))
     stmt = (
         select(RawValue.uscc, RawValue.year, RawValue.field, RawValue.value, RawValue.text, RawValue.source)
         .join(Batch, Batch.id == RawValue.batch_id)
         .where(RawValue.year.in_(years), Batch.status == "active")  # type: ignore[attr-defined]
     )
-    df = pd.DataFrame(session.exec(stmt).all(), columns=["uscc", "year", "field", "value", "text", "source"])
+    if fields is not None:
+        stmt = stmt.where(RawValue.field.in_(sorted(fields)))  # type: ignore[attr-defined]
+    # Plain tuples: pandas probes SQLAlchemy Row objects attribute by attribute, 10x slower.
+    rows = [tuple(r) for r in session.connection().execute(stmt)]
+    df = pd.DataFrame.from_records(rows, columns=["uscc", "year", "field", "value", "text", "source"])
     out: dict[int, pd.DataFrame] = {}
     if df.empty:
         return {y: pd.DataFrame(index=pd.Index([], name="uscc")) for y in years}
@@ -339,9 +390,13 @@ def publish_run(
             assert run.id is not None
             _bulk(session, EnterpriseScore, _enterprise_rows(run.id, result))
             for i, chunk in enumerate(_indicator_chunks(run.id, result)):
-                session.execute(insert(IndicatorScore), chunk)
+                _fast_insert(session, IndicatorScore, INDICATOR_COLUMNS, chunk)
                 if progress:
                     progress(i)
+            session.add(RunMatrix(
+                run_id=run.id, usccs=result.usccs.tolist(), codes=result.codes,
+                values=_npy(result.values), points=_npy(result.points), stage=_npy(result.stage),
+            ))
             stats = result.cohort_stats.replace({np.nan: None}).to_dict("records")
             _bulk(session, CohortStat, ({"run_id": run.id, **r} for r in stats))
             run.published_at = _now()
@@ -368,21 +423,20 @@ def _enterprise_rows(run_id: int, r: ScoreResult) -> Iterable[dict[str, Any]]:
         }
 
 
-def _indicator_chunks(run_id: int, r: ScoreResult) -> Iterable[list[dict[str, Any]]]:
+INDICATOR_COLUMNS = ["run_id", "uscc", "indicator", "value", "normalized", "points", "weight", "missing", "band"]
+
+
+def _indicator_chunks(run_id: int, r: ScoreResult) -> Iterable[list[tuple[Any, ...]]]:
     weights = r.weights
+    usccs = r.usccs.tolist()
     for k, code in enumerate(r.codes):
         values = np.where(np.isnan(r.values[k]), None, r.values[k]).tolist()
         normalized = np.round(r.normalized[k].astype(float), 6).tolist()
-        band = r.band[k].tolist()
-        yield [
-            {
-                "run_id": run_id, "uscc": r.usccs[i], "indicator": code, "value": values[i],
-                "normalized": normalized[i], "points": float(r.points[k, i]),
-                "weight": float(weights[k, i]), "missing": bool(r.missing[k, i]),
-                "band": None if band[i] < 0 else band[i],
-            }
-            for i in range(r.size)
-        ]
+        band = np.where(r.band[k] < 0, None, r.band[k]).tolist()
+        yield list(zip(
+            [run_id] * r.size, usccs, [code] * r.size, values, normalized, r.points[k].tolist(),
+            weights[k].tolist(), r.missing[k].tolist(), band,
+        ))
 
 
 def latest_run(*, session: Session, year: int | None = None) -> ScoreRun:
@@ -453,23 +507,25 @@ class RunArrays:
     stage: np.ndarray
 
 
-def run_arrays(*, session: Session, run_id: int, codes: list[str]) -> RunArrays:
-    """Rebuild a run's matrices from its stored indicator scores."""
-    from scoring.stages import STAGE_CODES
+def _npy(a: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, a, allow_pickle=False)
+    return buf.getvalue()
 
-    scores = session.exec(
-        select(EnterpriseScore.uscc, EnterpriseScore.stage).where(EnterpriseScore.run_id == run_id)
-    ).all()
-    usccs = np.array(sorted(u for u, _ in scores), dtype=object)
-    stage_of = dict(scores)
-    stmt = select(IndicatorScore.uscc, IndicatorScore.indicator, IndicatorScore.value, IndicatorScore.points).where(
-        IndicatorScore.run_id == run_id
+
+def _from_npy(b: bytes) -> np.ndarray:
+    return np.load(io.BytesIO(b), allow_pickle=False)
+
+
+def run_arrays(*, session: Session, run_id: int) -> RunArrays:
+    """A run's matrices (indicators × enterprises), as the engine produced them."""
+    row = session.get(RunMatrix, run_id)
+    if row is None:
+        raise NotFound(f"评分批次 {run_id} 没有保存矩阵")
+    return RunArrays(
+        np.array(row.usccs, dtype=object), list(row.codes),
+        _from_npy(row.values), _from_npy(row.points), _from_npy(row.stage),
     )
-    df = pd.DataFrame(session.exec(stmt).all(), columns=["uscc", "indicator", "value", "points"])
-    values = df.pivot(index="indicator", columns="uscc", values="value").reindex(index=codes, columns=usccs)
-    points = df.pivot(index="indicator", columns="uscc", values="points").reindex(index=codes, columns=usccs)
-    stage = np.array([STAGE_CODES.index(stage_of[u]) for u in usccs], dtype=np.int8)
-    return RunArrays(usccs, codes, values.to_numpy(dtype=float), points.to_numpy(dtype=float), stage)
 
 
 def count_rows(*, session: Session, table: type[SQLModel]) -> int:
