@@ -7,6 +7,11 @@ Invariants kept: domestic R&D ≤ R&D ≤ costs; rd_staff ≤ tech_staff ≤ sta
 bachelor+ ≤ staff; ip_class1 ≥ valid invention patents + IC layouts; ip_class2 = utility + design
 + software copyrights; valid stocks move by grants minus expiries; little giants are 专精特新;
 科技型中小企业 only where the SME limits hold (≤500 staff, revenue and assets ≤ 2亿元).
+
+Innovation capability: ``_capability`` (per firm, standard normal) combines the firm's
+innovativeness (``Firms.inno``) with its R&D intensity, and ``_size`` is its size (log business
+scale) standardised within its first-year stage. Certificates, talent, platforms and systems all
+load on them, so that they come together in the same firms, as they do in a real zone.
 """
 
 from __future__ import annotations
@@ -36,6 +41,22 @@ def latent_flag(firms: Firms, score: Floats, shares: Sequence[float]) -> Floats:
     """1 where a standard-normal ``score`` is in the top ``shares[stage]`` of its stage, else 0."""
     cut = np.array([_NORMAL.inv_cdf(1 - min(max(p, 1e-9), 1 - 1e-9)) for p in shares])
     return (score > cut[firms.stage]).astype(float)
+
+
+def prevalence_flag(
+    firms: Firms,
+    score: Floats,
+    shares: Sequence[float],
+    industry: Mapping[str, float] | None = None,
+) -> npt.NDArray[np.int8]:
+    """1 where ``score`` (about standard normal) is in the top ``shares[stage] × industry`` share.
+
+    Like ``latent_flag`` but with industry multipliers (default 1) and a compact ``int8`` result.
+    """
+    mult = np.array([(industry or {}).get(ind.name, 1.0) for ind in INDUSTRIES])
+    table = np.clip(np.asarray(shares, dtype=float)[:, None] * mult[None, :], 1e-9, 0.97)
+    cut = np.array([[_NORMAL.inv_cdf(1 - p) for p in row] for row in table])  # (stage, industry)
+    return (score > cut[firms.stage, firms.industry[None, :]]).astype(np.int8)
 
 
 def thin(rng: np.random.Generator, parent: Array, share: Array | float) -> Floats:
@@ -132,6 +153,20 @@ def _research(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
     }
 
 
+def _capability(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
+    """Per-firm latent innovation capability and within-stage size (see the module docstring)."""
+    log_rd = np.log(np.maximum(done["_rd_intensity"][0], 0.01))
+    capability = 0.8 * f.inno + 0.45 * (log_rd - log_rd.mean()) / (log_rd.std() or 1.0)
+    capability = (capability - capability.mean()) / (capability.std() or 1.0)
+    s0 = f.stage[0].astype(np.int64)
+    log_scale = np.log(np.maximum(f.scale[0], 1.0))
+    counts = np.maximum(np.bincount(s0, minlength=4), 1)
+    mean = np.bincount(s0, log_scale, 4) / counts
+    var = np.bincount(s0, (log_scale - mean[s0]) ** 2, 4) / counts
+    size = (log_scale - mean[s0]) / np.sqrt(np.maximum(var, 1e-12))[s0]
+    return {"_capability": capability, "_size": size}
+
+
 def _people(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
     n = f.n
     staff = f.staff
@@ -148,15 +183,33 @@ def _people(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
     )
     tech = thin(rng, staff, tech_p)
     rd_staff = thin(rng, tech, rng.uniform(0.5, 0.95, n))
+    capability = done["_capability"]
+    lift = np.exp(0.3 * capability)
     bachelor = thin(
         rng,
         staff,
-        share({"软件": 0.8, "生物医药": 0.6, "电子信息": 0.5, "医疗器械": 0.45}, 0.35, 0.2, 0.98),
+        np.minimum(
+            share({"软件": 0.8, "生物医药": 0.6, "电子信息": 0.5, "医疗器械": 0.45}, 0.35, 0.2, 0.98)
+            * np.exp(0.1 * capability),
+            0.98,
+        ),
     )
-    master = thin(
-        rng, bachelor, share({"软件": 0.2, "生物医药": 0.3, "电子信息": 0.15}, 0.08, 0.3, 0.9)
+    master_p = share(
+        {"软件": 0.22, "生物医药": 0.3, "电子信息": 0.18, "医疗器械": 0.18}, 0.12, 0.3, 0.9
     )
-    phd = thin(rng, master, share({"生物医药": 0.2}, 0.06, 0.4, 0.8))
+    master = thin(rng, bachelor, np.minimum(master_p * lift, 0.9))
+    phd_p = share({"生物医药": 0.2, "医疗器械": 0.12, "新材料": 0.1}, 0.06, 0.4, 0.8)
+    phd = thin(rng, master, np.minimum(phd_p * lift, 0.8))
+    # Core teams: the zone's tech firms are often founded or led by doctors and masters.
+    def core(weight: float, shares: Sequence[float], extra: float) -> Floats:
+        score = weight * capability + np.sqrt(1 - weight**2) * rng.standard_normal(n)
+        return prevalence_flag(f, score[None, :], shares) * (1 + rng.poisson(extra, n))[None, :]
+
+    phd = np.maximum(phd, core(0.6, [0.13, 0.24, 0.3, 0.38], 0.3))
+    master = np.maximum(master, phd + core(0.5, [0.4, 0.5, 0.55, 0.6], 1.0))
+    bachelor = np.minimum(np.maximum(bachelor, master), staff)
+    master = np.minimum(master, bachelor)
+    phd = np.minimum(phd, master)
     rd_master = thin(rng, np.minimum(rd_staff, master), 0.7)
     titled = thin(rng, staff, share({"软件": 0.2, "生物医药": 0.25}, 0.15, 0.3, 0.6))
     return {
@@ -286,6 +339,7 @@ CORE_MODELS: tuple[tuple[str, Model], ...] = (
     ("register", _register),
     ("finance", _finance),
     ("research", _research),
+    ("capability", _capability),
     ("people", _people),
     ("ip", _intellectual_property),
     ("certificates", _certificates),

@@ -73,7 +73,7 @@ def check_column(
         if mask is None or not mask.any():  # the common case costs one pass, no Python loop
             continue
         for pos in np.flatnonzero(mask)[: MAX_PROBLEMS - len(problems)]:
-            problems.append(InputProblem(f"{label}{values.index[pos]}", column, values.iloc[pos], reason))
+            problems.append(InputProblem(f"{label}企业 {values.index[pos]}", column, values.iloc[pos], reason))
     return numbers, problems
 
 
@@ -114,4 +114,4 @@ def build_env(
 
 def _duplicate_rows(index: pd.Index, *, label: str) -> Iterable[InputProblem]:
     for key in index[index.duplicated()].unique()[:50]:
-        yield InputProblem(f"{label}{key}", "uscc", key, "同一企业出现了不止一行")
+        yield InputProblem(f"{label}企业 {key}", "uscc", key, "同一企业出现了不止一行")

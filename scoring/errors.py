@@ -59,7 +59,7 @@ class InputProblem:
     reason: str
 
     def __str__(self) -> str:
-        return f"行 {self.row}，列 {self.column}，值 {self.value!r}：{self.reason}"
+        return f"{self.row}，列 {self.column}，值 {self.value!r}：{self.reason}"
 
 
 class InvalidInput(ScoringError):

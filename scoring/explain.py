@@ -119,54 +119,50 @@ def improvements(
         k = position[ind.code]
         cohort = run.values[k, rows].astype(float)
         current = None if np.isnan(cohort[me]) else float(cohort[me])
-        target = _target(ind, current, cohort)
-        if target is None:
-            continue
-        kind, value = target
-        cohort_then = cohort.copy()
-        cohort_then[me] = value
-        new_points = _rescore(system, ind, cohort_then, me, STAGE_CODES[stage])
-        points_then = my_points.copy()
-        points_then[k] = new_points
-        gain = round(_total(system, run.codes, points_then) - total_now, 6)
-        if gain <= 0:
-            continue
-        out.append(
-            Advice(
-                indicator=ind.code, name=ind.name, kind=kind, current=current, target=value,
-                points_now=float(my_points[k]), points_then=new_points, gain=gain,
-                text=_advice_text(ind, kind, current, value, gain),
-            )
-        )
+        # The first of the two nearest candidates that re-scores to more points: reaching a value
+        # that only ties the next enterprise can leave a percentile unchanged; further targets
+        # would no longer be a realistic step.
+        for kind, value in _targets(ind, current, cohort)[:2]:
+            cohort_then = cohort.copy()
+            cohort_then[me] = value
+            new_points = _rescore(ind, cohort_then, me, STAGE_CODES[stage])
+            points_then = my_points.copy()
+            points_then[k] = new_points
+            gain = round(_total(system, run.codes, points_then) - total_now, 6)
+            if gain > 0:
+                out.append(
+                    Advice(
+                        indicator=ind.code, name=ind.name, kind=kind, current=current, target=value,
+                        points_now=float(my_points[k]), points_then=new_points, gain=gain,
+                        text=_advice_text(ind, kind, current, value, gain),
+                    )
+                )
+                break
     out.sort(key=lambda a: (-a.gain, a.indicator))
     return out[:top]
 
 
-def _target(ind: Indicator, current: float | None, cohort: np.ndarray) -> tuple[str, float] | None:
+def _targets(ind: Indicator, current: float | None, cohort: np.ndarray) -> list[tuple[str, float]]:
+    """Realistic targets, nearest first: next band(s), next quartile(s), yes, or the median."""
     present = cohort[~np.isnan(cohort)]
     if current is None:
-        return ("fill_missing", float(np.median(present))) if present.size else None
+        return [("fill_missing", float(np.median(present)))] if present.size else []
     rule = ind.rule
     higher = ind.direction == "higher"
     if isinstance(rule, YesNo):
-        return ("yes", 1.0) if current == 0 else None
+        return [("yes", 1.0)] if current == 0 else []
     if isinstance(rule, Bands):
         now = next((b for b in rule.bands if b.range.contains(Fraction(repr(current)))), None)
         better = [b for b in rule.bands if now is None or b.points > now.points]
-        best: tuple[float, float] | None = None
+        edges = []
         for b in better:
             edge = _entry_point(b.range, higher, integral=ind.unit in ("件", "项", "人", "个"))
-            if edge is None or (higher and edge <= current) or (not higher and edge >= current):
-                continue
-            distance = abs(edge - current)
-            if best is None or distance < best[0]:
-                best = (distance, edge)
-        return ("next_band", best[1]) if best else None
+            if edge is not None and ((higher and edge > current) or (not higher and edge < current)):
+                edges.append(edge)
+        return [("next_band", e) for e in sorted(edges, key=lambda e: abs(e - current))]
     quartiles = np.quantile(present, [0.25, 0.5, 0.75, 1.0]) if present.size else []
-    steps = [q for q in quartiles if (q > current if higher else q < current)]
-    if not steps:
-        return None
-    return ("next_quartile", float(min(steps) if higher else max(steps)))
+    steps = sorted({float(q) for q in quartiles if (q > current if higher else q < current)}, key=lambda q: abs(q - current))
+    return [("next_quartile", q) for q in steps]
 
 
 def _entry_point(iv: object, higher: bool, *, integral: bool) -> float | None:
@@ -181,7 +177,7 @@ def _entry_point(iv: object, higher: bool, *, integral: bool) -> float | None:
     return float(edge + step if higher else edge - step)
 
 
-def _rescore(system: IndicatorSystem, ind: Indicator, cohort: np.ndarray, me: int, stage: str) -> float:
+def _rescore(ind: Indicator, cohort: np.ndarray, me: int, stage: str) -> float:
     out = ind.rule.apply(
         RuleInput(values=cohort, cohorts=[np.arange(cohort.size)], higher_is_better=ind.direction == "higher")
     )

@@ -431,7 +431,7 @@ class Input(RuleParams):
         if bad.any():
             problems = [
                 InputProblem(
-                    row=str(inp.row_names[i]) if len(inp.row_names) else str(i),
+                    row=f"企业 {inp.row_names[i]}" if len(inp.row_names) else f"第 {i + 1} 行",
                     column=inp.indicator,
                     value=float(v[i]),
                     reason=(

@@ -61,8 +61,11 @@ def read_table(path: Path) -> pd.DataFrame:
 
 def table_to_frames(
     table: pd.DataFrame, system: IndicatorSystem, *, year: int, fields: Mapping[str, FieldDef] | None = None
-) -> dict[int, pd.DataFrame]:
-    """Validate headers and USCCs and split the table into year frames; report every problem."""
+) -> tuple[dict[int, pd.DataFrame], list[InputProblem]]:
+    """Validate headers and split the table into year frames; return them with the USCC problems.
+
+    Header problems are raised at once (nothing else can be checked without the columns).
+    """
     registry = default_fields() if fields is None else fields
     by_name = {spec.name: code for code, spec in registry.items()}
     problems: list[InputProblem] = []
@@ -100,12 +103,11 @@ def table_to_frames(
         seen.setdefault(code, line)
         usccs.append(code)
     index = pd.Index(usccs, name="uscc")
-    frames: dict[int, pd.DataFrame] = {}
-    for col, (code, lag) in rename.items():
-        frames.setdefault(year - lag, pd.DataFrame(index=index))[code] = table[col].to_numpy()
-    if problems:
-        raise InvalidInput(problems)
-    return frames
+    frames: dict[int, dict[str, object]] = {}
+    for (code, lag), col in sorted((v, k) for k, v in rename.items()):
+        frames.setdefault(year - lag, {})[code] = table[col].to_numpy()  # type: ignore[index]
+    built = {y: pd.DataFrame(cols, index=index) for y, cols in frames.items()}  # type: ignore[arg-type]
+    return built, problems
 
 
 def score_file(system: IndicatorSystem, source: Path, output: Path, *, year: int | None = None) -> pd.DataFrame:
@@ -116,13 +118,15 @@ def score_file(system: IndicatorSystem, source: Path, output: Path, *, year: int
     if table.empty:
         raise InvalidInput([InputProblem("-", "-", source.name, "表中没有数据行")])
     y = year or system.year
-    frames = table_to_frames(table, system, year=y)
-    line_of = {u: f"第 {i + 2} 行（{u}）" for i, u in enumerate(frames[y].index)}
+    frames, problems = table_to_frames(table, system, year=y)
+    # Report bad codes and bad cells together, by spreadsheet line, so one pass fixes the file.
+    line_of = {f"企业 {u}": f"第 {i + 2} 行（{u}）" for i, u in enumerate(frames[y].index)}
     try:
         result = score_frames(system, frames, year=y)
     except InvalidInput as exc:
-        rows = [InputProblem(line_of.get(str(p.row), str(p.row)), p.column, p.value, p.reason) for p in exc.problems]
-        raise InvalidInput(rows, source=source.name) from None
+        problems += [InputProblem(line_of.get(p.row, p.row), p.column, p.value, p.reason) for p in exc.problems]
+    if problems:
+        raise InvalidInput(problems, source=source.name)
     frame = result.to_frame()
     out = frame.drop(columns=[c for c in frame.columns if c.startswith("missing.")])
     fd, tmp = tempfile.mkstemp(dir=output.parent if output.parent.exists() else None, suffix=output.suffix)

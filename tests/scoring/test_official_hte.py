@@ -145,7 +145,7 @@ def allowed(code: str, **overrides: object) -> tuple[int, int]:
     except InvalidInput as exc:
         for problem in exc.problems:
             assert code in str(problem.column), problem
-            refused.add(int(str(problem.row).removeprefix("E")))
+            refused.add(int(str(problem.row).removeprefix("企业 E")))
     accepted = [s for s in offered if s not in refused]
     assert accepted, f"{code}: no score accepted"
     assert accepted == list(range(accepted[0], accepted[-1] + 1)), accepted
