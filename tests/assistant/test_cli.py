@@ -124,6 +124,7 @@ def test_score_file_reports_every_problem_and_writes_nothing(tmp_path: Path) -> 
     table.loc[1, "统一社会信用代码"] = "91320411MA1MXXXX01"  # wrong check character
     table.loc[2, "revenue"] = "一千万"
     table.loc[3, "staff_total"] = -4
+    table.loc[4, "统一社会信用代码"] = table.loc[0, "统一社会信用代码"]  # listed twice
     table = table.drop(columns=["rd_expense"])
     src, out = tmp_path / "raw.csv", tmp_path / "out.csv"
     table.to_csv(src, index=False)
@@ -136,6 +137,7 @@ def test_score_file_reports_every_problem_and_writes_nothing(tmp_path: Path) -> 
     assert second.exit_code == 1, second.output
     assert "第 3 行" in second.output and "校验码" in second.output
     assert "不是数字" in second.output and "不能为负数" in second.output
+    assert "第 6 行" in second.output and "与第 2 行重复" in second.output
     assert not out.exists()
 
 
