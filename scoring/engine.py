@@ -20,11 +20,12 @@ import numpy as np
 import pandas as pd
 
 from scoring import expr
+from scoring.errors import ExpressionError
 from scoring.exact import evaluate_rows as exact_rows
 from scoring.engine_input import build_env
 from scoring.rules import Input, RuleInput
 from scoring.schema import STAGES, IndicatorSystem
-from scoring.stages import STAGE_CODES, assign_stages, stage_reason
+from scoring.stages import STAGE_CODES, assign_stages, reason_fields, stage_reason
 
 NO_ROUTE = -999  # verdict reached by no route
 DECIMALS = 6
@@ -198,8 +199,6 @@ def score_frames(
 
 def _numeric(v: np.ndarray, code: str) -> np.ndarray:
     if v.dtype == object:
-        from scoring.errors import ExpressionError
-
         raise ExpressionError(f"指标 {code} 的公式结果是文本，不能计分")
     return v.astype(float, copy=False)
 
@@ -306,10 +305,7 @@ def _cohort_stats(
 
 
 def _reason_values(system: IndicatorSystem, env: expr.ArrayEnv) -> dict[str, np.ndarray]:
-    import re
-
-    names = {m for rule in system.stages for m in re.findall(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", rule.reason)}
-    return {name: env.column(name, 0) for name in names}
+    return {name: env.column(name, 0) for name in reason_fields(system)}
 
 
 def _verdicts(system: IndicatorSystem, env: expr.ArrayEnv, result: ScoreResult) -> None:

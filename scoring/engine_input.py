@@ -18,6 +18,7 @@ from scoring.errors import InputProblem, InvalidInput
 from scoring.fields import default_fields
 from scoring.rules import Input
 from scoring.schema import FieldDef, IndicatorSystem
+from scoring.stages import reason_fields
 
 MAX_PROBLEMS = 1000
 
@@ -36,11 +37,8 @@ def needed_fields(system: IndicatorSystem) -> dict[str, int]:
         for name, lag in expr.parse(text).fields:
             if "." not in name and name not in ("total", "stage"):
                 lags[name] = max(lags.get(name, 0), lag)
-    import re
-
-    for rule in system.stages:
-        for name in re.findall(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", rule.reason):
-            lags.setdefault(name, 0)
+    for name in reason_fields(system):
+        lags.setdefault(name, 0)
     return lags
 
 

@@ -8,7 +8,6 @@ cycles between indicators, stage-table shape and verdict names.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
@@ -21,9 +20,9 @@ from scoring import expr
 from scoring.errors import ExpressionError, InvalidIndicatorSystem, UnknownRule
 from scoring.fields import SYSTEMS_DIR, default_fields
 from scoring.rules import RULES, Input
+from scoring.stages import PLACEHOLDER
 from scoring.schema import STAGES, FieldDef, IndicatorSystem
 
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def load_system(path: str | Path, *, fields: Mapping[str, FieldDef] | None = None) -> IndicatorSystem:
@@ -159,7 +158,7 @@ def _check_stages(system: IndicatorSystem, fields: set[str]) -> None:
             expr.parse(rule.when, names=fields)
         except ExpressionError as exc:
             raise exc.located(where=where) from None
-        unknown = sorted(set(_PLACEHOLDER.findall(rule.reason)) - fields)
+        unknown = sorted(set(PLACEHOLDER.findall(rule.reason)) - fields)
         if unknown:
             raise InvalidIndicatorSystem(f"理由模板引用了未声明的字段：{'、'.join(unknown)}", where=where)
     if system.stages[-1].when.strip().lower() != "true":

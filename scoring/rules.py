@@ -332,50 +332,40 @@ class YesNo(RuleParams):
         return RuleOutput(np.where(np.isnan(v), np.nan, (v != 0).astype(float)))
 
 
-class Linear(RuleParams):
+class _PerUnitCapped(RuleParams):
+    """Shared by linear and deduction rules: x × per_unit points, at most `cap`."""
+
+    per_unit: float
+    cap: float
+    sign: ClassVar[float] = 1.0
+
+    @model_validator(mode="after")
+    def _positive(self) -> _PerUnitCapped:
+        if self.per_unit <= 0 or self.cap <= 0:
+            raise ValueError(f"{RULE_NAMES[self.kind]}规则的 per_unit 与 cap 都必须大于 0")
+        return self
+
+    def max_points(self) -> float:
+        return self.cap
+
+    def apply(self, inp: RuleInput) -> RuleOutput:
+        v = inp.values
+        with np.errstate(invalid="ignore"):
+            raw = self.sign * np.clip(v * self.per_unit, 0.0, self.cap) / self.cap
+        return RuleOutput(np.where(np.isnan(v), np.nan, raw))
+
+
+class Linear(_PerUnitCapped):
     """min(x × per_unit, cap) / cap: e.g. 1 point per patent, at most 5."""
 
     kind: Literal["linear"]
-    per_unit: float
-    cap: float
-
-    @model_validator(mode="after")
-    def _positive(self) -> Linear:
-        if self.per_unit <= 0 or self.cap <= 0:
-            raise ValueError("线性规则的 per_unit 与 cap 都必须大于 0")
-        return self
-
-    def max_points(self) -> float:
-        return self.cap
-
-    def apply(self, inp: RuleInput) -> RuleOutput:
-        v = inp.values
-        with np.errstate(invalid="ignore"):
-            raw = np.clip(v * self.per_unit, 0.0, self.cap) / self.cap
-        return RuleOutput(np.where(np.isnan(v), np.nan, raw))
 
 
-class Deduction(RuleParams):
+class Deduction(_PerUnitCapped):
     """Negative points: −min(events × per_unit, cap) / cap."""
 
     kind: Literal["deduction"]
-    per_unit: float
-    cap: float
-
-    @model_validator(mode="after")
-    def _positive(self) -> Deduction:
-        if self.per_unit <= 0 or self.cap <= 0:
-            raise ValueError("扣分规则的 per_unit 与 cap 都必须大于 0")
-        return self
-
-    def max_points(self) -> float:
-        return self.cap
-
-    def apply(self, inp: RuleInput) -> RuleOutput:
-        v = inp.values
-        with np.errstate(invalid="ignore"):
-            raw = -np.clip(v * self.per_unit, 0.0, self.cap) / self.cap
-        return RuleOutput(np.where(np.isnan(v), np.nan, raw))
+    sign: ClassVar[float] = -1.0
 
 
 class AllowedBand(BaseModel):

@@ -16,7 +16,7 @@ from scoring import expr
 from scoring.schema import STAGES, IndicatorSystem
 
 STAGE_CODES: tuple[str, ...] = tuple(STAGES)
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def assign_stages(system: IndicatorSystem, env: expr.Env) -> tuple[np.ndarray, np.ndarray]:
@@ -31,6 +31,11 @@ def assign_stages(system: IndicatorSystem, env: expr.Env) -> tuple[np.ndarray, n
         stage[hit] = STAGE_CODES.index(rule.stage)
         rule_of[hit] = i
     return stage, rule_of
+
+
+def reason_fields(system: IndicatorSystem) -> set[str]:
+    """Raw fields the stage reasons show (`{revenue}` in a reason template)."""
+    return {name for rule in system.stages for name in PLACEHOLDER.findall(rule.reason)}
 
 
 def format_value(value: object) -> str:
@@ -52,6 +57,6 @@ def stage_reason(system: IndicatorSystem, rule_index: int, values: Mapping[str, 
     if rule_index < 0:
         return "无法判定阶段"
     rule = system.stages[rule_index]
-    text = _PLACEHOLDER.sub(lambda m: format_value(values.get(m.group(1))), rule.reason)
+    text = PLACEHOLDER.sub(lambda m: format_value(values.get(m.group(1))), rule.reason)
     label = STAGES[rule.stage]
     return f"{text} → {label}" if text else label

@@ -185,19 +185,23 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def _chunks(rows: Iterable[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def _bulk(session: Session, table: type[SQLModel], rows: Iterable[dict[str, Any]]) -> int:
     """Insert many rows through Core executemany (the ORM's per-row bookkeeping is not needed)."""
     statement = insert(table.__table__)  # type: ignore[attr-defined]
     connection = session.connection()
     count = 0
-    chunk: list[dict[str, Any]] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= CHUNK:
-            connection.execute(statement, chunk)
-            count += len(chunk)
-            chunk = []
-    if chunk:
+    for chunk in _chunks(rows):
         connection.execute(statement, chunk)
         count += len(chunk)
     return count
@@ -219,14 +223,7 @@ def _fast_insert(session: Session, table: type[SQLModel], columns: list[str], ro
     name = table.__tablename__  # type: ignore[attr-defined]
     sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
     count = 0
-    chunk: list[tuple[Any, ...]] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= CHUNK:
-            connection.exec_driver_sql(sql, chunk)
-            count += len(chunk)
-            chunk = []
-    if chunk:
+    for chunk in _chunks(rows):
         connection.exec_driver_sql(sql, chunk)
         count += len(chunk)
     return count

@@ -131,6 +131,7 @@ def test_score_file_reports_every_problem_and_writes_nothing(tmp_path: Path) -> 
     first = runner.invoke(app, ["score-file", "--system", "1.0", "--input", str(src), "--output", str(out)])
     assert first.exit_code == 1 and "缺少列：rd_expense" in first.output
     assert not out.exists()
+    table = table.copy()
     table["rd_expense"] = 1.0
     table.to_csv(src, index=False)
     second = runner.invoke(app, ["score-file", "--system", "1.0", "--input", str(src), "--output", str(out)])
