@@ -243,22 +243,23 @@ def _fill_missing(norm: np.ndarray, policy: str, cohorts: list[np.ndarray]) -> n
 
 
 def aggregate_categories(system: IndicatorSystem, points: np.ndarray) -> np.ndarray:
-    n = points.shape[1]
-    out = np.zeros((len(system.categories), n))
-    index = {ind.code: i for i, ind in enumerate(system.indicators)}
-    for j, cat in enumerate(system.categories):
-        members = system.indicators_of(cat.code)
-        regular = [index[m.code] for m in members if not m.is_deduction and not m.bonus]
-        bonus = [index[m.code] for m in members if m.bonus]
-        deductions = [index[m.code] for m in members if m.is_deduction]
-        if cat.aggregate == "max":
-            gained = points[regular].max(axis=0)
-        else:
-            gained = points[regular].sum(axis=0)
-        gained = gained + points[bonus].sum(axis=0)
-        capped = np.minimum(gained, cat.max_points) + points[deductions].sum(axis=0)
-        out[j] = np.round(np.maximum(capped, 0.0), DECIMALS)
+    """Category points (categories × enterprises) from indicator points (indicators × enterprises)."""
+    out = np.zeros((len(system.categories), points.shape[1]))
+    for j, member in enumerate(system.category_members):
+        out[j] = aggregate_categories_for(member, points)
     return out
+
+
+def aggregate_categories_for(member: tuple, points: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+    """One category: min(sum (or best) of its indicators + bonus, max) + deductions, floored at 0."""
+    cat, regular, bonus, deductions = member
+    if cat.aggregate == "max":
+        gained = points[regular].max(axis=0)
+    else:
+        gained = points[regular].sum(axis=0)
+    gained = gained + points[bonus].sum(axis=0)
+    capped = np.minimum(gained, cat.max_points) + points[deductions].sum(axis=0)
+    return np.round(np.maximum(capped, 0.0), DECIMALS)
 
 
 def _rank_within(total: np.ndarray, cohorts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

@@ -16,7 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
-from scoring.engine import aggregate_categories
+from scoring.engine import aggregate_categories_for
 from scoring.rules import Bands, Deduction, Input, MinMax, Percentile, RuleInput, YesNo
 from scoring.schema import STAGES, Indicator, IndicatorSystem
 from scoring.stages import STAGE_CODES, format_value
@@ -111,7 +111,10 @@ def improvements(
     me = int(np.flatnonzero(rows == i)[0])
     position = {code: k for k, code in enumerate(run.codes)}
     my_points = run.points[:, i].copy()
-    total_now = _total(system, run.codes, my_points)
+    if run.codes != [ind.code for ind in system.indicators]:
+        raise ValueError("评分结果的指标顺序与指标体系不一致")
+    cats = _category_points(system, my_points)
+    category_of = {k: j for j, (_, reg, bon, ded) in enumerate(system.category_members) for k in (*reg, *bon, *ded)}
     out: list[Advice] = []
     for ind in system.indicators:
         if isinstance(ind.rule, (Input, Deduction)) or ind.weight(STAGE_CODES[stage]) == 0:
@@ -128,7 +131,8 @@ def improvements(
             new_points = _rescore(ind, cohort_then, me, STAGE_CODES[stage])
             points_then = my_points.copy()
             points_then[k] = new_points
-            gain = round(_total(system, run.codes, points_then) - total_now, 6)
+            j = category_of[k]  # only this category can change: caps and alternatives included
+            gain = round(_category(system.category_members[j], points_then) - cats[j], 6)
             if gain > 0:
                 out.append(
                     Advice(
@@ -178,6 +182,9 @@ def _entry_point(iv: object, higher: bool, *, integral: bool) -> float | None:
 
 
 def _rescore(ind: Indicator, cohort: np.ndarray, me: int, stage: str) -> float:
+    """The indicator's points for row `me` when the cohort's values are `cohort`."""
+    if not ind.rule.uses_cohort:  # a value-only rule: no need to score the whole cohort
+        cohort, me = cohort[me : me + 1], 0
     out = ind.rule.apply(
         RuleInput(values=cohort, cohorts=[np.arange(cohort.size)], higher_is_better=ind.direction == "higher")
     )
@@ -187,10 +194,13 @@ def _rescore(ind: Indicator, cohort: np.ndarray, me: int, stage: str) -> float:
     return round(norm * ind.weight(stage), 6)
 
 
-def _total(system: IndicatorSystem, codes: list[str], points: np.ndarray) -> float:
-    order = {c: k for k, c in enumerate(codes)}
-    matrix = np.array([[points[order[ind.code]]] for ind in system.indicators])
-    return float(np.round(aggregate_categories(system, matrix).sum(), 6))
+def _category(member: tuple[object, list[int], list[int], list[int]], points: np.ndarray) -> float:
+    """One category's points for one enterprise (same rule as the engine's aggregation)."""
+    return float(aggregate_categories_for(member, points))
+
+
+def _category_points(system: IndicatorSystem, points: np.ndarray) -> list[float]:
+    return [_category(m, points) for m in system.category_members]
 
 
 def _advice_text(ind: Indicator, kind: str, current: float | None, target: float, gain: float) -> str:

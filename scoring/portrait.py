@@ -32,14 +32,14 @@ def portrait(*, session: Session, uscc: str, year: int | None = None, advice: in
     score = store.enterprise_score(session=session, run_id=run.id, uscc=uscc)
     system = stored_system(session=session, version=run.system_version)
     stats = store.cohort_stats(session=session, run_id=run.id)
-    mine = stats[stats["stage"] == score.stage].set_index("indicator") if not stats.empty else None
+    mine = stats[stats["stage"] == score.stage].set_index("indicator").to_dict("index") if not stats.empty else {}
     rows = {r.indicator: r for r in store.indicator_scores(session=session, run_id=run.id, uscc=uscc)}
     indicators = []
     for ind in system.indicators:
         r = rows.get(ind.code)
         if r is None:
             continue
-        cohort = mine.loc[ind.code].to_dict() if mine is not None and ind.code in mine.index else None
+        cohort = mine.get(ind.code)
         indicators.append({
             "code": ind.code, "name": ind.name, "category": ind.category, "unit": ind.unit,
             "source": ind.source, "value": r.value, "value_text": show_value(r.value, ind.unit),

@@ -150,6 +150,20 @@ class IndicatorSystem(_Model):
     def category_by_code(self) -> dict[str, Category]:
         return {c.code: c for c in self.categories}
 
+    @cached_property
+    def category_members(self) -> list[tuple[Category, list[int], list[int], list[int]]]:
+        """Per category: positions of its regular, bonus and deduction indicators."""
+        out = []
+        for cat in self.categories:
+            members = [(k, i) for k, i in enumerate(self.indicators) if i.category == cat.code]
+            out.append((
+                cat,
+                [k for k, i in members if not i.is_deduction and not i.bonus],
+                [k for k, i in members if i.bonus],
+                [k for k, i in members if i.is_deduction],
+            ))
+        return out
+
     @property
     def max_total(self) -> float:
         """The points scale: the sum of the category maxima."""
