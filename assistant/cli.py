@@ -20,6 +20,8 @@ from scoring.errors import InvalidInput, ScoringError
 app = typer.Typer(help="企业科技创新积分管理信息系统 innopoints", no_args_is_help=True, add_completion=False)
 systems_app = typer.Typer(help="指标体系版本：列表、详情、比较", no_args_is_help=True)
 app.add_typer(systems_app, name="systems")
+users_app = typer.Typer(help="用户：新建、列表、停用", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 console = Console()
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -95,8 +97,152 @@ def demo(
         run = store.latest_run(session=session)
         system = parse_system(store.system_content(session=session, version=run.system_version))
         data = zone_summary(store.run_scores(session=session, run_id=run.id), system, year=run.year, run_id=run.id)  # type: ignore[arg-type]
+    accounts_made = create_demo_accounts(engine, list(d.enterprises.index[:3]), list(d.enterprises["name"][:3]))
     console.print(f"示范园区已写入 {settings.db_url}")
+    _print_accounts(accounts_made)
     _print_stats(data)
+
+
+DEMO_ACCOUNTS = [
+    ("admin", "demo-admin-2026", "admin"),
+    ("official", "demo-official-2026", "official"),
+    ("enterprise1", "demo-enterprise-2026", "enterprise"),
+    ("enterprise2", "demo-enterprise-2026", "enterprise"),
+    ("enterprise3", "demo-enterprise-2026", "enterprise"),
+]
+
+
+def create_demo_accounts(engine: Any, usccs: list[str], names: list[str]) -> list[dict[str, str]]:
+    """The demo's accounts: one admin, one official, three enterprise users bound to demo enterprises."""
+    from sqlmodel import Session
+
+    from assistant import accounts
+
+    accounts.ensure_tables(engine)
+    made = []
+    bound = iter(zip(usccs, names))
+    with Session(engine) as session:
+        for username, password, role in DEMO_ACCOUNTS:
+            uscc, name = next(bound) if role == "enterprise" else (None, "")
+            accounts.add_user(session=session, username=username, password=password, role=role, uscc=uscc, display_name=name)
+            made.append({"username": username, "password": password, "role": role, "uscc": uscc or "", "name": name})
+    return made
+
+
+def _print_accounts(made: list[dict[str, str]]) -> None:
+    console.print("[bold]示范账号[/bold]（用户名 / 密码 / 角色）：")
+    for a in made:
+        bound = f"，绑定 {a['name']}（{a['uscc']}）" if a["uscc"] else ""
+        console.print(f"  {a['username']} / {a['password']} / {a['role']}{bound}")
+
+
+@app.command()
+@friendly
+def serve(
+    host: Annotated[str | None, typer.Option(help="监听地址（默认 127.0.0.1）")] = None,
+    port: Annotated[int | None, typer.Option(help="端口（默认 8000）")] = None,
+    workers: Annotated[int, typer.Option(help="工作进程数")] = 1,
+) -> None:
+    """启动 Web/API 服务（uvicorn）。"""
+    import uvicorn
+    from sqlmodel import Session, select
+
+    from assistant import accounts
+
+    settings = Settings()
+    engine = _engine(settings)
+    accounts.ensure_tables(engine)
+    h, p = host or settings.host, port or settings.port
+    with Session(engine) as session:
+        users = session.exec(select(accounts.User).where(accounts.User.username.in_([a[0] for a in DEMO_ACCOUNTS]))).all()  # type: ignore[attr-defined]
+    console.print(f"innopoints 服务：http://{h}:{p}/ （接口文档 http://{h}:{p}/docs），数据库 {settings.db_url}")
+    if users:
+        known = {a[0]: a[1] for a in DEMO_ACCOUNTS}
+        _print_accounts([{"username": u.username, "password": known[u.username], "role": u.role, "uscc": u.uscc or "", "name": u.display_name} for u in users])
+    uvicorn.run("assistant.app:factory", factory=True, host=h, port=p, workers=workers, log_level="warning")
+
+
+@users_app.command("add")
+@friendly
+def users_add(
+    username: str,
+    role: Annotated[str, typer.Option(help="admin | official | enterprise")],
+    uscc: Annotated[str | None, typer.Option(help="企业用户绑定的统一社会信用代码")] = None,
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="密码（至少 10 个字符）")] = "",
+    display_name: Annotated[str, typer.Option(help="显示名")] = "",
+) -> None:
+    """新建用户。"""
+    from sqlmodel import Session
+
+    from assistant import accounts
+
+    engine = _engine(Settings())
+    accounts.ensure_tables(engine)
+    with Session(engine) as session:
+        user = accounts.add_user(session=session, username=username, password=password, role=role, uscc=uscc, display_name=display_name)
+    console.print(f"已新建用户 {user.username}（{accounts.ROLES[user.role]}）")
+
+
+@users_app.command("list")
+@friendly
+def users_list(json_out: JsonOpt = False) -> None:
+    """列出用户。"""
+    from sqlmodel import Session
+
+    from assistant import accounts
+
+    engine = _engine(Settings())
+    accounts.ensure_tables(engine)
+    with Session(engine) as session:
+        rows = [accounts.public_user(u) for u in accounts.list_users(session=session)]
+    if json_out:
+        _emit(rows)
+        return
+    table = Table("用户名", "角色", "绑定企业", "状态")
+    for r in rows:
+        table.add_row(r["username"], accounts.ROLES[r["role"]], r["uscc"] or "-", "已停用" if r["disabled"] else "正常")
+    console.print(table)
+
+
+@users_app.command("disable")
+@friendly
+def users_disable(username: str) -> None:
+    """停用用户（令牌与 API 密钥立即失效）。"""
+    from sqlmodel import Session
+
+    from assistant import accounts
+
+    engine = _engine(Settings())
+    accounts.ensure_tables(engine)
+    with Session(engine) as session:
+        accounts.set_disabled(session=session, username=username)
+    console.print(f"已停用用户 {username}")
+
+
+@app.command()
+@friendly
+def audit(
+    limit: Annotated[int, typer.Option(help="最多显示条数")] = 50,
+    username: Annotated[str | None, typer.Option(help="只看某个用户")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """审计记录：谁在何时从何处读取了哪家企业的非公开数据，以及登录与失败登录。"""
+    from sqlmodel import Session
+
+    from assistant import accounts
+
+    engine = _engine(Settings())
+    accounts.ensure_tables(engine)
+    with Session(engine) as session:
+        rows, total = accounts.audit_events(session=session, limit=limit, username=username)
+        data = [r.model_dump(mode="json") for r in rows]
+    if json_out:
+        _emit({"total": total, "items": data})
+        return
+    table = Table("时间", "用户", "角色", "操作", "对象", "来源")
+    for r in data:
+        table.add_row(r["at"][:19], r["username"], r["role"], r["action"], r["target"], r["client"])
+    console.print(table)
 
 
 @app.command()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET = "innopoints-development-secret-change-me"
 
 
 class Settings(BaseSettings):
@@ -15,9 +17,25 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="INNOPOINTS_", env_file=".env", extra="ignore")
 
+    environment: Literal["development", "test", "production"] = "development"
     data_dir: Path = Field(default=REPO_ROOT / "var", description="生成文件（数据库、索引）所在目录")
     database_url: str = Field(default="", description="SQLAlchemy URL；为空时使用 data_dir 下的 SQLite 文件")
     systems_dir: Path = Field(default=REPO_ROOT / "data" / "indicator_systems")
+    secret_key: str = Field(default=DEV_SECRET, description="签发访问令牌的密钥（生产环境必须设置，至少 32 个字符）")
+    token_minutes: int = Field(default=60, ge=1, le=24 * 60, description="访问令牌有效期（分钟）")
+    cors_origins: list[str] = Field(default_factory=list)
+    max_body_bytes: int = Field(default=1_000_000, ge=1024, description="请求体上限（字节）")
+    login_failures_allowed: int = Field(default=5, ge=1, description="15 分钟内允许的失败登录次数")
+    login_window_seconds: int = Field(default=15 * 60, ge=10)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    @model_validator(mode="after")
+    def _safe_secret(self) -> Settings:
+        # A default or short secret lets anyone mint tokens: refuse it outside development.
+        if self.environment != "development" and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
+            raise ValueError("INNOPOINTS_SECRET_KEY 必须在非开发环境中设置为至少 32 个字符的随机值")
+        return self
 
     @property
     def db_url(self) -> str:

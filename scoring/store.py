@@ -447,6 +447,31 @@ def latest_run(*, session: Session, year: int | None = None) -> ScoreRun:
     return run
 
 
+def latest_runs_by_year(*, session: Session) -> dict[int, ScoreRun]:
+    """The newest published run of every scored year."""
+    out: dict[int, ScoreRun] = {}
+    for run in session.exec(select(ScoreRun).where(ScoreRun.status == "published").order_by(ScoreRun.id)).all():
+        out[run.year] = run
+    return dict(sorted(out.items()))
+
+
+def enterprise_trend(*, session: Session, uscc: str) -> list[dict[str, Any]]:
+    """An enterprise's total, stage, rank and percentile in every scored year (newest run each)."""
+    runs = latest_runs_by_year(session=session)
+    if not runs:
+        return []
+    by_run = {r.id: r for r in runs.values()}
+    rows = session.exec(
+        select(EnterpriseScore).where(EnterpriseScore.uscc == uscc, EnterpriseScore.run_id.in_(list(by_run)))  # type: ignore[attr-defined]
+    ).all()
+    out = [
+        {"year": by_run[r.run_id].year, "system": by_run[r.run_id].system_version, "total": r.total,
+         "stage": r.stage, "rank": r.rank, "percentile": r.percentile}
+        for r in rows
+    ]
+    return sorted(out, key=lambda t: t["year"])
+
+
 def list_runs(*, session: Session) -> list[ScoreRun]:
     return list(session.exec(select(ScoreRun).order_by(ScoreRun.year, ScoreRun.id)).all())
 
@@ -467,6 +492,12 @@ def enterprise(*, session: Session, uscc: str) -> Enterprise:
     if row is None:
         raise NotFound(f"找不到统一社会信用代码为 {uscc} 的企业")
     return row
+
+
+def short_names(*, session: Session, usccs: list[str]) -> dict[str, str | None]:
+    """Short names of some enterprises in one query."""
+    rows = session.exec(select(Enterprise.uscc, Enterprise.short_name).where(Enterprise.uscc.in_(usccs))).all()  # type: ignore[attr-defined]
+    return dict(rows)
 
 
 def enterprise_score(*, session: Session, run_id: int, uscc: str) -> EnterpriseScore:

@@ -1,0 +1,233 @@
+"""Accounts, credentials and the audit trail (SQLModel tables and keyword-only functions).
+
+Passwords are hashed with Argon2id (argon2-cffi). Access tokens are HS256 JWTs (PyJWT) that
+carry the user name and expire; every request re-reads the user, so disabling an account takes
+effect at once. API keys for machine clients are 32 random bytes shown once; only their SHA-256
+is stored (a high-entropy key needs no slow hash). Failed logins are recorded and throttled per
+user name and per client address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta, timezone
+from typing import Any, Literal
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Index, func
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, Session, SQLModel, select
+
+from assistant.errors import BadRequest, NotAuthenticated, TooManyAttempts
+from scoring.uscc import validate_uscc
+
+Role = Literal["admin", "official", "enterprise"]
+ROLES: dict[str, str] = {"admin": "管理员", "official": "园区工作人员", "enterprise": "企业用户", "public": "公众"}
+_HASHER = PasswordHasher()
+_USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
+ALGORITHM = "HS256"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class User(SQLModel, table=True):
+    """A person or machine client with a role; enterprise users are bound to one USCC."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True, max_length=64)
+    password_hash: str
+    role: str
+    uscc: str | None = Field(default=None, max_length=18)
+    display_name: str = ""
+    disabled: bool = False
+    created_at: datetime = Field(default_factory=_now)
+
+
+class ApiKey(SQLModel, table=True):
+    """A key for a machine client, acting as its user."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    prefix: str = Field(index=True, max_length=16)
+    key_hash: str = Field(unique=True, max_length=64)
+    created_at: datetime = Field(default_factory=_now)
+    disabled: bool = False
+
+
+class AuditEvent(SQLModel, table=True):
+    """A read of non-public data, a login or a failed login: who, role, what, when, from where."""
+
+    __table_args__ = (Index("ix_audit_at", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=_now)
+    username: str = ""
+    role: str = ""
+    action: str
+    target: str = ""
+    path: str = ""
+    client: str = ""
+    detail: str = ""
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed login, kept for throttling."""
+
+    __table_args__ = (Index("ix_loginfailure_at", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True)
+    client: str = Field(index=True)
+    at: datetime = Field(default_factory=_now)
+
+
+def ensure_tables(engine: Engine) -> None:
+    """Create the account tables next to the store's."""
+    SQLModel.metadata.create_all(engine, tables=[t.__table__ for t in (User, ApiKey, AuditEvent, LoginFailure)])  # type: ignore[attr-defined]
+
+
+# ----------------------------------------------------------------------------- users
+def add_user(
+    *, session: Session, username: str, password: str, role: str, uscc: str | None = None, display_name: str = ""
+) -> User:
+    """Create a user; enterprise users must name a valid USCC, others must not."""
+    if not _USERNAME.match(username or ""):
+        raise BadRequest("用户名须为 3–64 个字母、数字或 _ . @ -")
+    if role not in ("admin", "official", "enterprise"):
+        raise BadRequest(f"未知的角色 {role}；可用的角色：admin、official、enterprise")
+    if len(password or "") < 10:
+        raise BadRequest("密码至少 10 个字符")
+    if role == "enterprise":
+        try:
+            uscc = validate_uscc(uscc or "")
+        except ValueError as exc:
+            raise BadRequest(f"企业用户必须绑定有效的统一社会信用代码：{exc}") from None
+    elif uscc:
+        raise BadRequest("只有企业用户可以绑定统一社会信用代码")
+    if session.exec(select(User).where(User.username == username)).first():
+        raise BadRequest(f"用户名 {username} 已存在")
+    user = User(username=username, password_hash=_HASHER.hash(password), role=role, uscc=uscc, display_name=display_name)
+    session.add(user)
+    session.commit()
+    session.refresh(user)
+    return user
+
+
+def list_users(*, session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(User.id)).all())
+
+
+def set_disabled(*, session: Session, username: str, disabled: bool = True) -> User:
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise BadRequest(f"没有用户 {username}")
+    user.disabled = disabled
+    session.add(user)
+    session.commit()
+    session.refresh(user)
+    return user
+
+
+# ----------------------------------------------------------------------------- login
+def check_throttle(*, session: Session, username: str, client: str, allowed: int, window_seconds: int) -> None:
+    """Refuse a login attempt when too many recent ones failed for this user or this client."""
+    since = _now() - timedelta(seconds=window_seconds)
+    for column, value in ((LoginFailure.username, username), (LoginFailure.client, client)):
+        count = session.exec(
+            select(func.count()).select_from(LoginFailure).where(column == value, LoginFailure.at >= since)
+        ).one()
+        if count >= allowed:
+            raise TooManyAttempts(
+                f"登录失败次数过多，请 {window_seconds // 60} 分钟后再试",
+                headers={"Retry-After": str(window_seconds)},
+            )
+
+
+def authenticate(*, session: Session, username: str, password: str, client: str) -> User:
+    """The user for these credentials; a failure is recorded (and audited) and says nothing more."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    ok = False
+    if user is not None and not user.disabled:
+        try:
+            ok = _HASHER.verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            ok = False
+    if not ok:
+        session.add(LoginFailure(username=username[:64], client=client))
+        session.add(AuditEvent(username=username[:64], action="login_failed", client=client))
+        session.commit()
+        raise NotAuthenticated("用户名或密码错误，或账号已停用")
+    session.add(AuditEvent(username=user.username, role=user.role, action="login", client=client))
+    session.commit()
+    return user
+
+
+def issue_token(user: User, *, secret: str, minutes: int) -> str:
+    now = _now()
+    claims = {"sub": user.username, "role": user.role, "iat": now, "exp": now + timedelta(minutes=minutes)}
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def user_from_token(*, session: Session, token: str, secret: str) -> User:
+    """Verify signature and expiry, then re-read the user (disabled users are refused)."""
+    try:
+        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
+    except jwt.ExpiredSignatureError:
+        raise NotAuthenticated("登录已过期，请重新登录", headers={"WWW-Authenticate": "Bearer"}) from None
+    except jwt.PyJWTError:
+        raise NotAuthenticated("访问令牌无效", headers={"WWW-Authenticate": "Bearer"}) from None
+    return _active_user(session, str(claims.get("sub", "")))
+
+
+def _active_user(session: Session, username: str) -> User:
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None or user.disabled:
+        raise NotAuthenticated("账号不存在或已停用", headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+# ----------------------------------------------------------------------------- API keys
+def create_api_key(*, session: Session, username: str) -> str:
+    """A new key for a user; the clear key is returned once and never stored."""
+    user = _active_user(session, username)
+    key = "ipk_" + secrets.token_urlsafe(32)
+    session.add(ApiKey(user_id=user.id, prefix=key[:12], key_hash=hashlib.sha256(key.encode()).hexdigest()))  # type: ignore[arg-type]
+    session.commit()
+    return key
+
+
+def user_from_api_key(*, session: Session, key: str) -> User:
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    row = session.exec(select(ApiKey).where(ApiKey.key_hash == digest, ApiKey.disabled == False)).first()  # noqa: E712
+    if row is None:
+        raise NotAuthenticated("API 密钥无效")
+    user = session.get(User, row.user_id)
+    if user is None or user.disabled:
+        raise NotAuthenticated("API 密钥所属账号已停用")
+    return user
+
+
+# ----------------------------------------------------------------------------- audit
+def record(*, session: Session, username: str, role: str, action: str, target: str = "", path: str = "", client: str = "", detail: str = "") -> None:
+    """Append one audit event (its own commit: the trail survives a failing request)."""
+    session.add(AuditEvent(username=username, role=role, action=action, target=target[:200], path=path[:300], client=client, detail=detail[:500]))
+    session.commit()
+
+
+def audit_events(*, session: Session, offset: int = 0, limit: int = 50, username: str | None = None, action: str | None = None) -> tuple[list[AuditEvent], int]:
+    stmt = select(AuditEvent)
+    count = select(func.count()).select_from(AuditEvent)
+    if username:
+        stmt, count = stmt.where(AuditEvent.username == username), count.where(AuditEvent.username == username)
+    if action:
+        stmt, count = stmt.where(AuditEvent.action == action), count.where(AuditEvent.action == action)
+    rows = session.exec(stmt.order_by(AuditEvent.id.desc()).offset(offset).limit(limit)).all()  # type: ignore[union-attr]
+    return list(rows), int(session.exec(count).one())
+
+
+def public_user(user: User) -> dict[str, Any]:
+    return {"username": user.username, "role": user.role, "uscc": user.uscc, "display_name": user.display_name, "disabled": user.disabled}

@@ -1,0 +1,102 @@
+"""The FastAPI application: `create_app(settings)`; nothing heavy happens at import time.
+
+    >>> from assistant.config import Settings
+    >>> app = create_app(Settings())          # served by `innopoints serve`
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from assistant import accounts
+from assistant.cache import RunCache
+from assistant.config import Settings
+from assistant.errors import error_body, install_error_handlers
+from assistant.routes import ROUTERS
+from scoring.store import make_engine
+
+DESCRIPTION = """企业科技创新积分管理信息系统的 HTTP 接口。
+
+角色：园区工作人员（official）可查看全部数据；企业用户（enterprise）只能查看本企业的详细数据，
+其他企业只能看到公开信息（名称、行业、阶段）；未登录的公众只能看到指标定义与不少于 5 家企业的汇总。
+登录：`POST /api/auth/token`（OAuth2 密码模式）获取令牌，或使用 `X-API-Key`。
+错误统一为 `{"error": {"code", "message", "details"}}`。"""
+
+
+class BodyLimit:
+    """Refuse request bodies over the limit with 413, before any route reads them."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            await self._refuse(send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _TooLarge()
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = json.dumps(error_body("payload_too_large", f"请求体超过 {self.limit} 字节的上限"), ensure_ascii=False).encode()
+        await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The service with its store engine and caches on `app.state` (loaded in the lifespan)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(settings.db_url)
+        accounts.ensure_tables(engine)
+        app.state.engine = engine
+        app.state.runs = RunCache(engine)
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="innopoints 企业科技创新积分",
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"])
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app
+
+
+def factory() -> FastAPI:
+    """For `uvicorn assistant.app:factory --factory` (settings from the environment)."""
+    return create_app(Settings())

@@ -1,0 +1,16 @@
+"""One router per resource; `ROUTERS` is what `create_app` mounts."""
+
+from assistant.routes import audit, auth, enterprises, health, lists, rankings, runs, stats, systems, users
+
+ROUTERS = [
+    health.router,
+    auth.router,
+    enterprises.router,
+    rankings.router,
+    stats.router,
+    systems.router,
+    runs.router,
+    lists.router,
+    users.router,
+    audit.router,
+]

@@ -1,0 +1,49 @@
+"""Rankings per stage, by total or by one category (officials only)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from assistant.audit import audit_read
+from assistant.deps import PrincipalDep, SessionDep
+from assistant.errors import BadRequest
+from assistant.privacy import require_official
+from assistant.routes.common import PageQuery, SizeQuery, YearQuery, run_data
+from assistant.views import ErrorResponse, Ranking, StageCode
+
+router = APIRouter(prefix="/api/rankings", tags=["排名与分布"], responses={403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+
+
+@router.get("", response_model=Ranking)
+def ranking(
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    stage: StageCode,
+    year: YearQuery = None,
+    category: Annotated[str | None, Query(max_length=40, description="按某一类别得分排名（类别代码）")] = None,
+    page: PageQuery = 1,
+    size: SizeQuery = 20,
+) -> dict[str, Any]:
+    """某一阶段的企业排名：按总分，或按某一类别得分（仅园区工作人员）。"""
+    require_official(principal)
+    data = run_data(request, session, year)
+    if category is not None and category not in data.system.category_by_code:
+        valid = "、".join(data.system.category_by_code)
+        raise BadRequest(f"未知的类别 {category}；可用的类别：{valid}")
+    df = data.scores[data.scores["stage"] == stage]
+    key = f"cat.{category}" if category else "total"
+    df = df.assign(points=df[key]).sort_values(["points", "uscc"], ascending=[False, True])
+    # competition rank on the chosen points: ties share a rank
+    df = df.assign(position=df["points"].rank(method="min", ascending=False).astype(int))
+    part = df.iloc[(page - 1) * size : page * size]
+    items = [
+        {"rank": int(r.position), "uscc": r.uscc, "name": r.name, "industry": r.industry, "stage": r.stage,
+         "points": float(r.points), "total": float(r.total), "percentile": float(r.percentile)}
+        for r in part.itertuples()
+    ]
+    audit_read(session, principal, request, action="read_ranking", target=f"{stage} {category or 'total'}")
+    return {"items": items, "total": int(len(df)), "page": page, "size": size, "year": data.run.year,
+            "run_id": data.run.id, "stage": stage, "category": category}
