@@ -1,8 +1,15 @@
 """Liveness."""
 
 from fastapi import APIRouter
+from fastapi.responses import RedirectResponse
 
 router = APIRouter(tags=["系统"])
+
+
+@router.get("/", include_in_schema=False)
+def root() -> RedirectResponse:
+    """The portal comes with a later issue; until then the root opens the API documentation."""
+    return RedirectResponse("/docs")
 
 
 @router.get("/api/health")
