@@ -10,13 +10,14 @@ aggregation are applied again. The gain is the change of the total, not an estim
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
-from scoring.engine import aggregate_categories_for
+from scoring.engine import aggregate_categories
 from scoring.rules import Bands, Deduction, Input, MinMax, Percentile, RuleInput, YesNo
 from scoring.schema import STAGES, Indicator, IndicatorSystem
 from scoring.stages import STAGE_CODES, format_value
@@ -102,54 +103,68 @@ def explain(
 
 
 def improvements(
-    system: IndicatorSystem, run: ScoredCohort, uscc: str, *, top: int = 5
+    system: IndicatorSystem,
+    run: ScoredCohort,
+    uscc: str,
+    *,
+    top: int = 5,
+    quartiles: Mapping[str, tuple[float, float, float, float]] | None = None,
 ) -> list[Advice]:
-    """The indicators where a realistic improvement adds the most points, largest first."""
+    """The indicators where a realistic improvement adds the most points, largest first.
+
+    `quartiles` (p25, p50, p75, max of the enterprise's stage cohort per indicator, as the run's
+    cohort statistics hold them) saves recomputing them; without it they are computed here.
+    """
     i = int(np.flatnonzero(run.usccs == uscc)[0])
-    stage = int(run.stage[i])
-    rows = np.flatnonzero(run.stage == stage)
+    stage = STAGE_CODES[int(run.stage[i])]
+    rows = np.flatnonzero(run.stage == run.stage[i])
     me = int(np.flatnonzero(rows == i)[0])
-    position = {code: k for k, code in enumerate(run.codes)}
-    my_points = run.points[:, i].copy()
     if run.codes != [ind.code for ind in system.indicators]:
         raise ValueError("评分结果的指标顺序与指标体系不一致")
-    cats = _category_points(system, my_points)
-    category_of = {k: j for j, (_, reg, bon, ded) in enumerate(system.category_members) for k in (*reg, *bon, *ded)}
-    out: list[Advice] = []
-    for ind in system.indicators:
-        if isinstance(ind.rule, (Input, Deduction)) or ind.weight(STAGE_CODES[stage]) == 0:
+    my_points = run.points[:, i].astype(float)
+    # Candidates: the two nearest realistic targets of each indicator (reaching a value that only
+    # ties the next enterprise can leave a percentile unchanged; further would not be a step).
+    cands: list[tuple[int, str, float | None, str, float, float]] = []  # k, code, current, kind, target, points
+    for k, ind in enumerate(system.indicators):
+        if isinstance(ind.rule, (Input, Deduction)) or ind.weight(stage) == 0:
             continue
-        k = position[ind.code]
         cohort = run.values[k, rows].astype(float)
         current = None if np.isnan(cohort[me]) else float(cohort[me])
-        # The first of the two nearest candidates that re-scores to more points: reaching a value
-        # that only ties the next enterprise can leave a percentile unchanged; further targets
-        # would no longer be a realistic step.
-        for kind, value in _targets(ind, current, cohort)[:2]:
-            cohort_then = cohort.copy()
-            cohort_then[me] = value
-            new_points = _rescore(ind, cohort_then, me, STAGE_CODES[stage])
-            points_then = my_points.copy()
-            points_then[k] = new_points
-            j = category_of[k]  # only this category can change: caps and alternatives included
-            gain = round(_category(system.category_members[j], points_then) - cats[j], 6)
-            if gain > 0:
-                out.append(
-                    Advice(
-                        indicator=ind.code, name=ind.name, kind=kind, current=current, target=value,
-                        points_now=float(my_points[k]), points_then=new_points, gain=gain,
-                        text=_advice_text(ind, kind, current, value, gain),
-                    )
-                )
-                break
+        known = quartiles.get(ind.code) if quartiles else None
+        targets = _targets(ind, current, cohort, known)[:2]
+        for (kind, value), pts in zip(targets, _rescore(ind, cohort, me, [v for _, v in targets], stage)):
+            cands.append((k, ind.code, current, kind, value, pts))
+    if not cands:
+        return []
+    # Re-aggregate every what-if at once: category caps and alternatives apply as in the engine.
+    what_if = np.repeat(my_points[:, None], len(cands), axis=1)
+    what_if[[c[0] for c in cands], np.arange(len(cands))] = [c[5] for c in cands]
+    total_now = float(aggregate_categories(system, my_points[:, None]).sum())
+    gains = np.round(aggregate_categories(system, what_if).sum(axis=0) - total_now, 6)
+    out: list[Advice] = []
+    done: set[str] = set()
+    for (k, code, current, kind, value, pts), gain in zip(cands, gains.tolist()):
+        if code in done or gain <= 0:
+            continue
+        done.add(code)
+        ind = system.indicators[k]
+        out.append(Advice(
+            indicator=code, name=ind.name, kind=kind, current=current, target=value,
+            points_now=float(my_points[k]), points_then=pts, gain=gain,
+            text=_advice_text(ind, kind, current, value, gain),
+        ))
     out.sort(key=lambda a: (-a.gain, a.indicator))
     return out[:top]
 
 
-def _targets(ind: Indicator, current: float | None, cohort: np.ndarray) -> list[tuple[str, float]]:
+def _targets(
+    ind: Indicator, current: float | None, cohort: np.ndarray, known: tuple[float, ...] | None = None
+) -> list[tuple[str, float]]:
     """Realistic targets, nearest first: next band(s), next quartile(s), yes, or the median."""
-    present = cohort[~np.isnan(cohort)]
     if current is None:
+        if known is not None:
+            return [("fill_missing", float(known[1]))]
+        present = cohort[~np.isnan(cohort)]
         return [("fill_missing", float(np.median(present)))] if present.size else []
     rule = ind.rule
     higher = ind.direction == "higher"
@@ -164,7 +179,11 @@ def _targets(ind: Indicator, current: float | None, cohort: np.ndarray) -> list[
             if edge is not None and ((higher and edge > current) or (not higher and edge < current)):
                 edges.append(edge)
         return [("next_band", e) for e in sorted(edges, key=lambda e: abs(e - current))]
-    quartiles = np.quantile(present, [0.25, 0.5, 0.75, 1.0]) if present.size else []
+    if known is not None:
+        quartiles: Any = known
+    else:
+        present = cohort[~np.isnan(cohort)]
+        quartiles = np.quantile(present, [0.25, 0.5, 0.75, 1.0]) if present.size else []
     steps = sorted({float(q) for q in quartiles if (q > current if higher else q < current)}, key=lambda q: abs(q - current))
     return [("next_quartile", q) for q in steps]
 
@@ -181,26 +200,21 @@ def _entry_point(iv: object, higher: bool, *, integral: bool) -> float | None:
     return float(edge + step if higher else edge - step)
 
 
-def _rescore(ind: Indicator, cohort: np.ndarray, me: int, stage: str) -> float:
-    """The indicator's points for row `me` when the cohort's values are `cohort`."""
-    if not ind.rule.uses_cohort:  # a value-only rule: no need to score the whole cohort
-        cohort, me = cohort[me : me + 1], 0
-    out = ind.rule.apply(
-        RuleInput(values=cohort, cohorts=[np.arange(cohort.size)], higher_is_better=ind.direction == "higher")
-    )
-    norm = float(out.normalized[me])
-    if math.isnan(norm):
-        norm = 0.0
-    return round(norm * ind.weight(stage), 6)
-
-
-def _category(member: tuple[object, list[int], list[int], list[int]], points: np.ndarray) -> float:
-    """One category's points for one enterprise (same rule as the engine's aggregation)."""
-    return float(aggregate_categories_for(member, points))
-
-
-def _category_points(system: IndicatorSystem, points: np.ndarray) -> list[float]:
-    return [_category(m, points) for m in system.category_members]
+def _rescore(ind: Indicator, cohort: np.ndarray, me: int, targets: list[float], stage: str) -> list[float]:
+    """The indicator's points for row `me` of the cohort if its value were each target."""
+    higher = ind.direction == "higher"
+    if not ind.rule.uses_cohort:  # a value-only rule: score the targets alone, in one call
+        values = np.asarray(targets, dtype=float)
+        norms = ind.rule.apply(RuleInput(values=values, cohorts=[np.arange(values.size)], higher_is_better=higher)).normalized
+    else:
+        norms = []
+        for target in targets:
+            changed = cohort.copy()
+            changed[me] = target
+            out = ind.rule.apply(RuleInput(values=changed, cohorts=[np.arange(changed.size)], higher_is_better=higher))
+            norms.append(out.normalized[me])
+    weight = ind.weight(stage)
+    return [round((0.0 if math.isnan(n) else float(n)) * weight, 6) for n in norms]
 
 
 def _advice_text(ind: Indicator, kind: str, current: float | None, target: float, gain: float) -> str:

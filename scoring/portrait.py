@@ -101,7 +101,8 @@ def portrait(
         })
     order = {ind.code: k for k, ind in enumerate(system.indicators)}
     indicators.sort(key=lambda i: order[i["code"]])
-    tips = improvements(system, data.arrays, uscc, top=advice) if advice else []
+    quartiles = {code: (c["p25"], c["p50"], c["p75"], c["max"]) for code, c in mine.items() if c.get("p25") is not None}
+    tips = improvements(system, data.arrays, uscc, top=advice, quartiles=quartiles) if advice else []
     cats = system.category_by_code
     stage_bench = data.benchmarks.get(score.stage, {})
     return {
@@ -109,7 +110,7 @@ def portrait(
         "year": run.year, "run_id": run.id, "system": run.system_version,
         "stage": score.stage, "stage_name": STAGES[score.stage], "stage_reason": score.stage_reason,
         "total": score.total, "max_total": system.max_total, "rank": score.rank,
-        "stage_size": int(sum(1 for s in data.arrays.stage if s == list(STAGES).index(score.stage))),
+        "stage_size": int((data.arrays.stage == list(STAGES).index(score.stage)).sum()),
         "percentile": score.percentile,
         "categories": [
             {

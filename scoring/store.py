@@ -447,6 +447,11 @@ def latest_run(*, session: Session, year: int | None = None) -> ScoreRun:
     return run
 
 
+def newest_run_id(*, session: Session) -> int:
+    """The id of the newest published run (0 if none): changes whenever a run is published."""
+    return int(session.exec(select(func.max(ScoreRun.id)).where(ScoreRun.status == "published")).one() or 0)
+
+
 def latest_runs_by_year(*, session: Session) -> dict[int, ScoreRun]:
     """The newest published run of every scored year."""
     out: dict[int, ScoreRun] = {}

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import Query, Request
 from sqlmodel import Session
 
-from scoring import store
 from scoring.portrait import RunData
 
 YearQuery = Annotated[int | None, Query(ge=1990, le=2100, description="年度（默认最近一次评分的年度）")]
@@ -17,5 +16,5 @@ SizeQuery = Annotated[int, Query(ge=1, le=200, description="每页条数（1–2
 
 def run_data(request: Request, session: Session, year: int | None) -> RunData:
     """The newest published run of `year` (or of the newest year), with its cached shared data."""
-    run = store.latest_run(session=session, year=year)
-    return request.app.state.runs.run_data(run)  # type: ignore[no-any-return]
+    cache = request.app.state.runs
+    return cache.run_data(cache.published(session).for_year(year))  # type: ignore[no-any-return]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from assistant.audit import audit_read
 from assistant.deps import PrincipalDep, SessionDep
@@ -110,20 +110,23 @@ def profile(request: Request, uscc: UsccPath, principal: PrincipalDep, session: 
 
 
 @router.get("/{uscc}/portrait", response_model=Portrait)
-def portrait(request: Request, uscc: UsccPath, principal: PrincipalDep, session: SessionDep, year: YearQuery = None) -> dict[str, Any]:
+def portrait(request: Request, uscc: UsccPath, principal: PrincipalDep, session: SessionDep, year: YearQuery = None) -> Response:
     """企业创新画像：总分、各类别得分与同阶段均值和上四分位、阶段内排名、逐项指标得分与解释、缺失数据、提分建议、历年趋势。"""
     code = checked_uscc(uscc)
     require_details(principal, code)
-    run = store.latest_run(session=session, year=year)
-    assert run.id is not None
     cache = request.app.state.runs
-    body = cache.portrait(run.id, code)
+    runs = cache.published(session)  # one cheap query tells whether a run was published since
+    run = runs.for_year(year)
+    # Published runs never change, so the finished, validated JSON is kept per run set and
+    # enterprise; a new run (of any year: the trend) changes the key.
+    key = (runs.signature, run.id, code)
+    body = cache.portrait(key)
     if body is None:
         try:
-            body = build_portrait(session=session, uscc=code, year=run.year, run_data=cache.run_data)
+            data = build_portrait(session=session, uscc=code, year=run.year, run_data=cache.run_data)
         except NotFound:
             raise NotFound(f"找不到统一社会信用代码为 {code} 的企业在 {run.year} 年的评分") from None
-        cache.keep_portrait(run.id, code, body)
+        body = Portrait.model_validate(data).model_dump_json().encode()
+        cache.keep_portrait(key, body)
     audit_read(session, principal, request, action="read_portrait", target=code)
-    # The trend grows with every new run of another year: never serve it from the cache.
-    return {**body, "trend": store.enterprise_trend(session=session, uscc=code)}
+    return Response(body, media_type="application/json")
