@@ -8,10 +8,19 @@ bachelor+ ≤ staff; ip_class1 ≥ valid invention patents + IC layouts; ip_clas
 + software copyrights; valid stocks move by grants minus expiries; little giants are 专精特新;
 科技型中小企业 only where the SME limits hold (≤500 staff, revenue and assets ≤ 2亿元).
 
-Innovation capability: ``_capability`` (per firm, standard normal) combines the firm's
-innovativeness (``Firms.inno``) with its R&D intensity, and ``_size`` is its size (log business
-scale) standardised within its first-year stage. Certificates, talent, platforms and systems all
-load on them, so that they come together in the same firms, as they do in a real zone.
+Innovation capability: ``_capability`` (per firm, standard normal within its first-year stage)
+combines the firm's innovativeness (``Firms.inno``), its R&D intensity and its size within the
+stage; ``_size`` is that size (log business scale) alone. Patents, talent, the 高新技术企业 and
+专精特新 lists, and the zone's certificates, platforms and systems (``scoring.demo_zone``) all load
+on them, so that they come together in the same firms, as they do in a real zone, and a zone's
+leaders stand out from its laggards in every stage. ``_cell`` (stage × industry, per firm-year)
+indexes the cuts of ``prevalence_cuts``.
+
+Levels are those of a national high-tech zone that has run the points programme for years:
+R&D at 2–15 % of revenue (start-ups highest) and rising about 5 % a year, 高新技术企业 among
+about 60/90/95/97 % of start-up/growth/development/mature firms (start-ups need a year, R&D and
+IP first), 科技型中小企业 among most SMEs, valid invention patents about 7/20/55/150 on average
+(medians 3/12/25/80, growing with each year's grants), and core teams with doctors and masters.
 """
 
 from __future__ import annotations
@@ -43,6 +52,19 @@ def latent_flag(firms: Firms, score: Floats, shares: Sequence[float]) -> Floats:
     return (score > cut[firms.stage]).astype(float)
 
 
+def prevalence_cuts(shares: Sequence[float], industry: Mapping[str, float] | None = None) -> Floats:
+    """Standard-normal cuts, flat by ``stage × len(INDUSTRIES) + industry``, that leave the top
+    ``shares[stage] × industry multiplier`` (default 1, at most 97 %) of a cell above them."""
+    mult = np.array([(industry or {}).get(ind.name, 1.0) for ind in INDUSTRIES])
+    table = np.clip(np.asarray(shares, dtype=float)[:, None] * mult[None, :], 1e-9, 0.97)
+    return np.array([_NORMAL.inv_cdf(1 - p) for p in table.ravel()])
+
+
+def stage_industry(firms: Firms) -> npt.NDArray[np.intp]:
+    """``(years, firms)`` index ``stage × len(INDUSTRIES) + industry`` into ``prevalence_cuts``."""
+    return firms.stage.astype(np.intp) * len(INDUSTRIES) + firms.industry[None, :]
+
+
 def prevalence_flag(
     firms: Firms,
     score: Floats,
@@ -53,10 +75,13 @@ def prevalence_flag(
 
     Like ``latent_flag`` but with industry multipliers (default 1) and a compact ``int8`` result.
     """
-    mult = np.array([(industry or {}).get(ind.name, 1.0) for ind in INDUSTRIES])
-    table = np.clip(np.asarray(shares, dtype=float)[:, None] * mult[None, :], 1e-9, 0.97)
-    cut = np.array([[_NORMAL.inv_cdf(1 - p) for p in row] for row in table])  # (stage, industry)
-    return (score > cut[firms.stage, firms.industry[None, :]]).astype(np.int8)
+    cut = np.take(prevalence_cuts(shares, industry), stage_industry(firms))
+    return (score > cut).view(np.int8)
+
+
+def normal_cdf(score: Floats) -> Floats:
+    """Φ(score) by the logistic approximation (within 0.01): a standard-normal score to (0, 1)."""
+    return 1.0 / (1.0 + np.exp(-1.702 * score))
 
 
 def thin(rng: np.random.Generator, parent: Array, share: Array | float) -> Floats:
@@ -103,7 +128,7 @@ def _register(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
 
 def _finance(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
     n_years, n = f.stage.shape
-    margin = rng.normal(per_stage(f, [-0.06, 0.05, 0.08, 0.09])[0], 0.08)
+    margin = rng.normal(per_stage(f, [-0.02, 0.08, 0.11, 0.12])[0] + 0.03 * f.inno, 0.08)
     margin = np.clip(margin[None, :] + rng.normal(0.0, 0.03, (n_years, n)), -0.9, 0.35)
     cost = np.round(f.scale * (1 - margin), 2)
     profit = np.round(f.revenue - cost, 2)
@@ -112,7 +137,7 @@ def _finance(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
     assets = np.round(
         np.maximum(f.scale * turnover * np.exp(rng.normal(0, 0.05, (n_years, n))), 10.0), 2
     )
-    equity = rng.beta(4, 4, n)
+    equity = np.clip(rng.beta(5, 4, n) + 0.05 * f.inno, 0.05, 0.95)  # innovators borrow less
     insolvent = (f.stage[0] == STARTUP) & (rng.random(n) < 0.05)  # accumulated losses
     equity[insolvent] = -rng.uniform(0.05, 0.4, int(insolvent.sum()))
     equity = np.minimum(equity[None, :] * np.exp(rng.normal(0, 0.05, (n_years, n))), 0.95)
@@ -132,17 +157,21 @@ def _research(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
     n_years, n = f.stage.shape
     firm = (
         _by_industry(f, "rd_intensity")
-        * per_stage(f, [1.3, 1.05, 0.9, 0.8])[0]
-        * np.exp(0.25 * f.inno + rng.normal(0.0, 0.25, n))
+        * per_stage(f, [2.0, 1.7, 1.6, 1.3])[0]
+        * np.exp(0.45 * f.inno + rng.normal(0.0, 0.15, n))
     )
-    intensity = np.clip(firm[None, :] * np.exp(rng.normal(0, 0.08, (n_years, n))), 0.02, 0.15)
+    # Firms in the points programme raise their R&D intensity by about 5 % a year (innovators more).
+    trend = (1.05 + 0.03 * np.clip(f.inno, -2, 2))[None, :] ** np.arange(n_years)[:, None]
+    noise = np.exp(rng.normal(0, 0.08, (n_years, n)))
+    intensity = np.clip(firm[None, :] * trend * noise, 0.02, 0.15)
     intensity[:, (f.stage[0] == STARTUP) & (rng.random(n) < 0.05)] = 0.0  # no R&D at all
     rd = np.minimum(np.round(f.scale * intensity, 2), done["total_cost_expense"])
     domestic = np.where(rng.random(n) < 0.75, 1.0, rng.uniform(0.85, 0.99, n))
     claims = rng.random(n) >= per_stage(f, [0.15, 0.08, 0.05, 0.03])[0]
     # Since 2023 every enterprise deducts an extra 100 % of eligible R&D expense.
     eligible = rng.uniform(0.75, 1.0, n) * claims
-    external = np.where(rng.random(n) < 0.35, np.minimum(rng.beta(1.5, 8, n), 0.25), 0.0)
+    outsourcing = rng.random(n) < normal_cdf(f.inno)  # half of the firms, the innovative more
+    external = np.where(outsourcing, np.minimum(rng.beta(1.5, 8, n), 0.25), 0.0)
     return {
         "rd_expense": rd,
         "domestic_rd_expense": np.round(rd * domestic, 2),
@@ -155,63 +184,60 @@ def _research(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
 
 def _capability(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
     """Per-firm latent innovation capability and within-stage size (see the module docstring)."""
-    log_rd = np.log(np.maximum(done["_rd_intensity"][0], 0.01))
-    capability = 0.8 * f.inno + 0.45 * (log_rd - log_rd.mean()) / (log_rd.std() or 1.0)
-    capability = (capability - capability.mean()) / (capability.std() or 1.0)
     s0 = f.stage[0].astype(np.int64)
-    log_scale = np.log(np.maximum(f.scale[0], 1.0))
     counts = np.maximum(np.bincount(s0, minlength=4), 1)
-    mean = np.bincount(s0, log_scale, 4) / counts
-    var = np.bincount(s0, (log_scale - mean[s0]) ** 2, 4) / counts
-    size = (log_scale - mean[s0]) / np.sqrt(np.maximum(var, 1e-12))[s0]
-    return {"_capability": capability, "_size": size}
+
+    def within_stage(x: Floats) -> Floats:  # standardised within the first-year stage
+        mean = np.bincount(s0, x, 4) / counts
+        var = np.bincount(s0, (x - mean[s0]) ** 2, 4) / counts
+        return (x - mean[s0]) / np.sqrt(np.maximum(var, 1e-12))[s0]
+
+    log_rd = np.log(np.maximum(done["_rd_intensity"][0], 0.01))
+    size = within_stage(np.log(np.maximum(f.scale[0], 1.0)))
+    capability = within_stage(0.7 * f.inno + 0.35 * within_stage(log_rd) + 0.5 * size)
+    return {"_capability": capability, "_size": size, "_cell": stage_industry(f)}
 
 
 def _people(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
     n = f.n
     staff = f.staff
+    capability = done["_capability"]
 
     def share(table: Mapping[str, float], default: float, spread: float, hi: float) -> Floats:
         base = _industry_pick(f, table, default)
         return np.clip(base * np.exp(rng.normal(0.0, spread, n)), 0.0, hi)
 
-    tech_p = share(
-        {"软件": 0.55, "电子信息": 0.35, "生物医药": 0.35, "医疗器械": 0.3}, 0.22, 0.2, 0.9
-    )
+    tech_p = share({"软件": 0.6, "电子信息": 0.4, "生物医药": 0.4, "医疗器械": 0.35}, 0.3, 0.2, 0.9)
     tech_p = np.clip(
-        tech_p * per_stage(f, [1.2, 1.0, 0.9, 0.85])[0] * np.exp(0.15 * f.inno), 0.1, 0.9
+        tech_p * per_stage(f, [1.2, 1.0, 0.9, 0.85])[0] * np.exp(0.45 * capability), 0.1, 0.9
     )
     tech = thin(rng, staff, tech_p)
     rd_staff = thin(rng, tech, rng.uniform(0.5, 0.95, n))
-    capability = done["_capability"]
-    lift = np.exp(0.3 * capability)
-    bachelor = thin(
-        rng,
-        staff,
-        np.minimum(
-            share({"软件": 0.8, "生物医药": 0.6, "电子信息": 0.5, "医疗器械": 0.45}, 0.35, 0.2, 0.98)
-            * np.exp(0.1 * capability),
-            0.98,
-        ),
+    lift = np.exp(0.6 * capability)
+    bachelor_p = share(
+        {"软件": 0.8, "生物医药": 0.6, "电子信息": 0.5, "医疗器械": 0.45}, 0.35, 0.2, 0.98
     )
+    bachelor = thin(rng, staff, np.minimum(bachelor_p * np.exp(0.1 * capability), 0.98))
     master_p = share(
-        {"软件": 0.22, "生物医药": 0.3, "电子信息": 0.18, "医疗器械": 0.18}, 0.12, 0.3, 0.9
+        {"软件": 0.3, "生物医药": 0.35, "电子信息": 0.25, "医疗器械": 0.25}, 0.2, 0.3, 0.9
     )
     master = thin(rng, bachelor, np.minimum(master_p * lift, 0.9))
     phd_p = share({"生物医药": 0.2, "医疗器械": 0.12, "新材料": 0.1}, 0.06, 0.4, 0.8)
     phd = thin(rng, master, np.minimum(phd_p * lift, 0.8))
+
     # Core teams: the zone's tech firms are often founded or led by doctors and masters.
     def core(weight: float, shares: Sequence[float], extra: float) -> Floats:
         score = weight * capability + np.sqrt(1 - weight**2) * rng.standard_normal(n)
         return prevalence_flag(f, score[None, :], shares) * (1 + rng.poisson(extra, n))[None, :]
 
-    phd = np.maximum(phd, core(0.6, [0.13, 0.24, 0.3, 0.38], 0.3))
-    master = np.maximum(master, phd + core(0.5, [0.4, 0.5, 0.55, 0.6], 1.0))
+    phd = np.maximum(phd, core(0.8, [0.38, 0.5, 0.62, 0.8], 0.3))
+    master = np.maximum(master, phd + core(0.7, [0.5, 0.62, 0.7, 0.8], 1.0))
     bachelor = np.minimum(np.maximum(bachelor, master), staff)
     master = np.minimum(master, bachelor)
     phd = np.minimum(phd, master)
-    rd_master = thin(rng, np.minimum(rd_staff, master), 0.7)
-    titled = thin(rng, staff, share({"软件": 0.2, "生物医药": 0.25}, 0.15, 0.3, 0.6))
+    rd_master = thin(rng, np.minimum(rd_staff, master), 0.85)
+    titled_p = share({"软件": 0.2, "生物医药": 0.25}, 0.15, 0.3, 0.6) * np.exp(0.3 * capability)
+    titled = thin(rng, staff, np.minimum(titled_p, 0.6))
     return {
         "tech_staff": tech,
         "rd_staff": rd_staff,
@@ -239,8 +265,8 @@ def _intellectual_property(f: Firms, rng: np.random.Generator, done: Done) -> Co
     n_years, n = f.stage.shape
     s0 = f.stage[0]
     propensity = (
-        np.exp(0.7 * f.inno + rng.normal(0.0, 0.5, n))
-        * rng.gamma(1.2, 1 / 1.2, n)
+        np.exp(0.9 * done["_capability"] + rng.normal(0.0, 0.4, n))
+        * rng.gamma(2.0, 1 / 2.0, n)
         * np.minimum(1.0, (f.age[0] + 1) / 4)
     )  # young firms hold little yet
     patents = _by_industry(f, "patents") * propensity
@@ -249,10 +275,10 @@ def _intellectual_property(f: Firms, rng: np.random.Generator, done: Done) -> Co
         return np.asarray(values, dtype=float)[s0]
 
     electronics = _industry_pick(f, {"电子信息": 3.0}, 0.05)
-    invention, granted = _stock(rng, base([0.6, 2.5, 7, 25]) * patents, n_years, rate=0.22)
+    invention, granted = _stock(rng, base([2.5, 7, 16, 50]) * patents, n_years, rate=0.45)
     utility, _ = _stock(
         rng,
-        base([2, 7, 14, 35])
+        base([4, 10, 20, 45])
         * patents
         * _industry_pick(f, {"软件": 0.2, "生物医药": 0.3, "智能装备": 1.5, "医疗器械": 1.3}, 1.0),
         n_years,
@@ -267,11 +293,14 @@ def _intellectual_property(f: Firms, rng: np.random.Generator, done: Done) -> Co
         rate=0.2,
     )
     software, _ = _stock(
-        rng, base([1.5, 3, 5, 10]) * propensity * _by_industry(f, "software"), n_years, rate=0.3
+        rng,
+        base([3, 6, 10, 20]) * propensity * np.maximum(_by_industry(f, "software"), 0.4),
+        n_years,
+        rate=0.3,
     )
     layouts, _ = _stock(rng, base([0.1, 0.5, 1, 2]) * propensity * electronics, n_years, rate=0.2)
-    pct = rng.poisson(per_stage(f, [0.02, 0.08, 0.3, 1.2]) * patents[None, :])
-    applications = granted + rng.poisson(granted + base([0.3, 1, 3, 8]) * patents * 0.4)
+    pct = rng.poisson(per_stage(f, [0.15, 0.4, 1.2, 5.0]) * patents[None, :])
+    applications = granted + rng.poisson(granted + base([0.6, 1.5, 4, 10]) * patents * 0.6)
     held = (invention + utility + design + software + layouts) > 0
     return {
         "invention_patents_valid": invention,
@@ -292,22 +321,21 @@ def _intellectual_property(f: Firms, rng: np.random.Generator, done: Done) -> Co
 def _certificates(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
     n_years, n = f.stage.shape
     rd = done["_rd_intensity"]
-    log_rd = np.log(np.maximum(rd[0], 0.01))
-    merit = 0.6 * f.inno + 0.5 * (log_rd - log_rd.mean()) / (log_rd.std() or 1.0)
-    merit = merit / (merit.std() or 1.0)
+    merit = done["_capability"]
 
     def score(weight: float) -> Floats:
         firm = weight * merit + np.sqrt(1 - weight**2) * rng.standard_normal(n)
         return firm[None, :] + rng.normal(0.0, 0.15, (n_years, n))
 
     has_ip = (done["ip_class1"] + done["ip_class2"]) > 0
-    hte = latent_flag(f, score(0.8), [0.18, 0.5, 0.7, 0.85]) * ((rd > 0) & has_ip & (f.age >= 1))
+    hte = latent_flag(f, score(0.9), [0.7, 0.9, 0.95, 0.98]) * ((rd > 0) & has_ip & (f.age >= 1))
     sme = (f.staff <= 500) & (f.revenue <= 20000) & (done["total_assets"] <= 20000) & (rd > 0)
-    tsme = latent_flag(f, score(0.5) + 0.5 * hte, [0.45, 0.6, 0.5, 0.3]) * sme
-    specialized = latent_flag(f, score(0.7), [0.02, 0.12, 0.25, 0.15])
-    giant = specialized * (rng.random(n) < per_stage(f, [0.0, 0.1, 0.2, 0.3])[0])
-    hightech = np.where(rng.random(n) < 0.4, 0.0, rng.beta(2, 3, n) * 0.7)
-    share = np.where(hte == 1, rng.uniform(0.6, 0.95, n)[None, :], hightech[None, :])
+    tsme = latent_flag(f, score(0.8) + 0.5 * hte, [0.9, 0.92, 0.8, 0.3]) * sme
+    specialized = latent_flag(f, score(0.7), [0.06, 0.3, 0.45, 0.45])
+    giant_score = 0.8 * merit + 0.6 * rng.standard_normal(n)
+    giant = specialized * (normal_cdf(-giant_score) < per_stage(f, [0.0, 0.1, 0.2, 0.4])[0])
+    hightech = np.where(rng.random(n) < 0.25, 0.0, rng.beta(3, 2, n) * 0.9)
+    share = np.where(hte == 1, rng.uniform(0.7, 0.98, n)[None, :], hightech[None, :])
     # Review: 高新技术企业 work in a key supported field; so do many firms not (yet) certified.
     key_field = np.maximum(hte, latent_flag(f, score(0.5), [0.3, 0.35, 0.4, 0.45]))
     return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -11,12 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scoring.demo import Demo, build_demo, synthetic_raw
-from scoring.fields import default_fields
+from scoring.engine import ScoreResult, score_frames
+from scoring.fields import SYSTEMS_DIR, default_fields
+from scoring.loader import load_system
 from scoring.schema import FieldDef
 from scoring.uscc import is_valid_uscc
 
 YEARS = (2023, 2024, 2025)
 TARGET = {"startup": 55.0, "growth": 16.0, "development": 22.0, "mature": 7.0}
+SYSTEM_OF_YEAR = {2023: "v1.0", 2024: "v1.0", 2025: "v1.1"}  # the zone's own indicator systems
 
 
 @pytest.fixture(scope="module")
@@ -184,6 +188,11 @@ def _both(frame: pd.DataFrame, a: str, b: str) -> tuple[pd.Series, pd.Series]:
         ("invention_patents_granted", "invention_patent_applications"),
         ("little_giant", "specialized_sme"),
         ("net_assets", "total_assets"),
+        ("national_talents", "staff_total"),
+        ("provincial_talents", "staff_total"),
+        ("overseas_talents", "staff_total"),
+        ("tech_brokers", "staff_total"),
+        ("new_master_hires", "staff_master_plus"),
     ],
 )
 def test_nested_quantities(demo: Demo, small: str, large: str) -> None:
@@ -244,6 +253,94 @@ def test_realistic_levels(demo: Demo) -> None:
         assert 0.0 < frame[flag].mean() <= 0.03, flag
     assert frame["tsme_registered"][stage == "mature"].sum() == 0  # not SMEs
     assert set(frame["tax_credit_grade"].dropna()) <= {"A", "B", "M", "C", "D"}
+
+
+def test_summary_flags_agree_with_the_detail(demo: Demo) -> None:
+    for frame in demo.raw.values():
+        centres = ["provincial_eng_center", "provincial_key_lab", "provincial_tech_center"]
+        platform = (frame[centres] == 1).any(axis=1) | (frame["national_rd_platforms"] > 0)
+        assert (frame["provincial_rd_institution"] == platform.astype(int)).all()
+        led = frame[["intl_standards_led", "national_standards_led", "industry_standards_led"]]
+        led = led.sum(axis=1) > 0
+        known = frame["standard_led_5y"].notna()  # self-reported: gaps
+        assert (frame.loc[known, "standard_led_5y"] == led[known].astype(int)).all()
+        joined = led | (frame["standards_participated"] > 0)
+        known = frame["standard_participation"].notna()
+        assert (frame.loc[known, "standard_participation"] == joined[known].astype(int)).all()
+        awarded = frame["national_sci_awards"] > 0
+        assert (frame.loc[awarded, "national_st_award_top3"] == 1).all()
+        listed = frame["listing_board"].isin(["主板", "科创板", "创业板", "北交所", "境外"])
+        assert (frame.loc[listed, "listing_reserve"].fillna(0) == 0).all()
+
+
+def test_certificates_rise_with_stage_and_cluster(demo: Demo) -> None:
+    frame = demo.raw[2024]
+    stage = stages(frame)
+    held = pd.DataFrame(
+        {  # missing (a gap) is unknown, not "not held"
+            name: (frame[name].astype(float) > 0).where(frame[name].notna())
+            for name in (
+                "iso9001_certified",
+                "iso14001_certified",
+                "ipms_certified",
+                "provincial_eng_center",
+                "rd_reserve_system",
+                "independent_rd_dept",
+                "achievement_reward_system",
+                "univ_coop_projects",
+                "provincial_sci_projects",
+                "tech_loans",
+            )
+        }
+    )
+    by_stage = held.groupby(stage).mean().reindex(list(TARGET))
+    rises = (by_stage.diff().iloc[1:] > -0.03).all()  # near saturation only noise remains
+    assert rises.all() and (by_stage.loc["mature"] - by_stage.loc["startup"] > 0.05).all()
+    assert (by_stage.loc["startup"] < 0.95).all() and (by_stage.loc["mature"] > 0.8).all()
+    # Records come together in the same capable firms: within a stage, the firms holding more of
+    # them hold more invention patents.
+    count = held.fillna(False).astype(int).sum(axis=1)
+    patents = frame["invention_patents_valid"].astype(float)
+    for name in TARGET:
+        mine = stage == name
+        rich = count[mine] >= count[mine].median()
+        assert patents[mine][rich].median() > patents[mine][~rich].median(), name
+    # Software firms hold CMMI and ISO 27001 far more often than the others, makers ISO 14001.
+    software = demo.enterprises["industry"] == "软件"
+    cmmi = frame["cmmi_level"] > 0
+    assert cmmi[software].mean() > 2 * cmmi[~software].mean()
+    iso27001 = frame["iso27001_certified"] == 1
+    assert iso27001[software].mean() > 2 * iso27001[~software].mean()
+    iso14001 = frame["iso14001_certified"] == 1
+    assert iso14001[~software].mean() > 1.5 * iso14001[software].mean()
+
+
+# ------------------------------------------------------------------------------------ scores
+@pytest.fixture(scope="module")
+def scored(demo: Demo) -> dict[int, ScoreResult]:
+    """The demo scored by the real engine under the zone's own systems (v1.0, then v1.1)."""
+    return {
+        year: score_frames(load_system(SYSTEMS_DIR / f"{version}.yaml"), demo.raw, year=year)
+        for year, version in SYSTEM_OF_YEAR.items()
+    }
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_scores_like_a_zone_that_has_run_the_programme(
+    scored: dict[int, ScoreResult], year: int
+) -> None:
+    """Typical firm 40–50, start-ups lowest and mature firms highest, about a sixth to a fifth of
+    the zone at 60 or more (the bank whitelist), a few leaders above 80, few firms below 10."""
+    result = scored[year]
+    total = np.asarray(result.total)
+    assert 40.0 <= total.mean() <= 50.0, total.mean()
+    stage_means = [total[result.stage == k].mean() for k in range(len(TARGET))]
+    assert all(a < b for a, b in pairwise(stage_means)), stage_means
+    assert 0.15 <= (total >= 60).mean() <= 0.25, (total >= 60).mean()
+    assert (total >= 80).sum() >= 1 and (total < 10).mean() < 0.05
+    for i, category in enumerate(result.system.categories):
+        share = result.category_points[i].mean() / category.max_points
+        assert 0.25 <= share <= 0.65, (category.code, share)
 
 
 # ------------------------------------------------------------------------------------ fields
