@@ -15,6 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant import accounts
+from assistant.audit import AuditWriter
 from assistant.cache import RunCache
 from assistant.config import Settings
 from assistant.errors import error_body, install_error_handlers
@@ -78,7 +79,10 @@ def create_app(settings: Settings) -> FastAPI:
         accounts.ensure_tables(engine)
         app.state.engine = engine
         app.state.runs = RunCache(engine)
+        app.state.audit = AuditWriter(engine)
+        app.state.audit.start()
         yield
+        app.state.audit.stop()
         engine.dispose()
 
     app = FastAPI(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -159,7 +160,17 @@ def serve(
     if users:
         known = {a[0]: a[1] for a in DEMO_ACCOUNTS}
         _print_accounts([{"username": u.username, "password": known[u.username], "role": u.role, "uscc": u.uscc or "", "name": u.display_name} for u in users])
-    uvicorn.run("assistant.app:factory", factory=True, host=h, port=p, workers=workers, log_level="warning")
+    config = uvicorn.Config("assistant.app:factory", factory=True, host=h, port=p, workers=workers, log_level="warning")
+    if workers <= 1:
+        uvicorn.Server(config).run()
+        return
+    from uvicorn.supervisors import Multiprocess
+
+    # uvicorn's multi-worker path leaves Nagle's algorithm on for accepted connections, which adds
+    # ~40 ms to every keep-alive response; accepted sockets inherit TCP_NODELAY from the listener.
+    sock = config.bind_socket()
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    Multiprocess(config, sockets=[sock]).run()
 
 
 @users_app.command("add")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from assistant import accounts
 from assistant.deps import PrincipalDep, SessionDep
@@ -17,6 +17,7 @@ router = APIRouter(prefix="/api/audit", tags=["审计"], responses={401: {"model
 
 @router.get("", response_model=Page[AuditEventPublic])
 def audit_log(
+    request: Request,
     principal: PrincipalDep,
     session: SessionDep,
     username: Annotated[str | None, Query(max_length=64)] = None,
@@ -26,5 +27,6 @@ def audit_log(
 ) -> dict[str, Any]:
     """审计记录：谁、以什么角色、在何时从何处读取了哪家企业的非公开数据；登录与失败登录（仅管理员）。"""
     require_admin(principal)
+    request.app.state.audit.flush()  # events of this process still queued are part of the trail
     rows, total = accounts.audit_events(session=session, offset=(page - 1) * size, limit=size, username=username, action=action)
     return {"items": [r.model_dump() for r in rows], "total": total, "page": page, "size": size}

@@ -78,7 +78,7 @@ def list_enterprises(
             item.update(total=row.total, rank=row.rank, percentile=row.percentile)
         items.append(item)
     if principal.sees_all:
-        audit_read(session, principal, request, action="list_enterprises", target=f"{len(items)} 家")
+        audit_read(request, principal, action="list_enterprises", target=f"{len(items)} 家")
     return {"items": items, "total": int(len(df)), "page": page, "size": size}
 
 
@@ -105,7 +105,7 @@ def profile(request: Request, uscc: UsccPath, principal: PrincipalDep, session: 
             founding_date=ent.founding_date,
             latest=LatestScore(**{k: trend[-1][k] for k in ("year", "total", "rank", "percentile")}) if trend else None,
         )
-        audit_read(session, principal, request, action="read_profile", target=code)
+        audit_read(request, principal, action="read_profile", target=code)
     return out
 
 
@@ -128,5 +128,5 @@ def portrait(request: Request, uscc: UsccPath, principal: PrincipalDep, session:
             raise NotFound(f"找不到统一社会信用代码为 {code} 的企业在 {run.year} 年的评分") from None
         body = Portrait.model_validate(data).model_dump_json().encode()
         cache.keep_portrait(key, body)
-    audit_read(session, principal, request, action="read_portrait", target=code)
+    audit_read(request, principal, action="read_portrait", target=code)
     return Response(body, media_type="application/json")

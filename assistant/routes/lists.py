@@ -45,7 +45,7 @@ def credit_list(
         raise BadRequest("请给出 min_total（总分阈值）或 top（每阶段前 N 名）")
     data = run_data(request, session, year)
     items, rule = _select(data, min_total, top)
-    audit_read(session, principal, request, action="credit_list", target=rule, )
+    audit_read(request, principal, action="credit_list", target=rule)
     body = {"year": data.run.year, "run_id": data.run.id, "rule": rule, "items": items}
     if format == "json":
         return body

@@ -44,6 +44,6 @@ def ranking(
          "points": float(r.points), "total": float(r.total), "percentile": float(r.percentile)}
         for r in part.itertuples()
     ]
-    audit_read(session, principal, request, action="read_ranking", target=f"{stage} {category or 'total'}")
+    audit_read(request, principal, action="read_ranking", target=f"{stage} {category or 'total'}")
     return {"items": items, "total": int(len(df)), "page": page, "size": size, "year": data.run.year,
             "run_id": data.run.id, "stage": stage, "category": category}

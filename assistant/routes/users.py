@@ -29,7 +29,7 @@ def add_user(body: UserCreate, request: Request, principal: PrincipalDep, sessio
     require_admin(principal)
     user = accounts.add_user(session=session, username=body.username, password=body.password, role=body.role,
                              uscc=body.uscc, display_name=body.display_name)
-    audit_read(session, principal, request, action="add_user", target=user.username)
+    audit_read(request, principal, action="add_user", target=user.username)
     return accounts.public_user(user)
 
 
@@ -38,7 +38,7 @@ def disable_user(username: NamePath, request: Request, principal: PrincipalDep, 
     """停用用户：其令牌和 API 密钥立即失效（仅管理员）。"""
     require_admin(principal)
     user = accounts.set_disabled(session=session, username=username, disabled=True)
-    audit_read(session, principal, request, action="disable_user", target=username)
+    audit_read(request, principal, action="disable_user", target=username)
     return accounts.public_user(user)
 
 
@@ -47,5 +47,5 @@ def new_api_key(username: NamePath, request: Request, principal: PrincipalDep, s
     """为用户生成 API 密钥（只显示一次；仅管理员）。"""
     require_admin(principal)
     key = accounts.create_api_key(session=session, username=username)
-    audit_read(session, principal, request, action="create_api_key", target=username)
+    audit_read(request, principal, action="create_api_key", target=username)
     return {"username": username, "api_key": key}
