@@ -109,11 +109,14 @@ def improvements(
     *,
     top: int = 5,
     quartiles: Mapping[str, tuple[float, float, float, float]] | None = None,
+    cohort_targets: bool = True,
 ) -> list[Advice]:
     """The indicators where a realistic improvement adds the most points, largest first.
 
     `quartiles` (p25, p50, p75, max of the enterprise's stage cohort per indicator, as the run's
     cohort statistics hold them) saves recomputing them; without it they are computed here.
+    `cohort_targets=False` leaves out targets taken from other enterprises' values (quartiles,
+    the median for a missing value): in a tiny cohort they would reveal individual figures.
     """
     i = int(np.flatnonzero(run.usccs == uscc)[0])
     stage = STAGE_CODES[int(run.stage[i])]
@@ -131,7 +134,7 @@ def improvements(
         cohort = run.values[k, rows].astype(float)
         current = None if np.isnan(cohort[me]) else float(cohort[me])
         known = quartiles.get(ind.code) if quartiles else None
-        targets = _targets(ind, current, cohort, known)[:2]
+        targets = [t for t in _targets(ind, current, cohort, known) if cohort_targets or t[0] in ("yes", "next_band")][:2]
         for (kind, value), pts in zip(targets, _rescore(ind, cohort, me, [v for _, v in targets], stage)):
             cands.append((k, ind.code, current, kind, value, pts))
     if not cands:

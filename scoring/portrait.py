@@ -21,6 +21,8 @@ from scoring.explain import explain, improvements, show_value
 from scoring.loader import parse_system
 from scoring.schema import STAGES, IndicatorSystem
 
+MIN_GROUP = 5  # the smallest group whose figures may be shown next to one enterprise's own
+
 
 @lru_cache(maxsize=16)
 def _parsed(content: str) -> IndicatorSystem:
@@ -83,7 +85,10 @@ def portrait(
     data = run_data(run) if run_data else load_run_data(session=session, run=run)
     system = data.system
     score = store.enterprise_score(session=session, run_id=run.id, uscc=uscc)
-    mine = data.cohort.get(score.stage, {})
+    stage_size = int((data.arrays.stage == list(STAGES).index(score.stage)).sum())
+    # Figures of a stage cohort under MIN_GROUP enterprises would show other enterprises' values.
+    small = stage_size < MIN_GROUP
+    mine = {} if small else data.cohort.get(score.stage, {})
     indicators = []
     for r in sorted(store.indicator_scores(session=session, run_id=run.id, uscc=uscc), key=lambda r: r.indicator):
         ind = system.by_code.get(r.indicator)
@@ -102,15 +107,15 @@ def portrait(
     order = {ind.code: k for k, ind in enumerate(system.indicators)}
     indicators.sort(key=lambda i: order[i["code"]])
     quartiles = {code: (c["p25"], c["p50"], c["p75"], c["max"]) for code, c in mine.items() if c.get("p25") is not None}
-    tips = improvements(system, data.arrays, uscc, top=advice, quartiles=quartiles) if advice else []
+    tips = improvements(system, data.arrays, uscc, top=advice, quartiles=quartiles, cohort_targets=not small) if advice else []
     cats = system.category_by_code
-    stage_bench = data.benchmarks.get(score.stage, {})
+    stage_bench = {} if small else data.benchmarks.get(score.stage, {})
     return {
         "uscc": ent.uscc, "name": ent.name, "short_name": ent.short_name, "industry": ent.industry,
         "year": run.year, "run_id": run.id, "system": run.system_version,
         "stage": score.stage, "stage_name": STAGES[score.stage], "stage_reason": score.stage_reason,
         "total": score.total, "max_total": system.max_total, "rank": score.rank,
-        "stage_size": int((data.arrays.stage == list(STAGES).index(score.stage)).sum()),
+        "stage_size": stage_size,
         "percentile": score.percentile,
         "categories": [
             {
