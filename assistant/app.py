@@ -20,6 +20,7 @@ from assistant.cache import RunCache
 from assistant.config import Settings
 from assistant.errors import error_body, install_error_handlers
 from assistant.routes import ROUTERS
+from assistant.views import ErrorResponse
 from scoring.store import make_engine
 
 DESCRIPTION = """企业科技创新积分管理信息系统的 HTTP 接口。
@@ -65,6 +66,12 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
+ERROR_STATUSES = {
+    400: "请求不合理", 401: "未登录或令牌无效", 403: "无权访问", 404: "不存在（或无权查看其详情）",
+    413: "请求体过大", 422: "参数有误", 429: "登录失败次数过多",
+}
+
+
 class _TooLarge(Exception):
     pass
 
@@ -96,8 +103,10 @@ def create_app(settings: Settings) -> FastAPI:
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"])
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    # Every route may answer with the one error shape; say so in the schema.
+    errors = {code: {"model": ErrorResponse, "description": text} for code, text in ERROR_STATUSES.items()}
     for router in ROUTERS:
-        app.include_router(router)
+        app.include_router(router, responses=errors)
     return app
 
 

@@ -8,7 +8,7 @@ immutable once published, so a service may keep `RunData` for as long as it like
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -44,6 +44,23 @@ class RunData:
     cohort: dict[str, dict[str, dict[str, Any]]]  # stage → indicator → figures
     benchmarks: dict[str, dict[str, dict[str, float]]]  # stage → category → {mean, p75}
     scores: pd.DataFrame  # one row per enterprise: uscc, name, industry, stage, total, rank, percentile, cat.*
+    _rankings: dict[tuple[str, str | None], list[dict[str, Any]]] = field(default_factory=dict, compare=False)
+
+    def ranking(self, stage: str, category: str | None = None) -> list[dict[str, Any]]:
+        """A stage's enterprises best first by total (or one category), with competition ranks;
+        computed once per run, stage and category."""
+        key = (stage, category)
+        if key not in self._rankings:
+            df = self.scores[self.scores["stage"] == stage]
+            points = df[f"cat.{category}" if category else "total"]
+            df = df.assign(points=points).sort_values(["points", "uscc"], ascending=[False, True])
+            df = df.assign(position=df["points"].rank(method="min", ascending=False).astype(int))
+            self._rankings[key] = [
+                {"rank": int(r.position), "uscc": r.uscc, "name": r.name, "industry": r.industry, "stage": r.stage,
+                 "points": float(r.points), "total": float(r.total), "percentile": float(r.percentile)}
+                for r in df.itertuples()
+            ]
+        return self._rankings[key]
 
 
 def load_run_data(*, session: Session, run: store.ScoreRun) -> RunData:

@@ -33,17 +33,8 @@ def ranking(
     if category is not None and category not in data.system.category_by_code:
         valid = "、".join(data.system.category_by_code)
         raise BadRequest(f"未知的类别 {category}；可用的类别：{valid}")
-    df = data.scores[data.scores["stage"] == stage]
-    key = f"cat.{category}" if category else "total"
-    df = df.assign(points=df[key]).sort_values(["points", "uscc"], ascending=[False, True])
-    # competition rank on the chosen points: ties share a rank
-    df = df.assign(position=df["points"].rank(method="min", ascending=False).astype(int))
-    part = df.iloc[(page - 1) * size : page * size]
-    items = [
-        {"rank": int(r.position), "uscc": r.uscc, "name": r.name, "industry": r.industry, "stage": r.stage,
-         "points": float(r.points), "total": float(r.total), "percentile": float(r.percentile)}
-        for r in part.itertuples()
-    ]
+    ranked = data.ranking(stage, category)
+    items = ranked[(page - 1) * size : page * size]
     audit_read(request, principal, action="read_ranking", target=f"{stage} {category or 'total'}")
-    return {"items": items, "total": int(len(df)), "page": page, "size": size, "year": data.run.year,
+    return {"items": items, "total": len(ranked), "page": page, "size": size, "year": data.run.year,
             "run_id": data.run.id, "stage": stage, "category": category}

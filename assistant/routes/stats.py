@@ -41,7 +41,7 @@ def distribution(
     principal: PrincipalDep,
     session: SessionDep,
     year: YearQuery = None,
-    bin_width: Annotated[float, Query(gt=0, le=100, description="直方图的分数区间宽度")] = 10,
+    bin_width: Annotated[float, Query(ge=1, le=100, description="直方图的分数区间宽度")] = 10,
 ) -> dict[str, Any]:
     """年度分布：各阶段企业数与占比、总分直方图、各阶段各类别平均分（对非工作人员：少于 5 家的组隐藏，直方图区间合并到每组至少 5 家）。"""
     if not principal.sees_all and bin_width != 10:
