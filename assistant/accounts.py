@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
@@ -23,11 +24,18 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
 from assistant.errors import BadRequest, NotAuthenticated, TooManyAttempts
+from scoring.errors import NotFound
 from scoring.uscc import validate_uscc
 
 Role = Literal["admin", "official", "enterprise"]
 ROLES: dict[str, str] = {"admin": "管理员", "official": "园区工作人员", "enterprise": "企业用户", "public": "公众"}
 _HASHER = PasswordHasher()
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _HASHER.hash("innopoints-no-such-user")
+
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
 ALGORITHM = "HS256"
 
@@ -151,11 +159,13 @@ def authenticate(*, session: Session, username: str, password: str, client: str)
     """The user for these credentials; a failure is recorded (and audited) and says nothing more."""
     user = session.exec(select(User).where(User.username == username)).first()
     ok = False
-    if user is not None and not user.disabled:
-        try:
-            ok = _HASHER.verify(user.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            ok = False
+    # Verify against a dummy hash for unknown users too: the answer's timing must not tell
+    # whether a user name exists.
+    stored = user.password_hash if user is not None else _dummy_hash()
+    try:
+        ok = _HASHER.verify(stored, password) and user is not None and not user.disabled
+    except (VerificationError, InvalidHashError):
+        ok = False
     if not ok:
         session.add(LoginFailure(username=username[:64], client=client))
         session.add(AuditEvent(username=username[:64], action="login_failed", client=client))
@@ -193,7 +203,9 @@ def _active_user(session: Session, username: str) -> User:
 # ----------------------------------------------------------------------------- API keys
 def create_api_key(*, session: Session, username: str) -> str:
     """A new key for a user; the clear key is returned once and never stored."""
-    user = _active_user(session, username)
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None or user.disabled:
+        raise NotFound(f"没有可用的用户 {username}")
     key = "ipk_" + secrets.token_urlsafe(32)
     session.add(ApiKey(user_id=user.id, prefix=key[:12], key_hash=hashlib.sha256(key.encode()).hexdigest()))  # type: ignore[arg-type]
     session.commit()

@@ -45,20 +45,35 @@ class BodyLimit:
         if length is not None and (not length.isdigit() or int(length) > self.limit):
             await self._refuse(send)
             return
-        seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
+        if scope.get("method") in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        # Without a Content-Length (chunked) the size is only known by reading: read the body up
+        # to the limit first, then hand it on. (An error raised while the route reads would be
+        # reported by the framework as a parse error, not as 413.)
+        chunks, seen = [], 0
+        while True:
             message = await receive()
-            seen += len(message.get("body", b""))
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            seen += len(chunk)
             if seen > self.limit:
-                raise _TooLarge()
-            return message
+                await self._refuse(send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body, replayed = b"".join(chunks), False
 
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await self._refuse(send)
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps(error_body("payload_too_large", f"请求体超过 {self.limit} 字节的上限"), ensure_ascii=False).encode()
@@ -70,10 +85,6 @@ ERROR_STATUSES = {
     400: "请求不合理", 401: "未登录或令牌无效", 403: "无权访问", 404: "不存在（或无权查看其详情）",
     413: "请求体过大", 422: "参数有误", 429: "登录失败次数过多",
 }
-
-
-class _TooLarge(Exception):
-    pass
 
 
 def create_app(settings: Settings) -> FastAPI:

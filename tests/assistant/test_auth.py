@@ -1,0 +1,239 @@
+"""Credentials: token expiry and tampering, disabled users, login throttling, what a failed login
+says, and the secret-key rule of the settings."""
+
+from __future__ import annotations
+
+import base64
+import json
+import statistics
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable
+
+import jwt
+import pytest
+from pydantic import ValidationError
+
+from assistant.config import DEV_SECRET, Settings
+from tests.assistant.conftest import SECRET, Api, Isolated, assert_error, bearer, login
+
+ME = "/api/auth/me"
+
+
+def _token(claims: dict[str, Any], secret: str = SECRET, algorithm: str = "HS256") -> str:
+    return jwt.encode(claims, secret, algorithm=algorithm)
+
+
+def _claims(sub: str = "official", *, minutes: float = 30, **extra: Any) -> dict[str, Any]:
+    now = datetime.now(timezone.utc)
+    return {"sub": sub, "role": "official", "iat": now, "exp": now + timedelta(minutes=minutes), **extra}
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unauthorized(r: Any, message: str | None = None) -> None:
+    err = assert_error(r, 401, "not_authenticated")
+    if message is not None:
+        assert err["message"] == message
+    assert r.headers.get("www-authenticate", "").lower().startswith("bearer") or message is None
+
+
+# ----------------------------------------------------------------------------- tokens
+def test_a_token_made_with_the_secret_works(api: Api) -> None:
+    """The control for the tests below: a well-formed token of ours is accepted."""
+    r = api.client.get(ME, headers=bearer(_token(_claims())))
+    assert r.status_code == 200 and r.json()["username"] == "official"
+
+
+def test_expired_token_is_refused_with_a_chinese_message(api: Api) -> None:
+    past = datetime.now(timezone.utc) - timedelta(hours=2)
+    token = _token({"sub": "official", "role": "official", "iat": past, "exp": past + timedelta(minutes=60)})
+    r = api.client.get(ME, headers=bearer(token))
+    _unauthorized(r, "登录已过期，请重新登录")
+    # on a data route too, not just on /me
+    _unauthorized(api.client.get("/api/rankings", params={"stage": "growth"}, headers=bearer(token)), "登录已过期，请重新登录")
+
+
+def test_token_signature_tampering_is_refused(api: Api) -> None:
+    token = login(api.client, "official")
+    head, payload, sig = token.split(".")
+    mid = len(sig) // 2
+    flipped = sig[:mid] + ("A" if sig[mid] != "A" else "B") + sig[mid + 1:]
+    _unauthorized(api.client.get(ME, headers=bearer(f"{head}.{payload}.{flipped}")), "访问令牌无效")
+    _unauthorized(api.client.get(ME, headers=bearer(f"{head}.{payload}.")), "访问令牌无效")
+
+
+def test_token_payload_tampering_is_refused(api: Api) -> None:
+    """An enterprise user rewriting its token to say `admin` keeps the old signature: refused."""
+    token = login(api.client, "enterprise1")
+    head, payload, sig = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims.update(sub="admin", role="admin")
+    forged = f"{head}.{_b64(json.dumps(claims).encode())}.{sig}"
+    _unauthorized(api.client.get(ME, headers=bearer(forged)), "访问令牌无效")
+    _unauthorized(api.client.get("/api/users", headers=bearer(forged)), "访问令牌无效")
+    # one flipped character in the payload
+    mid = len(payload) // 2
+    flipped = payload[:mid] + ("A" if payload[mid] != "A" else "B") + payload[mid + 1:]
+    _unauthorized(api.client.get(ME, headers=bearer(f"{head}.{flipped}.{sig}")))
+
+
+def test_token_signed_with_another_secret_is_refused(api: Api) -> None:
+    for secret in (DEV_SECRET, "another-secret-of-at-least-32-characters!!", SECRET + "x"):
+        _unauthorized(api.client.get(ME, headers=bearer(_token(_claims("admin"), secret=secret))), "访问令牌无效")
+
+
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
+def test_tokens_without_expiry_or_subject_or_with_other_algorithms_are_refused(api: Api) -> None:
+    now = datetime.now(timezone.utc)
+    no_exp = _token({"sub": "official", "iat": now})
+    no_sub = _token({"role": "official", "iat": now, "exp": now + timedelta(minutes=5)})
+    hs512 = _token(_claims(), algorithm="HS512")
+    unsigned = jwt.encode(_claims(), None, algorithm="none")
+    for token in (no_exp, no_sub, hs512, unsigned, "not-a-jwt", "a.b.c", ""):
+        r = api.client.get(ME, headers={"Authorization": f"Bearer {token}"})
+        if token == "":
+            assert r.json()["role"] == "public"  # an empty bearer is no credential at all
+        else:
+            _unauthorized(r, "访问令牌无效")
+
+
+def test_token_for_a_user_that_does_not_exist_is_refused(api: Api) -> None:
+    _unauthorized(api.client.get(ME, headers=bearer(_token(_claims("ghost-user")))), "账号不存在或已停用")
+
+
+def test_unknown_api_key_is_refused(api: Api) -> None:
+    err = assert_error(api.client.get(ME, headers={"X-API-Key": "ipk_" + "x" * 43}), 401, "not_authenticated")
+    assert err["message"] == "API 密钥无效"
+
+
+# ----------------------------------------------------------------------------- disabled users
+def test_disabling_a_user_revokes_its_token_and_api_key_at_once(isolated: Isolated) -> None:
+    api = isolated.api
+    token = login(api.client, "enterprise2")
+    key = api.post("/api/users/enterprise2/api-keys", as_="admin").json()["api_key"]
+    uscc = api.client.get(ME, headers=bearer(token)).json()["uscc"]
+    assert api.client.get(f"/api/enterprises/{uscc}/portrait", headers=bearer(token)).status_code == 200
+    assert api.client.get(f"/api/enterprises/{uscc}/portrait", headers={"X-API-Key": key}).status_code == 200
+
+    r = api.post("/api/users/enterprise2/disable", as_="admin")
+    assert r.status_code == 200 and r.json()["disabled"] is True
+
+    _unauthorized(api.client.get(f"/api/enterprises/{uscc}/portrait", headers=bearer(token)), "账号不存在或已停用")
+    err = assert_error(api.client.get(f"/api/enterprises/{uscc}/portrait", headers={"X-API-Key": key}), 401, "not_authenticated")
+    assert err["message"] == "API 密钥所属账号已停用"
+    # and the password no longer logs in — with the same answer as a wrong password
+    r = api.post("/api/auth/token", data={"username": "enterprise2", "password": "demo-enterprise-2026"})
+    assert assert_error(r, 401, "not_authenticated")["message"] == "用户名或密码错误，或账号已停用"
+    # others are untouched
+    assert api.client.get(ME, headers=bearer(login(api.client, "enterprise3"))).json()["username"] == "enterprise3"
+
+
+# ----------------------------------------------------------------------------- failed logins
+def _fail(client: Any, username: str, password: str = "wrong-password-123") -> Any:
+    return client.post("/api/auth/token", data={"username": username, "password": password})
+
+
+def test_failed_logins_are_throttled_with_retry_after_and_audited(isolated_factory: Callable[..., Isolated]) -> None:
+    iso = isolated_factory(login_failures_allowed=3, login_window_seconds=600)
+    c = iso.client
+    for _ in range(3):
+        assert_error(_fail(c, "official"), 401, "not_authenticated")
+    r = _fail(c, "official")
+    err = assert_error(r, 429, "too_many_attempts")
+    assert r.headers["retry-after"] == "600" and "10 分钟" in err["message"]
+    # the right password does not get through while throttled
+    assert_error(_fail(c, "official", "demo-official-2026"), 429, "too_many_attempts")
+
+
+def test_throttled_failures_are_in_the_audit_as_login_failed(isolated_factory: Callable[..., Isolated]) -> None:
+    iso = isolated_factory(login_failures_allowed=3, login_window_seconds=600)
+    admin_token = login(iso.client, "admin")  # before the client's address is throttled
+    for _ in range(3):
+        _fail(iso.client, "official")
+    assert_error(_fail(iso.client, "official"), 429)
+    body = iso.client.get("/api/audit", params={"action": "login_failed"}, headers=bearer(admin_token)).json()
+    assert body["total"] == 3
+    for e in body["items"]:
+        assert e["username"] == "official" and e["client"] == "testclient" and e["action"] == "login_failed"
+        assert datetime.fromisoformat(e["at"].replace("Z", "+00:00")) > datetime.now(timezone.utc) - timedelta(minutes=5)
+
+
+def test_throttling_counts_per_client_address_across_user_names(isolated_factory: Callable[..., Isolated]) -> None:
+    """Guessing a different user name each time does not escape the limit."""
+    iso = isolated_factory(login_failures_allowed=3, login_window_seconds=600)
+    for name in ("nobody1", "nobody2", "nobody3"):
+        assert_error(_fail(iso.client, name), 401)
+    assert_error(_fail(iso.client, "enterprise1", "demo-enterprise-2026"), 429, "too_many_attempts")
+
+
+@pytest.mark.slow
+def test_throttling_expires_with_its_window(isolated_factory: Callable[..., Isolated]) -> None:
+    iso = isolated_factory(login_failures_allowed=2, login_window_seconds=10)
+    for _ in range(2):
+        _fail(iso.client, "official")
+    assert_error(_fail(iso.client, "official", "demo-official-2026"), 429)
+    time.sleep(10.5)
+    assert iso.client.post("/api/auth/token", data={"username": "official", "password": "demo-official-2026"}).status_code == 200
+
+
+def test_wrong_password_says_nothing_about_whether_the_user_exists(isolated: Isolated) -> None:
+    c = isolated.client
+    isolated.api.post("/api/users/enterprise3/disable", as_="admin")
+    answers = [_fail(c, name) for name in ("official", "no-such-user", "enterprise3")]
+    for r in answers:
+        assert_error(r, 401, "not_authenticated")
+    bodies = [r.json() for r in answers]
+    assert bodies[0] == bodies[1] == bodies[2]
+    assert bodies[0]["error"]["message"] == "用户名或密码错误，或账号已停用"
+    assert answers[0].headers.get("www-authenticate") == answers[1].headers.get("www-authenticate")
+
+
+def test_wrong_password_takes_as_long_for_unknown_users(isolated_factory: Callable[..., Isolated]) -> None:
+    """The answer's time must not tell either: a known user's wrong password costs an Argon2
+    verification (~0.1–0.3 s), an unknown or disabled user's costs nothing, so timing the 401
+    enumerates accounts."""
+    iso = isolated_factory(login_failures_allowed=100)
+    c = iso.client
+
+    def timed(name: str) -> float:
+        started = time.perf_counter()
+        assert _fail(c, name).status_code == 401
+        return time.perf_counter() - started
+
+    _fail(c, "warm-up")
+    known = statistics.median(timed("official") for _ in range(5))
+    unknown = statistics.median(timed(f"ghost{i}") for i in range(5))
+    assert known < 3 * unknown + 0.02, f"known user {known * 1000:.0f} ms vs unknown {unknown * 1000:.0f} ms"
+
+
+def test_login_input_limits(api: Api) -> None:
+    """Overlong names or passwords are refused before any lookup (and count as no failure)."""
+    err = assert_error(api.post("/api/auth/token", data={"username": "u" * 65, "password": "x" * 12}), 400, "bad_request")
+    assert "过长" in err["message"]
+    assert_error(api.post("/api/auth/token", data={"username": "official", "password": "x" * 201}), 400, "bad_request")
+    assert_error(api.post("/api/auth/token", data={"username": "official"}), 422, "invalid_request")
+
+
+# ----------------------------------------------------------------------------- settings
+@pytest.mark.parametrize("environment", ["production", "test"])
+def test_default_or_short_secret_is_refused_outside_development(environment: str) -> None:
+    with pytest.raises(ValidationError, match="INNOPOINTS_SECRET_KEY"):
+        Settings(environment=environment)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="32"):
+        Settings(environment=environment, secret_key="short-secret")  # type: ignore[arg-type]
+    assert Settings(environment=environment, secret_key="s" * 32).secret_key == "s" * 32  # type: ignore[arg-type]
+
+
+def test_secret_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INNOPOINTS_ENVIRONMENT", "production")
+    with pytest.raises(ValidationError):
+        Settings()
+    monkeypatch.setenv("INNOPOINTS_SECRET_KEY", "k" * 40)
+    assert Settings().environment == "production"
+
+
+def test_development_may_use_the_default_secret() -> None:
+    assert Settings(environment="development").secret_key == DEV_SECRET
