@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,23 @@ def load_system(path: str | Path, *, fields: Mapping[str, FieldDef] | None = Non
     '1.0'
     """
     p = Path(path)
+    if fields is None:
+        try:
+            stat = p.stat()
+        except FileNotFoundError:
+            raise InvalidIndicatorSystem("文件不存在", file=str(p)) from None
+        # Validating 121 indicators takes a fraction of a second: keep each file's result until
+        # the file changes (systems are listed and diffed on every API call).
+        return _load_unchanged(str(p), stat.st_mtime_ns, stat.st_size)
+    return _load_text(p, fields)
+
+
+@lru_cache(maxsize=64)
+def _load_unchanged(path: str, _mtime_ns: int, _size: int) -> IndicatorSystem:
+    return _load_text(Path(path), None)
+
+
+def _load_text(p: Path, fields: Mapping[str, FieldDef] | None) -> IndicatorSystem:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
