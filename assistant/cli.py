@@ -71,7 +71,7 @@ def demo(
 
     from scoring import store
     from scoring.demo import build_demo
-    from scoring.loader import parse_system
+    from scoring.portrait import stored_system
     from scoring.pipeline import score_year, system_for_year, write_sources, zone_systems
     from scoring.summary import zone_summary
 
@@ -96,7 +96,7 @@ def demo(
             progress.advance(scoring_task)
     with Session(engine) as session:
         run = store.latest_run(session=session)
-        system = parse_system(store.system_content(session=session, version=run.system_version))
+        system = stored_system(session=session, version=run.system_version)
         data = zone_summary(store.run_scores(session=session, run_id=run.id), system, year=run.year, run_id=run.id)  # type: ignore[arg-type]
     accounts_made = create_demo_accounts(engine, list(d.enterprises.index[:3]), list(d.enterprises["name"][:3]))
     console.print(f"示范园区已写入 {settings.db_url}")
@@ -351,12 +351,12 @@ def stats(year: YearOpt = None, json_out: JsonOpt = False) -> None:
     from sqlmodel import Session
 
     from scoring import store
-    from scoring.loader import parse_system
+    from scoring.portrait import stored_system
     from scoring.summary import zone_summary
 
     with Session(_engine(Settings())) as session:
         run = store.latest_run(session=session, year=year)
-        system = parse_system(store.system_content(session=session, version=run.system_version))
+        system = stored_system(session=session, version=run.system_version)
         data = zone_summary(store.run_scores(session=session, run_id=run.id), system, year=run.year, run_id=run.id)  # type: ignore[arg-type]
     if json_out:
         _emit(data)

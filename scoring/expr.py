@@ -112,11 +112,6 @@ class Expression:
         """Every name the expression reads, whatever the year."""
         return frozenset(name for name, _ in self.fields)
 
-    @property
-    def max_lag(self) -> int:
-        """How many years back the expression looks."""
-        return max((lag for _, lag in self.fields), default=0)
-
 
 def _walk_fields(node: Node) -> Iterable[tuple[str, int]]:
     if isinstance(node, Field):

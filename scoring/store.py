@@ -358,10 +358,6 @@ def save_system(*, session: Session, system: IndicatorSystem, content: str) -> S
     return row
 
 
-def stored_systems(*, session: Session) -> list[SystemVersion]:
-    return list(session.exec(select(SystemVersion).order_by(SystemVersion.year)).all())
-
-
 # ----------------------------------------------------------------------------- runs
 def publish_run(
     *,

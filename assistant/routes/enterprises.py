@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from assistant.audit import audit_read
 from assistant.deps import PrincipalDep, SessionDep
 from assistant.errors import BadRequest, Forbidden
-from assistant.privacy import require_details
+from assistant.privacy import public_view, require_details
 from assistant.routes.common import PageQuery, SizeQuery, YearQuery, run_data
 from assistant.views import EnterpriseListItem, EnterpriseProfile, ErrorResponse, LatestScore, Page, Portrait, StageCode
 from scoring import store
@@ -93,20 +93,14 @@ def profile(request: Request, uscc: UsccPath, principal: PrincipalDep, session: 
     ent = store.enterprise(session=session, uscc=code)
     trend = store.enterprise_trend(session=session, uscc=code)
     stage = trend[-1]["stage"] if trend else None
-    out: dict[str, Any] = {
-        "uscc": ent.uscc, "name": ent.name, "short_name": ent.short_name, "industry": ent.industry,
-        "stage": stage, "stage_name": STAGES.get(stage or ""), "visibility": "public",
+    full: dict[str, Any] = {
+        **ent.model_dump(), "stage": stage, "stage_name": STAGES.get(stage or ""), "visibility": "full",
+        "latest": LatestScore(**{k: trend[-1][k] for k in ("year", "total", "rank", "percentile")}) if trend else None,
     }
-    if principal.may_see_details(code):
-        out.update(
-            visibility="full", former_names=ent.former_names, english_name=ent.english_name,
-            address=ent.address, legal_representative=ent.legal_representative,
-            industry_code=ent.industry_code, products=ent.products, business_scope=ent.business_scope,
-            founding_date=ent.founding_date,
-            latest=LatestScore(**{k: trend[-1][k] for k in ("year", "total", "rank", "percentile")}) if trend else None,
-        )
-        audit_read(request, principal, action="read_profile", target=code)
-    return out
+    if not principal.may_see_details(code):
+        return {**public_view(full), "visibility": "public"}
+    audit_read(request, principal, action="read_profile", target=code)
+    return full
 
 
 @router.get("/{uscc}/portrait", response_model=Portrait)
