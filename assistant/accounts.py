@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
@@ -191,6 +192,12 @@ def user_from_token(*, session: Session, token: str, secret: str) -> User:
     except jwt.PyJWTError:
         raise NotAuthenticated("访问令牌无效", headers={"WWW-Authenticate": "Bearer"}) from None
     return _active_user(session, str(claims.get("sub", "")))
+
+
+def token_seconds_left(token: str) -> float:
+    """Seconds until an (already verified) token expires."""
+    claims = jwt.decode(token, options={"verify_signature": False})
+    return float(claims["exp"]) - time.time()
 
 
 def _active_user(session: Session, username: str) -> User:

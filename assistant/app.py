@@ -14,11 +14,12 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant import accounts
+from assistant import accounts, portrait_store
 from assistant.audit import AuditWriter
 from assistant.cache import RunCache
 from assistant.config import Settings
 from assistant.errors import error_body, install_error_handlers
+from assistant.principal_cache import PrincipalCache
 from assistant.routes import ROUTERS
 from assistant.views import ErrorResponse
 from scoring.store import make_engine
@@ -95,8 +96,10 @@ def create_app(settings: Settings) -> FastAPI:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = make_engine(settings.db_url)
         accounts.ensure_tables(engine)
+        portrait_store.ensure_table(engine)
         app.state.engine = engine
-        app.state.runs = RunCache(engine)
+        app.state.runs = RunCache(engine, recheck_s=settings.recheck_seconds)
+        app.state.principals = PrincipalCache(recheck_s=settings.recheck_seconds)
         app.state.audit = AuditWriter(engine)
         app.state.audit.start()
         yield

@@ -31,6 +31,7 @@ class AuditWriter:
         self._queue: queue.Queue[dict[str, object]] = queue.Queue()
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
 
     def start(self) -> None:
@@ -39,7 +40,7 @@ class AuditWriter:
     def add(self, **event: object) -> None:
         self._queue.put({"at": datetime.now(timezone.utc), **event})
         if self._queue.qsize() >= self.batch:
-            self.flush()
+            self._wake.set()  # the writer thread writes; the caller (maybe the event loop) never waits
 
     def flush(self) -> None:
         """Write everything queued so far (called by readers of the trail and at shutdown)."""
@@ -56,11 +57,14 @@ class AuditWriter:
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
         self._thread.join(timeout=5)
         self.flush()
 
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
+        while not self._stop.is_set():
+            self._wake.wait(self.interval)
+            self._wake.clear()
             self.flush()
 
 

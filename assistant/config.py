@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1024, description="请求体上限（字节）")
     login_failures_allowed: int = Field(default=5, ge=1, description="15 分钟内允许的失败登录次数")
     login_window_seconds: int = Field(default=15 * 60, ge=10)
+    recheck_seconds: float = Field(
+        default=1.0, ge=0, le=60,
+        description="各工作进程信任已读取的用户状态与已发布评分的时长（秒）：其他进程停用用户或发布评分后，至多这么久生效",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 

@@ -20,7 +20,13 @@ would; `--shared-client` uses one AsyncClient whose pool holds `--concurrency` c
 httpcore's pool then costs the load generator about 2.5 times the CPU per request at 50 connections,
 which on a small machine shows up as server latency.
 
-Each endpoint gets `--warmup` requests (not counted), then `--requests` requests spread over
+Load generator (`--driver`): `wrk` (Debian's package `wrk`; the default when it is installed) is a C
+program whose two threads keep `--concurrency` connections busy for `--duration` seconds each,
+costing the shared cores a small fraction of what a Python client costs — so what is measured is
+the server; `httpx` is the pure-Python fallback described below. With wrk, `--warmup` seconds of the
+same load run first (not counted), so both workers' caches see the request mix.
+
+With the httpx driver, each endpoint gets `--warmup` requests (not counted), then `--requests` requests spread over
 `--concurrency` clients; the whole measurement — a freshly started server (cold caches), log-in,
 warm-up, both endpoints — is repeated `--repeat` times, and every figure shown is the median over
 those runs (the error count is also given summed over all runs; `--json` adds each run's figures).
@@ -46,6 +52,7 @@ import math
 import os
 import platform
 import random
+import shutil
 import signal
 import socket
 import statistics
@@ -55,7 +62,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -72,6 +79,8 @@ REQUEST_TIMEOUT_S = 30.0
 TARGET_P95_MS = 50.0
 TARGET_CONCURRENCY = 50
 BASELINE_REQUESTS = 50
+COLD_SAMPLE = 30
+COLD = "portrait-1st"  # first requests for a portrait, one client at a time
 NAGLE_SUSPECT_MS = 30.0
 FIGURES = ("requests", "concurrency", "wall_s", "rps", "p50_ms", "p95_ms", "p99_ms", "max_ms", "errors")
 
@@ -88,6 +97,8 @@ class Config:
     seed: int
     json_out: bool
     shared_client: bool
+    driver: str = "httpx"
+    duration: float = 10.0
 
 
 @dataclass
@@ -279,6 +290,85 @@ async def load(pool: Sequence[httpx.AsyncClient], paths: list[str], concurrency:
     return sample
 
 
+# --- wrk driver ---------------------------------------------------------------------------------
+
+WRK_SCRIPT = r"""
+local paths = {}
+for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
+wrk.headers["Authorization"] = "Bearer %(token)s"
+local threads, n = {}, 0
+setup = function(thread) n = n + 1; thread:set("offset", n * 7919); table.insert(threads, thread) end
+local i = 0
+init = function(args) i = offset or 0 end
+request = function() i = i + 1; return wrk.format("GET", paths[(i %% #paths) + 1]) end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK-JSON {"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p95_us": %%d, "p99_us": %%d, "max_us": %%d, '
+    .. '"connect": %%d, "read": %%d, "write": %%d, "status": %%d, "timeout": %%d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    latency.max, e.connect, e.read, e.write, e.status, e.timeout))
+end
+"""
+
+
+@dataclass
+class WrkSample:
+    """What one wrk run reports (percentiles come from wrk's own histogram)."""
+
+    figures: dict[str, float]
+    statuses: Counter[str] = field(default_factory=Counter)
+
+
+def wrk_load(base_url: str, token: str, paths: list[str], cfg: Config, seconds: float, tmp: Path) -> WrkSample:
+    """Run wrk over `paths` (cycled, each thread from its own offset) for `seconds`."""
+    (tmp / "paths.txt").write_text("\n".join(paths) + "\n", encoding="utf-8")
+    script = tmp / "load.lua"
+    script.write_text(WRK_SCRIPT % {"paths": tmp / "paths.txt", "token": token}, encoding="utf-8")
+    cmd = ["wrk", "-t2", f"-c{cfg.concurrency}", f"-d{max(1, round(seconds))}s",
+           f"--timeout={REQUEST_TIMEOUT_S:.0f}s", "-s", str(script), base_url]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    line = next((ln for ln in out.splitlines() if ln.startswith("WRK-JSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk printed no figures:\n{out}")
+    w = json.loads(line[len("WRK-JSON "):])
+    errors = w["connect"] + w["read"] + w["write"] + w["status"] + w["timeout"]
+    wall = w["duration_us"] / 1e6
+    statuses: Counter[str] = Counter({"2xx/3xx": w["requests"] - w["status"]})
+    for kind in ("connect", "read", "write", "status", "timeout"):
+        if w[kind]:
+            statuses["non-2xx" if kind == "status" else kind] += w[kind]
+    return WrkSample({
+        "requests": w["requests"], "concurrency": cfg.concurrency, "wall_s": round(wall, 3),
+        "rps": round(w["requests"] / wall, 1), "p50_ms": round(w["p50_us"] / 1000, 1),
+        "p95_ms": round(w["p95_us"] / 1000, 1), "p99_ms": round(w["p99_us"] / 1000, 1),
+        "max_ms": round(w["max_us"] / 1000, 1), "errors": errors,
+    }, statuses)
+
+
+async def wrk_run(base_url: str, cfg: Config, tmp: Path) -> dict[str, WrkSample]:
+    """Log in, collect USCCs, then wrk each endpoint: `--warmup` s not counted, `--duration` s measured."""
+    rng = random.Random(cfg.seed)
+    token = await login(base_url)
+    async with clients(base_url, token, replace(cfg, concurrency=1, shared_client=True)) as pool:
+        usccs = await collect_usccs(pool[0], cfg.usccs)
+    plan = {"portrait": portrait_paths(rng, usccs, 5000), "ranking": ranking_paths(rng, 5000)}
+    # First portraits are built (tens of ms each) and then kept in the store shared by the workers:
+    # time some first requests one at a time, then ask for every sampled portrait once, so that the
+    # load below measures the steady state rather than the warm-up.
+    async with new_client(base_url, 8, token) as client:
+        cold = Sample()
+        for uscc in usccs[:COLD_SAMPLE]:
+            await one_request(client, f"/api/enterprises/{quote(uscc, safe='')}/portrait", sample=cold)
+        await load([client], sorted(set(plan["portrait"])), 8)
+    out: dict[str, Sample | WrkSample] = {COLD: cold}
+    for name, paths in plan.items():
+        if cfg.warmup:
+            await asyncio.to_thread(wrk_load, base_url, token, paths, cfg, cfg.warmup, tmp)
+        out[name] = await asyncio.to_thread(wrk_load, base_url, token, paths, cfg, cfg.duration, tmp)
+    return out
+
+
 # --- figures ----------------------------------------------------------------------------------
 
 
@@ -291,7 +381,9 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
 
 
-def figures(sample: Sample, concurrency: int) -> dict[str, float]:
+def figures(sample: Sample | WrkSample, concurrency: int) -> dict[str, float]:
+    if isinstance(sample, WrkSample):
+        return sample.figures
     lat = sorted(sample.latencies_s)
     n = len(lat)
     return {
@@ -345,14 +437,17 @@ async def one_run(base_url: str, cfg: Config) -> dict[str, Sample]:
         return {name: await measure_endpoint(pool, make, cfg) for name, make in endpoints.items()}
 
 
-async def measure(base_url: str, cfg: Config) -> tuple[float, dict[str, Sample]]:
+async def measure(base_url: str, cfg: Config, tmp: Path) -> tuple[float, dict[str, Sample | WrkSample]]:
     """One whole measurement against a fresh server: the health floor, then both endpoints."""
-    return await baseline_ms(base_url), await one_run(base_url, cfg)
+    floor = await baseline_ms(base_url)
+    if cfg.driver == "wrk":
+        return floor, await wrk_run(base_url, cfg, tmp)
+    return floor, await one_run(base_url, cfg)
 
 
-def report(floors_ms: list[float], runs: list[dict[str, Sample]], cfg: Config, cmd: list[str]) -> dict[str, object]:
+def report(floors_ms: list[float], runs: list[dict[str, Sample | WrkSample]], cfg: Config, cmd: list[str]) -> dict[str, object]:
     names = list(runs[0])
-    per_run = {name: [figures(r[name], cfg.concurrency) for r in runs] for name in names}
+    per_run = {name: [figures(r[name], 1 if name == COLD else cfg.concurrency) for r in runs] for name in names}
     endpoints = {}
     for name in names:
         statuses: Counter[str] = Counter()
@@ -369,11 +464,13 @@ def report(floors_ms: list[float], runs: list[dict[str, Sample]], cfg: Config, c
         "cores": os.cpu_count(),
         "cores_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
         "machine": f"{platform.system()} {platform.machine()}, Python {platform.python_version()}",
-        "client": (f"httpx {httpx.__version__} on the same machine, "
+        "client": (f"wrk, 2 threads, {cfg.concurrency} kept-alive connections, {cfg.duration:g} s per endpoint "
+                   f"after {cfg.warmup} s of warm-up, on the same machine" if cfg.driver == "wrk" else
+                   f"httpx {httpx.__version__} on the same machine, "
                    + (f"one AsyncClient shared by all, pool of {cfg.concurrency} connections"
                       if cfg.shared_client else "one AsyncClient and kept-alive connection per client")
                    + f", timeout {REQUEST_TIMEOUT_S:.0f} s"),
-        "warmup_per_endpoint": cfg.warmup,
+        "warmup_per_endpoint": f"{cfg.warmup} s" if cfg.driver == "wrk" else f"{cfg.warmup} requests",
         "seed": cfg.seed,
         "usccs": cfg.usccs,
         "baseline_health_p50_ms": round(statistics.median(floors_ms), 1),
@@ -389,18 +486,18 @@ def report(floors_ms: list[float], runs: list[dict[str, Sample]], cfg: Config, c
 def print_text(rep: dict[str, object]) -> None:
     print(f"date {rep['date']}  cores {rep['cores']} (usable {rep['cores_usable']})  {rep['machine']}")
     print(f"server: {rep['server_command']}")
-    print(f"client: {rep['client']}; {rep['warmup_per_endpoint']} warm-up requests per endpoint, not counted")
-    print(f"{'endpoint':<9} {'requests':>8} {'conc':>5} {'wall s':>7} {'req/s':>7} {'p50 ms':>7} "
+    print(f"client: {rep['client']}; warm-up per endpoint (not counted): {rep['warmup_per_endpoint']}")
+    print(f"{'endpoint':<12} {'requests':>8} {'conc':>5} {'wall s':>7} {'req/s':>7} {'p50 ms':>7} "
           f"{'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} {'errors':>6} {'errors, all runs':>16}")
     endpoints = rep["endpoints"]
     assert isinstance(endpoints, dict)
     for name, f in endpoints.items():
-        print(f"{name:<9} {f['requests']:>8.0f} {f['concurrency']:>5.0f} {f['wall_s']:>7.2f} {f['rps']:>7.0f} "
+        print(f"{name:<12} {f['requests']:>8.0f} {f['concurrency']:>5.0f} {f['wall_s']:>7.2f} {f['rps']:>7.0f} "
               f"{f['p50_ms']:>7.1f} {f['p95_ms']:>7.1f} {f['p99_ms']:>7.1f} {f['max_ms']:>7.1f} "
               f"{f['errors']:>6.0f} {f['errors_all_runs']:>16}")
         bad = {k: v for k, v in f["statuses_all_runs"].items() if not k.startswith("2")}
         if bad:
-            print(f"{'':<9} non-2xx / exceptions: {bad}")
+            print(f"{'':<12} non-2xx / exceptions: {bad}")
     if rep["runs"] > 1:
         print("runs (p95 ms): " + "; ".join(
             f"{name} " + " / ".join(f"{r['p95_ms']:g}" for r in f["runs"]) for name, f in endpoints.items()))
@@ -426,34 +523,41 @@ def parse_args(argv: list[str] | None = None) -> Config:
                     help="folder holding innopoints.sqlite; built there if missing (default: a temporary folder)")
     ap.add_argument("--concurrency", type=int, default=50, help="concurrent clients (default 50)")
     ap.add_argument("--requests", type=int, default=2000, help="measured requests per endpoint (default 2000)")
-    ap.add_argument("--warmup", type=int, default=200, help="warm-up requests per endpoint, not counted (default 200)")
+    ap.add_argument("--warmup", type=int, default=None,
+                    help="warm-up per endpoint, not counted: requests with httpx (default 200), seconds with wrk (default 5)")
     ap.add_argument("--repeat", type=int, default=3, help="runs; figures are their median (default 3)")
     ap.add_argument("--usccs", type=int, default=500, help="enterprises to draw portraits from (default 500)")
     ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (default 2)")
     ap.add_argument("--seed", type=int, default=2026, help="RNG seed of the request sequence")
     ap.add_argument("--shared-client", action="store_true",
                     help="one AsyncClient (pool of --concurrency connections) for all clients instead of one each")
+    ap.add_argument("--driver", choices=("wrk", "httpx"), default="wrk" if shutil.which("wrk") else "httpx",
+                    help="load generator: wrk (default when installed: apt-get install wrk) or httpx")
+    ap.add_argument("--duration", type=float, default=10.0, help="wrk: measured seconds per endpoint (default 10)")
     ap.add_argument("--json", dest="json_out", action="store_true", help="print the figures as JSON")
     a = ap.parse_args(argv)
     for name in ("concurrency", "requests", "repeat", "usccs", "workers"):
         if getattr(a, name) < 1:
             ap.error(f"--{name} must be at least 1")
+    if a.warmup is None:
+        a.warmup = 5 if a.driver == "wrk" else 200
     if a.warmup < 0:
         ap.error("--warmup must be 0 or more")
     return Config(data_dir=a.data_dir.resolve() if a.data_dir else None, concurrency=a.concurrency,
                   requests=a.requests, warmup=a.warmup, repeat=a.repeat, usccs=a.usccs,
-                  workers=a.workers, seed=a.seed, json_out=a.json_out, shared_client=a.shared_client)
+                  workers=a.workers, seed=a.seed, json_out=a.json_out, shared_client=a.shared_client,
+                  driver=a.driver, duration=a.duration)
 
 
 def benchmark(cfg: Config, tmp: Path, log: Callable[[str], None]) -> dict[str, object]:
     data_dir = cfg.data_dir or tmp / "data"
     ensure_demo(data_dir, log)
     floors: list[float] = []
-    runs: list[dict[str, Sample]] = []
+    runs: list[dict[str, Sample | WrkSample]] = []
     cmd: list[str] = []
     for run in range(1, cfg.repeat + 1):  # a fresh server per run: every run starts from cold caches
         with running_server(data_dir, cfg.workers, tmp / f"server-{run}.log") as (base_url, cmd):
-            floor, samples = asyncio.run(measure(base_url, cfg))
+            floor, samples = asyncio.run(measure(base_url, cfg, tmp))
         floors.append(floor)
         runs.append(samples)
         summary = ", ".join(f"{k} p95 {figures(s, cfg.concurrency)['p95_ms']} ms" for k, s in samples.items())

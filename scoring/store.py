@@ -169,7 +169,15 @@ class CohortStat(SQLModel, table=True):
 def make_engine(url: str) -> Engine:
     """Create the tables if needed; SQLite gets WAL and enforced foreign keys."""
     is_sqlite = url.startswith("sqlite")
-    engine = create_engine(url, connect_args={"check_same_thread": False} if is_sqlite else {})
+    # A server runs up to 40 worker threads per process, and a request may hold two sessions
+    # (its own, and one loading shared run data): the default pool (5 + 10) would make threads
+    # time out waiting for a connection under a burst. SQLite connections are only file handles;
+    # PostgreSQL's stay under its default 100 connections with two workers.
+    if ":memory:" in url:
+        pool: dict[str, int] = {}
+    else:
+        pool = {"pool_size": 20, "max_overflow": 80} if is_sqlite else {"pool_size": 10, "max_overflow": 30}
+    engine = create_engine(url, connect_args={"check_same_thread": False} if is_sqlite else {}, **pool)
     if is_sqlite:
 
         @event.listens_for(engine, "connect")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Query, Request
-from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from scoring.portrait import RunData
 
@@ -14,7 +14,16 @@ PageQuery = Annotated[int, Query(ge=1, le=100_000, description="页码，从 1 �
 SizeQuery = Annotated[int, Query(ge=1, le=200, description="每页条数（1–200）")]
 
 
-def run_data(request: Request, session: Session, year: int | None) -> RunData:
+def run_data(request: Request, year: int | None) -> RunData:
     """The newest published run of `year` (or of the newest year), with its cached shared data."""
+    return request.app.state.runs.run_data_for_year(year)  # type: ignore[no-any-return]
+
+
+async def run_data_async(request: Request, year: int | None) -> RunData:
+    """`run_data` for async routes: answered in the event loop when cached, else read in a worker
+    thread so that the loop never waits on the database."""
     cache = request.app.state.runs
-    return cache.run_data(cache.published(session).for_year(year))  # type: ignore[no-any-return]
+    data = cache.run_data_if_ready(year)
+    if data is None:
+        data = await run_in_threadpool(cache.run_data_for_year, year)
+    return data  # type: ignore[no-any-return]

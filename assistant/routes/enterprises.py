@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
+from assistant import portrait_store
 from assistant.audit import audit_read
+from assistant.cache import RunCache
 from assistant.deps import PrincipalDep, SessionDep
 from assistant.errors import BadRequest, Forbidden
 from assistant.privacy import public_view, require_details
@@ -16,6 +20,7 @@ from scoring import store
 from scoring.errors import NotFound
 from scoring.portrait import portrait as build_portrait
 from scoring.schema import STAGES
+from scoring.store import ScoreRun
 from scoring.uscc import validate_uscc
 
 router = APIRouter(
@@ -55,7 +60,7 @@ def list_enterprises(
         raise Forbidden("按积分筛选或排序仅向园区工作人员开放")
     if min_points is not None and max_points is not None and min_points > max_points:
         raise BadRequest("总分下限不能大于上限")
-    data = run_data(request, session, year)
+    data = run_data(request, year)
     df = data.scores
     if stage:
         df = df[df["stage"] == stage]
@@ -104,23 +109,37 @@ def profile(request: Request, uscc: UsccPath, principal: PrincipalDep, session: 
 
 
 @router.get("/{uscc}/portrait", response_model=Portrait)
-def portrait(request: Request, uscc: UsccPath, principal: PrincipalDep, session: SessionDep, year: YearQuery = None) -> Response:
+async def portrait(request: Request, uscc: UsccPath, principal: PrincipalDep, year: YearQuery = None) -> Response:
     """企业创新画像：总分、各类别得分与同阶段均值和上四分位、阶段内排名、逐项指标得分与解释、缺失数据、提分建议、历年趋势。"""
     code = checked_uscc(uscc)
     require_details(principal, code)
     cache = request.app.state.runs
-    runs = cache.published(session)  # one cheap query tells whether a run was published since
+    # The hot path (a portrait already built for the current run set) stays in the event loop and
+    # touches no database; everything else runs in a worker thread.
+    runs = cache.published_if_fresh() or await run_in_threadpool(cache.published)
     run = runs.for_year(year)
     # Published runs never change, so the finished, validated JSON is kept per run set and
     # enterprise; a new run (of any year: the trend) changes the key.
     key = (runs.signature, run.id, code)
     body = cache.portrait(key)
     if body is None:
-        try:
-            data = build_portrait(session=session, uscc=code, year=run.year, run_data=cache.run_data)
-        except NotFound:
-            raise NotFound(f"找不到统一社会信用代码为 {code} 的企业在 {run.year} 年的评分") from None
-        body = Portrait.model_validate(data).model_dump_json().encode()
+        body = await run_in_threadpool(_portrait_json, cache, runs.signature, run, code)
         cache.keep_portrait(key, body)
     audit_read(request, principal, action="read_portrait", target=code)
     return Response(body, media_type="application/json")
+
+
+def _portrait_json(cache: RunCache, signature: int, run: ScoreRun, uscc: str) -> bytes:
+    """The portrait answer: from the store shared by the workers, or built (and stored there)."""
+    assert run.id is not None
+    with Session(cache.engine) as session:
+        body = portrait_store.load(session, signature=signature, run_id=run.id, uscc=uscc)
+        if body is not None:
+            return body
+        try:
+            data = build_portrait(session=session, uscc=uscc, year=run.year, run_data=cache.run_data)
+        except NotFound:
+            raise NotFound(f"找不到统一社会信用代码为 {uscc} 的企业在 {run.year} 年的评分") from None
+    body = Portrait.model_validate(data).model_dump_json().encode()
+    portrait_store.keep(cache.engine, signature=signature, run_id=run.id, uscc=uscc, body=body)
+    return body

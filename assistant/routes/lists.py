@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from assistant.audit import audit_read
-from assistant.deps import PrincipalDep, SessionDep
+from assistant.deps import PrincipalDep
 from assistant.errors import BadRequest
 from assistant.privacy import require_official
 from assistant.routes.common import YearQuery, run_data
@@ -33,7 +33,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def credit_list(
     request: Request,
     principal: PrincipalDep,
-    session: SessionDep,
     year: YearQuery = None,
     min_total: Annotated[float | None, Query(ge=0, le=1000, description="总分不低于该值")] = None,
     top: Annotated[int | None, Query(ge=1, le=100_000, description="每个阶段前 N 名")] = None,
@@ -43,7 +42,7 @@ def credit_list(
     require_official(principal)
     if min_total is None and top is None:
         raise BadRequest("请给出 min_total（总分阈值）或 top（每阶段前 N 名）")
-    data = run_data(request, session, year)
+    data = run_data(request, year)
     items, rule = _select(data, min_total, top)
     audit_read(request, principal, action="credit_list", target=rule)
     body = {"year": data.run.year, "run_id": data.run.id, "rule": rule, "items": items}

@@ -7,20 +7,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from assistant.audit import audit_read
-from assistant.deps import PrincipalDep, SessionDep
+from assistant.deps import PrincipalDep
 from assistant.errors import BadRequest
 from assistant.privacy import require_official
-from assistant.routes.common import PageQuery, SizeQuery, YearQuery, run_data
+from assistant.routes.common import PageQuery, SizeQuery, YearQuery, run_data_async
 from assistant.views import ErrorResponse, Ranking, StageCode
 
 router = APIRouter(prefix="/api/rankings", tags=["排名与分布"], responses={403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
 
 
 @router.get("", response_model=Ranking)
-def ranking(
+async def ranking(
     request: Request,
     principal: PrincipalDep,
-    session: SessionDep,
     stage: StageCode,
     year: YearQuery = None,
     category: Annotated[str | None, Query(max_length=40, description="按某一类别得分排名（类别代码）")] = None,
@@ -29,7 +28,7 @@ def ranking(
 ) -> dict[str, Any]:
     """某一阶段的企业排名：按总分，或按某一类别得分（仅园区工作人员）。"""
     require_official(principal)
-    data = run_data(request, session, year)
+    data = await run_data_async(request, year)
     if category is not None and category not in data.system.category_by_code:
         valid = "、".join(data.system.category_by_code)
         raise BadRequest(f"未知的类别 {category}；可用的类别：{valid}")

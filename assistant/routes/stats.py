@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import numpy as np
 from fastapi import APIRouter, Query, Request
 
-from assistant.deps import PrincipalDep, SessionDep
+from assistant.deps import PrincipalDep
 from assistant.errors import Forbidden
 from assistant.privacy import MIN_GROUP, suppress_small
 from assistant.routes.common import YearQuery, run_data
@@ -39,7 +39,6 @@ def _merge_small(bins: list[list[float]]) -> list[list[float]]:
 def distribution(
     request: Request,
     principal: PrincipalDep,
-    session: SessionDep,
     year: YearQuery = None,
     bin_width: Annotated[float, Query(ge=1, le=100, description="直方图的分数区间宽度")] = 10,
 ) -> dict[str, Any]:
@@ -47,7 +46,7 @@ def distribution(
     if not principal.sees_all and bin_width != 10:
         # With free bin widths, a wide bin minus the narrow ones inside it gives back a hidden one.
         raise Forbidden("自定义直方图区间仅向园区工作人员开放")
-    data = run_data(request, session, year)
+    data = run_data(request, year)
     df = data.scores
     n = len(df)
     counts = {code: int((df["stage"] == code).sum()) for code in STAGES}

@@ -38,6 +38,7 @@ def disable_user(username: NamePath, request: Request, principal: PrincipalDep, 
     """停用用户：其令牌和 API 密钥立即失效（仅管理员）。"""
     require_admin(principal)
     user = accounts.set_disabled(session=session, username=username, disabled=True)
+    request.app.state.principals.forget_user(username)  # other workers: within recheck_seconds
     audit_read(request, principal, action="disable_user", target=username)
     return accounts.public_user(user)
 

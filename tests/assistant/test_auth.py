@@ -14,7 +14,11 @@ import jwt
 import pytest
 from pydantic import ValidationError
 
+from sqlmodel import Session
+
+from assistant import accounts
 from assistant.config import DEV_SECRET, Settings
+from scoring.store import make_engine
 from tests.assistant.conftest import SECRET, Api, Isolated, assert_error, bearer, login
 
 ME = "/api/auth/me"
@@ -129,6 +133,25 @@ def test_disabling_a_user_revokes_its_token_and_api_key_at_once(isolated: Isolat
     assert assert_error(r, 401, "not_authenticated")["message"] == "用户名或密码错误，或账号已停用"
     # others are untouched
     assert api.client.get(ME, headers=bearer(login(api.client, "enterprise3"))).json()["username"] == "enterprise3"
+
+
+def test_a_user_disabled_by_another_process_loses_access_within_recheck_seconds(isolated_factory: Any) -> None:
+    """Workers keep a verified caller for `recheck_seconds`; a change made elsewhere (here: the
+    users table written directly, as `innopoints users disable` does) shows within that time."""
+    iso = isolated_factory(recheck_seconds=0.5)
+    token = login(iso.client, "enterprise2")
+    uscc = iso.client.get(ME, headers=bearer(token)).json()["uscc"]
+    path = f"/api/enterprises/{uscc}/portrait"
+    assert iso.client.get(path, headers=bearer(token)).status_code == 200
+    engine = make_engine(iso.settings.db_url)
+    with Session(engine) as session:
+        accounts.set_disabled(session=session, username="enterprise2", disabled=True)
+    engine.dispose()
+    disabled_at = time.monotonic()
+    while iso.client.get(path, headers=bearer(token)).status_code == 200:
+        assert time.monotonic() - disabled_at < 0.5 + 0.5, "still served a second after the recheck time"
+        time.sleep(0.05)
+    _unauthorized(iso.client.get(path, headers=bearer(token)), "账号不存在或已停用")
 
 
 # ----------------------------------------------------------------------------- failed logins

@@ -1,0 +1,63 @@
+"""Finished portrait answers shared by every worker process (and kept across restarts).
+
+A portrait costs tens of milliseconds to build (its advice re-scores about a hundred what-ifs),
+and each worker process would otherwise build the same one again. Runs are immutable, so an answer
+keyed by (published-run signature, run id, USCC) never goes stale; when a newer run is published
+the signature changes and the older answers are dropped. Bodies are zlib-compressed JSON
+(about a sixth of the size; decompressing costs a tenth of a millisecond).
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+
+from sqlalchemy import Column, LargeBinary, delete
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Field, Session, SQLModel
+
+log = logging.getLogger(__name__)
+
+
+class PortraitBlob(SQLModel, table=True):
+    """One finished portrait answer (compressed JSON) of a run set."""
+
+    __tablename__ = "portrait_cache"
+    signature: int = Field(primary_key=True)
+    run_id: int = Field(primary_key=True)
+    uscc: str = Field(primary_key=True, max_length=18)
+    body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+def ensure_table(engine: Engine) -> None:
+    SQLModel.metadata.create_all(engine, tables=[PortraitBlob.__table__])  # type: ignore[attr-defined]
+
+
+def load(session: Session, *, signature: int, run_id: int, uscc: str) -> bytes | None:
+    """The stored answer, or None."""
+    row = session.get(PortraitBlob, (signature, run_id, uscc))
+    return zlib.decompress(row.body) if row is not None else None
+
+
+def keep(engine: Engine, *, signature: int, run_id: int, uscc: str, body: bytes) -> None:
+    """Store an answer; a lost race or a busy database only means it is built again later."""
+    try:
+        with Session(engine) as session:
+            session.add(PortraitBlob(signature=signature, run_id=run_id, uscc=uscc, body=zlib.compress(body, 1)))
+            session.commit()
+    except SQLAlchemyError as exc:  # another worker stored it first, or the database was busy
+        log.debug("portrait cache: not stored (%s)", type(exc).__name__)
+
+
+def drop_other_signatures(engine: Engine, *, signature: int) -> None:
+    """Forget the answers of older run sets (called when a newer run is seen)."""
+    try:
+        with Session(engine) as session:
+            session.execute(delete(PortraitBlob).where(PortraitBlob.signature != signature))  # type: ignore[arg-type]
+            session.commit()
+    except SQLAlchemyError as exc:
+        log.debug("portrait cache: old answers not dropped (%s)", type(exc).__name__)
+
+
+__all__ = ["PortraitBlob", "drop_other_signatures", "ensure_table", "keep", "load"]
