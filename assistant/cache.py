@@ -41,7 +41,8 @@ class PublishedRuns:
 
 
 class RunCache:
-    """RunData per run id and a bounded LRU of portraits per (run id, USCC)."""
+    """RunData per run id and a bounded LRU of finished answers (portraits per run set and USCC,
+    ranking pages per run)."""
 
     def __init__(self, engine: Engine, *, portraits: int = 4096, recheck_s: float = 1.0) -> None:
         self.engine = engine

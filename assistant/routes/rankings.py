@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from assistant.audit import audit_read
 from assistant.deps import PrincipalDep
@@ -25,15 +25,21 @@ async def ranking(
     category: Annotated[str | None, Query(max_length=40, description="按某一类别得分排名（类别代码）")] = None,
     page: PageQuery = 1,
     size: SizeQuery = 20,
-) -> dict[str, Any]:
+) -> Response:
     """某一阶段的企业排名：按总分，或按某一类别得分（仅园区工作人员）。"""
     require_official(principal)
     data = await run_data_async(request, year)
     if category is not None and category not in data.system.category_by_code:
         valid = "、".join(data.system.category_by_code)
         raise BadRequest(f"未知的类别 {category}；可用的类别：{valid}")
-    ranked = data.ranking(stage, category)
-    items = ranked[(page - 1) * size : page * size]
+    # A run never changes, so each page's finished JSON is kept like a portrait.
+    key = ("ranking", data.run.id, stage, category, page, size)
+    body = request.app.state.runs.portrait(key)
+    if body is None:
+        ranked = data.ranking(stage, category)
+        page_ = {"items": ranked[(page - 1) * size : page * size], "total": len(ranked), "page": page, "size": size,
+                 "year": data.run.year, "run_id": data.run.id, "stage": stage, "category": category}
+        body = Ranking.model_validate(page_).model_dump_json().encode()
+        request.app.state.runs.keep_portrait(key, body)
     audit_read(request, principal, action="read_ranking", target=f"{stage} {category or 'total'}")
-    return {"items": items, "total": len(ranked), "page": page, "size": size, "year": data.run.year,
-            "run_id": data.run.id, "stage": stage, "category": category}
+    return Response(body, media_type="application/json")
