@@ -20,7 +20,7 @@ from assistant.cache import RunCache
 from assistant.config import Settings
 from assistant.errors import error_body, install_error_handlers
 from assistant.principal_cache import PrincipalCache
-from assistant.routes import ROUTERS
+from assistant.routes import ROUTERS, imports
 from assistant.views import ErrorResponse
 from scoring.store import make_engine
 
@@ -35,16 +35,18 @@ DESCRIPTION = """企业科技创新积分管理信息系统的 HTTP 接口。
 class BodyLimit:
     """Refuse request bodies over the limit with 413, before any route reads them."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int, routes: dict[str, int] | None = None) -> None:
+        # `routes`: exact paths with their own limit (file uploads), the rest keep `limit`.
+        self.app, self.default, self.routes = app, limit, routes or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.routes.get(scope.get("path", ""), self.default)
         length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.limit):
-            await self._refuse(send)
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await self._refuse(send, limit)
             return
         if scope.get("method") in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
@@ -59,8 +61,8 @@ class BodyLimit:
                 break
             chunk = message.get("body", b"")
             seen += len(chunk)
-            if seen > self.limit:
-                await self._refuse(send)
+            if seen > limit:
+                await self._refuse(send, limit)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -76,15 +78,15 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps(error_body("payload_too_large", f"请求体超过 {self.limit} 字节的上限"), ensure_ascii=False).encode()
+    async def _refuse(self, send: Send, limit: int) -> None:
+        body = json.dumps(error_body("payload_too_large", f"请求体超过 {limit} 字节的上限"), ensure_ascii=False).encode()
         await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
 
 
 ERROR_STATUSES = {
     400: "请求不合理", 401: "未登录或令牌无效", 403: "无权访问", 404: "不存在（或无权查看其详情）",
-    413: "请求体过大", 422: "参数有误", 429: "登录失败次数过多",
+    409: "与当前状态冲突（如重复撤销）", 413: "请求体过大", 422: "参数有误", 429: "登录失败次数过多",
 }
 
 
@@ -102,7 +104,14 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.principals = PrincipalCache(recheck_s=settings.recheck_seconds)
         app.state.audit = AuditWriter(engine)
         app.state.audit.start()
+        # The searcher: nothing is encoded at start-up; a saved index is loaded in the background.
+        from assistant.search_index import SearchIndex
+
+        app.state.search = SearchIndex.from_settings(settings, engine)
+        if settings.search_warm_start:
+            app.state.search.warm_start()
         yield
+        app.state.search.close()
         app.state.audit.stop()
         engine.dispose()
 
@@ -116,7 +125,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"])
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, routes={imports.UPLOAD_PATH: imports.MAX_UPLOAD_BYTES})
     # Every route may answer with the one error shape; say so in the schema.
     errors = {code: {"model": ErrorResponse, "description": text} for code, text in ERROR_STATUSES.items()}
     for router in ROUTERS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import sys
 from collections.abc import Callable
@@ -72,7 +73,8 @@ def demo(
     from scoring import store
     from scoring.demo import build_demo
     from scoring.portrait import stored_system
-    from scoring.pipeline import score_year, system_for_year, write_sources, zone_systems
+    from scoring.demo_files import import_demo_files, write_demo_files
+    from scoring.pipeline import score_year, system_for_year, zone_systems
     from scoring.summary import zone_summary
 
     settings = Settings()
@@ -84,9 +86,15 @@ def demo(
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("生成示范园区数据", total=None)
         d = build_demo(seed=seed, n=size)
-        progress.update(task, description="写入数据库", total=None)
-        write_sources(engine=engine, enterprises=d.enterprises, raw=d.raw,
-                      on_source=lambda s: progress.update(task, description=f"写入数据库：{s}"))
+        # The demo goes the way a zone's data goes: source files (kept for officials to open), then
+        # the importer, register first.
+        folder = settings.data_dir / "demo-sources"
+        shutil.rmtree(folder, ignore_errors=True)
+        progress.update(task, description="生成数据来源文件")
+        files = write_demo_files(d, folder, on_file=lambda f: progress.update(task, description=f"生成数据来源文件：{f.path.name}"))
+        import_demo_files(engine=engine, files=files, progress=lambda f, done, total: progress.update(
+            task, description=f"导入 {f.path.name}", completed=done, total=total))
+        console.print(f"  已生成并导入 {len(files)} 个数据来源文件（{folder}）")
         years = sorted(d.raw)
         scoring_task = progress.add_task("逐年评分", total=len(years))
         for year in years:
@@ -429,6 +437,59 @@ def systems_diff(old: str, new: str, json_out: JsonOpt = False) -> None:
         return
     for line in d.lines():
         console.print(line, markup=False)
+
+
+@app.command()
+@friendly
+def gaps(
+    year: Annotated[int, typer.Option("--year", help="评分年度")],
+    uscc: Annotated[list[str] | None, typer.Option("--uscc", help="只看这些企业（可重复）")] = None,
+    forms: Annotated[Path | None, typer.Option("--forms", help="为每家企业生成企业填报表（Excel）到该目录")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """数据缺口：该年度指标体系所需、任何数据来源都没有提供的字段（每家企业），可生成企业填报表。"""
+    from sqlmodel import Session
+
+    from scoring.fields import default_fields
+    from scoring.gap_forms import write_forms
+    from scoring.gaps import find_gaps
+    from scoring.pipeline import system_for_year, zone_systems
+    from scoring.uscc import validate_uscc
+
+    settings = Settings()
+    try:
+        codes = [validate_uscc(u) for u in uscc] if uscc else None
+    except ValueError as exc:
+        raise ScoringError(str(exc)) from None
+    system, _ = system_for_year(year, zone_systems(settings.systems_dir))
+    with Session(_engine(settings)) as session:
+        report = find_gaps(session=session, year=year, usccs=codes, system=system)
+    written: list[Path] = []
+    if forms:
+        with Progress(console=err, transient=True) as bar:  # ~15 ms a form: ~40 s for the demo zone
+            task = bar.add_task("生成企业填报表", total=len(report.enterprises))
+            written = write_forms(report, forms, registry=default_fields(), system=system,
+                                  progress=lambda done, total: bar.update(task, completed=done))
+    if json_out:
+        _emit({**report.as_dict(), "forms": [str(p) for p in written]})
+        return
+    n_gaps = sum(len(e.gaps) for e in report.enterprises)
+    console.print(f"[bold]{year} 年数据缺口[/bold]（指标体系 {report.system}，数据年度 {'、'.join(map(str, report.years))}）："
+                  f"{report.checked} 家企业中 {len(report.enterprises)} 家缺少数据，共 {n_gaps} 项")
+    table = Table("字段", "名称", "年度", "单位", "数据来源", "缺失企业数")
+    for r in report.summary():
+        table.add_row(r["field"], r["name"], str(r["year"]), r["unit"] or "-", r["source_name"], str(r["missing"]))
+    console.print(table)
+    if codes:
+        for ent in report.enterprises:
+            console.print(f"{ent.name}（{ent.uscc}）：" + "、".join(f"{g.name}（{g.year}）" for g in ent.gaps))
+    if forms:
+        console.print(f"已生成 {len(written)} 份企业填报表到 {forms}；填好后用 innopoints import self_report 文件 --year 年度 导入")
+
+
+# `import`, `batches` and `conflicts` live in their own module; it uses the helpers above.
+from assistant import cli_import as _cli_import  # noqa: E402,F401
+from assistant import cli_search as _cli_search  # noqa: E402,F401  (`search`, `index build|status`)
 
 
 if __name__ == "__main__":

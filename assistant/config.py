@@ -33,6 +33,14 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    # Search (issue 5): which embedder serves the vector retriever; "none" leaves text retrieval only.
+    embedder: Literal["e5", "none", "sentence-transformers"] = Field(
+        default="e5", description="向量模型：e5（内置 multilingual-e5-small）、none（不用向量）、sentence-transformers（embedder_model_dir 指定的模型目录）",
+    )
+    embedder_model_dir: Path | None = Field(default=None, description="sentence-transformers 模型目录（如本地的 bge-small-zh-v1.5）")
+    embedder_query_prefix: str = Field(default="", max_length=200, description="查询前缀（bge 中文模型：为这个句子生成表示以用于检索相关文章：）")
+    embedder_passage_prefix: str = Field(default="", max_length=200, description="文档前缀")
+    search_warm_start: bool = Field(default=True, description="启动时在后台载入已保存的搜索索引（从不在启动时编码）")
 
     @model_validator(mode="after")
     def _safe_secret(self) -> Settings:

@@ -279,3 +279,49 @@ class AuditEventPublic(BaseModel):
     path: str
     client: str
     detail: str
+
+
+class SearchHit(EnterprisePublic):
+    """One search hit: public fields for everyone; points only for callers who may see them."""
+
+    score: float = Field(ge=0, le=1, description="相关度（0–1）")
+    reasons: list[str] = Field(description="为什么匹配，如 简称匹配、拼音首字母: thgn、产品: 光伏组件")
+    weak: bool = Field(description="弱匹配：相关度低于阈值，仅在 include_weak=true 时返回")
+    total: float | None = None
+    rank: int | None = Field(default=None, description="阶段内排名")
+    percentile: float | None = None
+    year: int | None = Field(default=None, description="积分所属年度")
+
+
+class SearchResults(BaseModel):
+    """Hits best first; an empty list means nothing relevant is in the store."""
+
+    query: str
+    items: list[SearchHit]
+    semantic: bool = Field(description="本次是否使用了向量（语义）检索；索引尚在生成时只用文本检索")
+    year: int | None = Field(description="索引中积分所属的年度（最近一次发布的评分）")
+
+
+class SuggestItem(BaseModel):
+    uscc: str
+    name: str
+    matched: str = Field(description="与输入前缀相符的名称（全称、简称或拼音）")
+
+
+class SuggestResults(BaseModel):
+    query: str
+    items: list[SuggestItem]
+
+
+class SearchIndexStatus(BaseModel):
+    """The search index as the service holds it."""
+
+    embedder: str
+    store_signature: str
+    built: bool
+    stale: bool
+    index: dict[str, Any] | None
+    files: dict[str, dict[str, int]]
+    loaded: dict[str, Any] | None
+    encoding: dict[str, int] | None
+    last_error: str | None

@@ -1,6 +1,6 @@
 """One router per resource; `ROUTERS` is what `create_app` mounts."""
 
-from assistant.routes import audit, auth, enterprises, health, lists, rankings, runs, stats, systems, users
+from assistant.routes import audit, auth, enterprises, health, imports, lists, rankings, runs, search, stats, systems, users
 
 ROUTERS = [
     health.router,
@@ -13,4 +13,6 @@ ROUTERS = [
     lists.router,
     users.router,
     audit.router,
+    search.router,
+    imports.router,
 ]

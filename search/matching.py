@@ -1,0 +1,214 @@
+"""Calibrated name evidence: how well a query names one document, and why (in Chinese).
+
+Scores are on the searcher's one scale (``search.hybrid``): ≥ 0.9 the query *is* one of the
+firm's names or keys, 0.7–0.9 a strong match (homophone, pinyin, initials, prefix, one wrong
+character in the trade name), 0.5–0.7 plausible, below 0.5 weak. The levels were set on the
+demo zone's query types; what they encode:
+
+* A registered name is region + trade name (字号) + industry words + legal form. Region and legal
+  form are noise (江苏 vs 常州, 有限 vs 股份), so names are compared core to core.
+* One wrong character *in the trade name* is a typo (天和光能 → 天合光能). Same trade name with
+  *different industry words* names a different firm (天合储能 is not 天合光能): that evidence is
+  weak and caps the fused score, whatever products or vectors say.
+* Exact keys shared by several firms (initials, a trade name) keep their score; ties are broken
+  by the searcher, not here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from search.fusion import Evidence
+from search.fuzzy import edit_distance
+from search.keys import KeyKind
+from search.names import NameForms
+from search.normalize import NameNormalizer
+from search.pinyin import PinyinTable
+from search.query import Query
+
+__all__ = ["NameMatcher", "NEAR_MISS_CAP"]
+
+_Add = Callable[..., None]
+# A near-miss name (same trade name, other industry words) can never rise above weak.
+NEAR_MISS_CAP = 0.45
+_PINYIN_KINDS = {KeyKind.NAME: "全称", KeyKind.CORE: "名称", KeyKind.TRADE: "字号",
+                 KeyKind.SHORT: "简称", KeyKind.FORMER_CORE: "曾用名"}
+
+
+def _swapped(a: str, b: str) -> bool:
+    """Whether b is a with two neighbouring characters exchanged (a prefix of b counts)."""
+    b = b[: len(a)]
+    if len(a) != len(b) or a == b or a[0] not in b[:2]:
+        return False
+    return edit_distance(a, b) == 1 and sorted(a) == sorted(b)
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+class NameMatcher:
+    """Compares an analyzed query with a document's name forms."""
+
+    def __init__(self, normalizer: NameNormalizer, pinyin: PinyinTable) -> None:
+        """Share the searcher's normalizer (industry words) and pinyin table."""
+        self._normalizer = normalizer
+        self._pinyin = pinyin
+
+    def _name_words_only(self, text: str) -> bool:
+        trade, _ = self._normalizer.split_trade(text)
+        return text in self._normalizer.name_words or trade in self._normalizer.name_words
+
+    def match(
+        self, q: Query, f: NameForms, row: int, business: Callable[[], str], *, known_trade: bool
+    ) -> list[Evidence]:
+        """Name evidence for one document.
+
+        ``business`` gives its products/industry/scope text (only computed when needed);
+        ``known_trade`` says the query's trade name is some firm's trade name in the store.
+        """
+        out: list[Evidence] = []
+
+        def add(score: float, reason: str, source: str = "name", cap: float = 1.0) -> None:
+            out.append(Evidence(row, source, score, reason, cap))
+
+        c = q.core
+        if q.compact == f.full:
+            add(1.0, "全称匹配")
+        for registered, flat, core in f.formers:
+            if q.compact == flat:
+                add(0.97, f"曾用名: {registered}")
+            elif c == core:
+                add(0.93, f"曾用名: {registered}")
+        if c == f.core:
+            add(0.96, "核心名称匹配")
+        if c in f.shorts:
+            add(0.95, "简称匹配")
+        if c == f.trade:
+            add(0.93, "字号匹配")
+        if out:
+            return out
+        if q.latin:
+            self._latin(q, f, add)
+        elif q.pinyin:
+            self._homophone(q, f, add)
+        if q.has_hanzi and not any(e.score >= 0.85 for e in out):
+            self._typo(q, f, business, add, known_trade=known_trade)
+        return out
+
+    def _latin(self, q: Query, f: NameForms, add: _Add) -> None:
+        text = q.latin
+        trade_fulls = next((p.fulls for p in f.pinyin if p.kind == KeyKind.TRADE), ())
+        for p in f.pinyin:
+            what = _PINYIN_KINDS.get(p.kind, "名称")
+            if text in p.fulls:
+                add(0.92 if p.kind != KeyKind.NAME else 0.9, f"拼音: {text}（{what}）", "pinyin")
+            elif text in p.initials and len(text) >= 2:
+                add(0.82, f"拼音首字母: {text}（{what}）", "pinyin")
+            elif len(text) >= 3 and p.kind in (KeyKind.CORE, KeyKind.SHORT):
+                # A prefix counts once it spells the whole trade name (tianheguang for
+                # 天合光能): huawei, a prefix of 华伟凯's huaweikai, names no firm here.
+                if any(full.startswith(text) for full in p.fulls):
+                    if any(text.startswith(t) for t in trade_fulls) and len(text) >= 6:
+                        add(0.8, f"拼音前缀: {text}", "pinyin")
+                elif any(initials.startswith(text) for initials in p.initials):
+                    if len(text) > len(f.trade):
+                        add(0.74, f"拼音首字母: {text}（{what}前缀）", "pinyin")
+        if f.english:
+            if text == f.english:
+                add(0.97, "英文名匹配", "english")
+            elif text == f.english_core:
+                add(0.93, "英文名匹配", "english")
+            elif any(text == "".join(f.english_words[:n]) for n in range(1, len(f.english_words))):
+                add(0.82, f"英文名: {' '.join(f.english_words)}", "english")
+            elif q.words and set(q.words) <= set(f.english_words):
+                share = len(q.words) / max(len(f.english_words), 1)
+                add(0.7 + 0.2 * share, f"英文名: {' '.join(f.english_words)}", "english")
+
+    def _homophone(self, q: Query, f: NameForms, add: _Add) -> None:
+        for p in f.pinyin:
+            if q.pinyin in p.fulls and len(p.initials[0]) >= 2:
+                if q.mixed:
+                    add(0.9, f"拼音: {q.pinyin}", "pinyin")
+                else:
+                    add(0.88, f"同音字: {q.core}→{p.text}", "pinyin")
+                return
+
+    def _typo(
+        self, q: Query, f: NameForms, business: Callable[[], str], add: _Add, *, known_trade: bool
+    ) -> None:
+        c = q.core
+        forms = [form for form in (f.core, *f.shorts, *(core for _, _, core in f.formers))
+                 if len(form) >= 3]
+        distances = [edit_distance(c, form) for form in forms]
+        # Two neighbours swapped (星联环保 for 联星环保, 尚中机精 for 尚中精机) is a slip of the
+        # keyboard, whatever other firm the swapped spelling happens to name.
+        if any(_swapped(c, form) for form in forms):
+            add(0.8, "名称近似（两字颠倒）")
+            return
+        # A homophone anywhere in a full name (江苏省达… for 江苏晟达…), even across the
+        # region/trade boundary that core names cut at.
+        if q.named and len(q.compact) == len(f.full) and edit_distance(q.compact, f.full) == 1:
+            if self._pinyin.full(q.compact) == self._pinyin.full(f.full):
+                add(0.86, "同音字（全称）", "pinyin")
+                return
+        anchor = next(
+            (s for s in (f.trade, *f.shorts) if len(s) >= 2 and s in c and s != c), None
+        )
+        if anchor is not None:
+            self._residual(q, f, anchor, c.replace(anchor, "", 1), business, add)
+            return
+        size_trade = len(f.trade)
+        # The query's trade name belongs to another firm in the store (重华生物 while 重华精锻
+        # exists): a substituted character is then no typo of this firm's trade name.
+        if known_trade:
+            return
+        if size_trade >= 2 and edit_distance(c[:size_trade], f.trade) >= size_trade:
+            return  # the whole trade name differs: another firm, however alike the rest
+        for form, d in zip(forms, distances):
+            size = max(len(c), len(form))
+            if d == 1:
+                add(0.7 if size >= 4 else 0.6, "名称近似（一字之差）")
+                return
+            if d == 2 and size >= 6:
+                add(0.56, "名称近似（两字之差）")
+                return
+            if 4 <= len(c) < len(form) and edit_distance(c, form[: len(c)]) == 1:
+                add(0.66, "名称近似（一字之差）")
+                return
+
+    def _residual(
+        self, q: Query, f: NameForms, anchor: str, rest: str, business: Callable[[], str],
+        add: _Add,
+    ) -> None:
+        """The query holds the trade or short name ``anchor``; judge what else it says."""
+        label = "简称" if anchor in f.shorts and anchor != f.trade else "字号"
+        desc = f.descriptor if anchor == f.trade else f.core.replace(anchor, "", 1)
+        if desc and desc.startswith(rest):
+            add(0.9, f"名称前缀（{label}: {anchor}）")
+        elif desc and rest.startswith(desc):
+            extra = rest[len(desc):]
+            if extra in business():
+                add(0.86, f"{label}匹配, 产品: {extra}")
+            elif self._name_words_only(extra):
+                add(0.8, f"名称近似（多出“{extra}”）")
+            else:
+                add(0.6, f"{label}: {anchor}")
+        elif desc and _swapped(rest, desc):
+            add(0.8, "名称近似（两字颠倒）")
+        elif desc and _subsequence(rest, desc):
+            add(0.85, f"名称简写（{label}: {anchor}）")
+        elif desc and self._pinyin.full(rest) == self._pinyin.full(desc):
+            add(0.88, f"同音字: {rest}→{desc}", "pinyin")
+        elif self._name_words_only(rest) and not q.spaced:
+            # 天合储能 against 天合光能: same trade name, other industry words → another firm.
+            add(0.4, f"字号相同但名称不同（{f.trade}{desc or ''}）", cap=NEAR_MISS_CAP)
+        elif rest in business():
+            add(0.84, f"{label}匹配, 产品: {rest}")
+        elif desc and edit_distance(rest, desc) == 1 and len(desc) >= 2:
+            add(0.66, "名称近似（一字之差）")
+        else:
+            # 常乐大酒店 against 常乐食品: the rest of the query says nothing this firm is.
+            add(0.42, f"{label}相同但名称不同（{f.core}）", cap=NEAR_MISS_CAP)
+
