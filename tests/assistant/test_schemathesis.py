@@ -61,6 +61,8 @@ def test_schema_covers_every_route() -> None:
         "GET /api/systems/{old}/diff/{new}", "GET /api/runs", "GET /api/runs/{run_id}", "GET /api/lists/credit",
         "GET /api/users", "POST /api/users", "POST /api/users/{username}/disable",
         "POST /api/users/{username}/api-keys", "GET /api/audit",
+        "POST /api/imports", "GET /api/imports", "GET /api/imports/{batch_id}", "POST /api/imports/{batch_id}/revert",
+        "GET /api/conflicts", "GET /api/search", "GET /api/search/suggest",
     }
     assert expected <= ops, expected - ops
 
