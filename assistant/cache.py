@@ -8,12 +8,14 @@ run published by another process shows within `recheck_s`.
 
 from __future__ import annotations
 
+import gzip
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 
+from fastapi import Request, Response
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -21,6 +23,22 @@ from assistant import portrait_store
 from scoring import store
 from scoring.errors import NotFound
 from scoring.portrait import RunData, load_run_data
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A finished JSON answer, kept both plain and gzip-compressed (compressed once, sent many
+    times: a 45 kB portrait becomes ~6 kB, which is most of the cost of sending it)."""
+
+    body: bytes
+    gzipped: bytes
+
+    def response(self, request: Request) -> Response:
+        """The answer, compressed when the client accepts gzip (browsers and httpx do)."""
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            return Response(self.gzipped, media_type="application/json",
+                            headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+        return Response(self.body, media_type="application/json", headers={"Vary": "Accept-Encoding"})
 
 
 @dataclass(frozen=True)
@@ -113,15 +131,17 @@ class RunCache:
                 self._runs[run.id] = data
         return data
 
-    def portrait(self, key: Hashable) -> bytes | None:
+    def portrait(self, key: Hashable) -> Answer | None:
         with self._lock:
             hit = self._portraits.get(key)
             if hit is not None:
                 self._portraits.move_to_end(key)
             return hit
 
-    def keep_portrait(self, key: Hashable, value: bytes) -> None:
+    def keep_portrait(self, key: Hashable, value: bytes) -> Answer:
+        answer = Answer(value, gzip.compress(value, compresslevel=6, mtime=0))
         with self._lock:
-            self._portraits[key] = value
+            self._portraits[key] = answer
             while len(self._portraits) > self._limit:
                 self._portraits.popitem(last=False)
+        return answer

@@ -296,6 +296,7 @@ WRK_SCRIPT = r"""
 local paths = {}
 for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
 wrk.headers["Authorization"] = "Bearer %(token)s"
+wrk.headers["Accept-Encoding"] = "gzip, deflate"  -- as every browser and httpx send it
 local threads, n = {}, 0
 setup = function(thread) n = n + 1; thread:set("offset", n * 7919); table.insert(threads, thread) end
 local i = 0

@@ -121,12 +121,11 @@ async def portrait(request: Request, uscc: UsccPath, principal: PrincipalDep, ye
     # Published runs never change, so the finished, validated JSON is kept per run set and
     # enterprise; a new run (of any year: the trend) changes the key.
     key = (runs.signature, run.id, code)
-    body = cache.portrait(key)
-    if body is None:
-        body = await run_in_threadpool(_portrait_json, cache, runs.signature, run, code)
-        cache.keep_portrait(key, body)
+    answer = cache.portrait(key)
+    if answer is None:
+        answer = cache.keep_portrait(key, await run_in_threadpool(_portrait_json, cache, runs.signature, run, code))
     audit_read(request, principal, action="read_portrait", target=code)
-    return Response(body, media_type="application/json")
+    return answer.response(request)
 
 
 def _portrait_json(cache: RunCache, signature: int, run: ScoreRun, uscc: str) -> bytes:

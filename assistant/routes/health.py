@@ -13,6 +13,6 @@ def root() -> RedirectResponse:
 
 
 @router.get("/api/health")
-def health() -> dict[str, str]:
+async def health() -> dict[str, str]:
     """服务是否在运行。"""
     return {"status": "ok"}

@@ -34,12 +34,11 @@ async def ranking(
         raise BadRequest(f"未知的类别 {category}；可用的类别：{valid}")
     # A run never changes, so each page's finished JSON is kept like a portrait.
     key = ("ranking", data.run.id, stage, category, page, size)
-    body = request.app.state.runs.portrait(key)
-    if body is None:
+    answer = request.app.state.runs.portrait(key)
+    if answer is None:
         ranked = data.ranking(stage, category)
         page_ = {"items": ranked[(page - 1) * size : page * size], "total": len(ranked), "page": page, "size": size,
                  "year": data.run.year, "run_id": data.run.id, "stage": stage, "category": category}
-        body = Ranking.model_validate(page_).model_dump_json().encode()
-        request.app.state.runs.keep_portrait(key, body)
+        answer = request.app.state.runs.keep_portrait(key, Ranking.model_validate(page_).model_dump_json().encode())
     audit_read(request, principal, action="read_ranking", target=f"{stage} {category or 'total'}")
-    return Response(body, media_type="application/json")
+    return answer.response(request)
