@@ -419,3 +419,16 @@ def test_live_server_users_and_audit(live: httpx.Client, live_tokens: dict[str, 
     events = live.get("/api/audit", params={"username": name}, headers=admin).json()["items"]
     reads = [e for e in events if e["action"] == "read_ranking"]
     assert reads and reads[0]["client"] == "127.0.0.1" and reads[0]["role"] == "official"
+
+
+def test_cached_answers_are_the_same_json_with_and_without_gzip(api: Api, zone: Zone) -> None:
+    """Portraits and rankings are kept compressed too; a client that accepts gzip gets that copy."""
+    uscc = next(iter(zone.own.values()))
+    for path in (f"/api/enterprises/{uscc}/portrait", "/api/rankings?stage=startup&size=5"):
+        plain = api.get(path, as_="official", headers={"Accept-Encoding": "identity"})
+        packed = api.get(path, as_="official", headers={"Accept-Encoding": "gzip"})
+        assert plain.status_code == packed.status_code == 200
+        assert "content-encoding" not in plain.headers
+        assert packed.headers["content-encoding"] == "gzip"
+        assert int(packed.headers["content-length"]) < int(plain.headers["content-length"]) / 2
+        assert packed.json() == plain.json()
