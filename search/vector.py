@@ -8,14 +8,15 @@
 Choices:
 
 - Scores are inner products of L2-normalized vectors (cosine, −1…1).
-- Index kind by size: exact inner product (`IndexFlatIP`) up to `HNSW_ABOVE` = 10,000 vectors,
+- Index kind by size: exact inner product (`IndexFlatIP`) up to `HNSW_ABOVE` = 20,000 vectors,
   HNSW (`IndexHNSWFlat`, inner product, M=32, efConstruction=80, efSearch=96) above it. Measured
-  with `benchmarks/search_speed.py --hnsw` (zone-like vectors, real e5 queries, one thread, this
-  2-core host under a shared load of 7–10): exact p50 0.9 ms at 5,000, 1.8 ms at 10,000, then
-  27 ms at 20,000 and 110 ms at 100,000 (the matrix leaves the 8 MiB cache); HNSW p50 0.2–0.6 ms
-  with recall@10 1.00 up to 20,000 and 0.96–0.97 at 50,000–100,000. Up to 10,000 exact is
-  both exact and cheap; above it HNSW keeps the vector part under a millisecond. Its build is the
-  price (13 s at 10,000, 200 s at 100,000 here), so callers add new rows rather than rebuild.
+  with `benchmarks/search_speed.py --hnsw` (zone-like vectors, real e5 query vectors, one thread,
+  k=30, this 2-core host at load ~3): exact p50 0.7 / 1.7 / 2.9 / 6.1 / 13 ms at 5k / 10k / 20k /
+  50k / 100k vectors (linear, ~0.13 µs a vector: ~130 ms at 1M); HNSW p50 0.2–0.5 ms with
+  recall@10 1.00 up to 20k and 0.96–0.97 at 50k–100k, built in 5 s at 20k and 37 s at 100k. So:
+  exact while it costs under ~3 ms and needs no build; HNSW where exact would take a growing share
+  of a 50 ms search. (Under a shared load of 7–10, exact at 20k rose to 27 ms: memory bandwidth.)
+  HNSW builds take minutes at scale, so callers add new rows rather than rebuild.
 - Saved as plain files (bm25s style): `index.faiss`, `ids.npy` (unicode, `allow_pickle=False`),
   `meta.json` and, if kept, `keys.npy` (each row's passage hash, so new firms can be added to a
   saved index instead of rebuilding it — an HNSW build of 100,000 vectors takes minutes); written into a fresh folder that then replaces the old one, so a reader never
@@ -46,7 +47,7 @@ __all__ = [
     "encode_passages", "text_key",
 ]
 
-HNSW_ABOVE = 10_000
+HNSW_ABOVE = 20_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 96
