@@ -18,6 +18,7 @@ from rich.table import Table
 
 from assistant.config import Settings
 from scoring.errors import InvalidInput, ScoringError
+from search.errors import SearchError
 
 app = typer.Typer(help="企业科技创新积分管理信息系统 innopoints", no_args_is_help=True, add_completion=False)
 systems_app = typer.Typer(help="指标体系版本：列表、详情、比较", no_args_is_help=True)
@@ -32,7 +33,7 @@ YearOpt = Annotated[int | None, typer.Option("--year", help="年度（默认最�
 
 
 def friendly(fn: F) -> F:
-    """Turn domain errors into a Chinese message and exit code 1 (no traceback)."""
+    """Turn domain errors (scoring, search) into a Chinese message and exit code 1 (no traceback)."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -43,7 +44,7 @@ def friendly(fn: F) -> F:
             for p in exc.problems[:200]:
                 err.print(f"  {p}")
             raise typer.Exit(1) from None
-        except ScoringError as exc:
+        except (ScoringError, SearchError) as exc:
             err.print(f"[red]错误：{exc}[/red]")
             raise typer.Exit(1) from None
 

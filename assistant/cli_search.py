@@ -8,10 +8,8 @@ text retrievers and says so; `innopoints index build` encodes in the foreground 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -22,27 +20,10 @@ from assistant.config import Settings
 
 index_app = typer.Typer(help="搜索索引：生成、状态", no_args_is_help=True)
 app.add_typer(index_app, name="index")
-F = TypeVar("F", bound=Callable[..., Any])
 EmbedderOpt = Annotated[
     Literal["e5", "none", "sentence-transformers"] | None,
     typer.Option("--embedder", help="向量模型（默认取设置 INNOPOINTS_EMBEDDER）"),
 ]
-
-
-def _search_errors(fn: F) -> F:
-    """Errors of the search library become a Chinese message and exit code 1."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from search.errors import SearchError
-
-        try:
-            return fn(*args, **kwargs)
-        except SearchError as exc:
-            err.print(f"[red]错误：{exc}[/red]")
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _index(embedder: str | None = None, model_dir: Path | None = None) -> Any:
@@ -58,7 +39,6 @@ def _index(embedder: str | None = None, model_dir: Path | None = None) -> Any:
 
 @app.command("search")
 @friendly
-@_search_errors
 def search_command(
     query: Annotated[str, typer.Argument(help="要找的企业：全称、简称、拼音、首字母、曾用名、英文名、代码或产品")],
     limit: Annotated[int, typer.Option("--limit", min=1, max=100, help="最多显示条数")] = 10,
@@ -104,7 +84,6 @@ def search_command(
 
 @index_app.command("build")
 @friendly
-@_search_errors
 def index_build(
     embedder: EmbedderOpt = None,
     model_dir: Annotated[Path | None, typer.Option("--model-dir", help="sentence-transformers 模型目录")] = None,
@@ -128,7 +107,6 @@ def index_build(
 
 @index_app.command("status")
 @friendly
-@_search_errors
 def index_status(embedder: EmbedderOpt = None, json_out: JsonOpt = False) -> None:
     """搜索索引状态：文档数、向量模型、生成时间、是否需要重建、文件大小。"""
     data = _index(embedder).status()
