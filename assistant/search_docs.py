@@ -1,9 +1,9 @@
 """What the searcher indexes: documents and scores from the store, and the store's signature.
 
-Documents carry the master data and the stage of the newest published run, never the points:
-the searcher breaks ties by a document's `total`, and the order of hits would then tell anyone
-which firm has more points. Points stay beside the searcher (`ScoreInfo`), for the callers who may
-see them and for the officials' points filter (`assistant.search_hits.run_search`).
+Documents carry the master data and the stage of the newest published run, never the points.
+The searcher orders equal hits by name, not points, but a document without points cannot leak
+them whatever the library does next. Points stay beside the searcher (`ScoreInfo`), for the
+callers who may see them and for the officials' points filter (`assistant.search_hits.run_search`).
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ class Document:
     business_scope: str | None = None
     address: str | None = None
     stage: str | None = None
-    total: float | None = None  # latest total points (for filters only)
+    total: float | None = None  # latest total points: used by the points filter only, never to order hits
     year: int | None = None
 
 

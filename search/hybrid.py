@@ -249,10 +249,11 @@ class HybridSearcher:
             ceiling=self.options.vector_ceiling, namelike=namelike,
         )
 
-    def _prominence(self, row: int) -> tuple[float, str, str]:
-        """Order among equals: more points first, then name and USCC (stable across runs)."""
+    def _prominence(self, row: int) -> tuple[str, str]:
+        """Order among equals: name, then USCC — stable across runs, and never points: an order by
+        points among equal hits would tell any caller which firm scores higher."""
         doc = self.documents[row]
-        return (-(doc.total or 0.0), doc.name, doc.id)
+        return (doc.name, doc.id)
 
     def _business(self, row: int) -> str:
         """Folded products, industry, scope and name industry words of a document (cached)."""

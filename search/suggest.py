@@ -56,8 +56,9 @@ class Suggester:
             found += self._keys.prefix(q.latin, limit=scan, kinds=_LATIN)
         elif q.pinyin and q.pinyin != q.core:
             found += self._keys.prefix(q.pinyin, limit=scan, kinds=_PINYIN)
-        # Names before pinyin, short keys (nearly typed out) before long ones, then points.
-        found.sort(key=lambda m: (m.kind, len(m.key), -(self._docs[m.doc].total or 0.0), m.doc))
+        # Names before pinyin, short keys (nearly typed out) before long ones, then the stable row
+        # order — never points, which would leak an order by points to whoever types.
+        found.sort(key=lambda m: (m.kind, len(m.key), m.doc))
         out: dict[int, Suggestion] = {}
         for m in found:
             if m.doc not in out:

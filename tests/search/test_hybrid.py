@@ -189,6 +189,23 @@ def test_suggest(searcher: HybridSearcher) -> None:
     assert searcher.suggest("") == [] and searcher.suggest("！") == []
 
 
+def test_equal_hits_are_not_ordered_by_points() -> None:
+    # Six firms make 功能性薄膜 alike and differ in points; whichever way the points run, the
+    # order of equal hits (search and suggest) stays the same, so it cannot tell who scores more.
+    rising = HybridSearcher(DOCS)
+    falling = HybridSearcher([
+        Document(d.id, d.name, short_name=d.short_name, products=d.products, industry=d.industry,
+                 stage=d.stage, total=100.0 - (d.total or 0.0), year=d.year)
+        if d.products == "功能性薄膜" else d
+        for d in DOCS
+    ])
+    for query in ("功能性薄膜", "做薄膜的"):
+        hits = rising.search(query, limit=6)
+        assert len(hits) == 6 and hits == sorted(hits, key=lambda h: (-h.score, h.name))
+        assert [h.id for h in hits] == [h.id for h in falling.search(query, limit=6)]
+    assert [s.id for s in rising.suggest("常州", limit=12)] == [s.id for s in falling.suggest("常州", limit=12)]
+
+
 def test_construction_errors_and_empty_store() -> None:
     with pytest.raises(InvalidArgument):
         HybridSearcher([DOCS[0], DOCS[0]])
