@@ -11,6 +11,7 @@ answer goes through it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,3 +67,14 @@ def public_view(profile: dict[str, Any]) -> dict[str, Any]:
 def suppress_small(count: int, principal: Principal) -> int | None:
     """A group count as the caller may see it: groups below `MIN_GROUP` are hidden from non-officials."""
     return count if principal.sees_all or count >= MIN_GROUP or count == 0 else None
+
+
+# Reasons quoting fields outside the public profile (PUBLIC_FIELDS) lose the quote for
+# callers who may not see the firm's details: "产品: 光伏组件" → "产品匹配".
+_PRIVATE_REASON = re.compile(r"(曾用名|英文名|产品|语义相近|经营范围)\s*[:：].*$")
+_PRIVATE_LABEL = {"曾用名": "曾用名匹配", "英文名": "英文名匹配", "产品": "产品匹配", "语义相近": "语义相近", "经营范围": "经营范围匹配"}
+
+
+def public_reason(reason: str) -> str:
+    """A reason without values from non-public fields (products, former and English names)."""
+    return _PRIVATE_REASON.sub(lambda m: _PRIVATE_LABEL[m.group(1)], reason)

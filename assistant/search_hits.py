@@ -2,15 +2,15 @@
 
 A hit shows the public profile (name, short name, industry, stage) to everyone; total, rank and
 percentile, and reasons quoting non-public fields (products, former and English names), only to
-callers who may see that firm's details (`assistant.privacy`).
+callers who may see that firm's details (`assistant.privacy`, which also shortens the reasons).
 """
 
 from __future__ import annotations
 
-import re
 from math import inf
 from typing import TYPE_CHECKING, Any
 
+from assistant.privacy import public_reason
 from scoring.schema import STAGES
 from search.hybrid import Filters, Hit, Suggestion
 
@@ -33,17 +33,6 @@ def run_search(
     lo, hi = (-inf if points_min is None else points_min), (inf if points_max is None else points_max)
     kept = [h for h in hits if (info := snap.scores.get(h.id)) is not None and lo <= info.total <= hi]
     return kept[:limit]
-
-
-# Reasons quoting fields outside the public profile (privacy.PUBLIC_FIELDS) lose the quote for
-# callers who may not see the firm's details: "产品: 光伏组件" → "产品匹配".
-_PRIVATE_REASON = re.compile(r"(曾用名|英文名|产品|语义相近|经营范围)\s*[:：].*$")
-_PRIVATE_LABEL = {"曾用名": "曾用名匹配", "英文名": "英文名匹配", "产品": "产品匹配", "语义相近": "语义相近", "经营范围": "经营范围匹配"}
-
-
-def public_reason(reason: str) -> str:
-    """A reason without values from non-public fields (products, former and English names)."""
-    return _PRIVATE_REASON.sub(lambda m: _PRIVATE_LABEL[m.group(1)], reason)
 
 
 def hit_fields(snap: Snapshot, hit: Hit, *, details: bool) -> dict[str, Any]:
