@@ -178,7 +178,7 @@ class HybridSearcher:
                 continue
             hits.append((fused, doc, weak))
         # Equal scores (a trade name or initials shared by several firms): more points first.
-        hits.sort(key=lambda h: (-h[0].score, self._prominence(h[0].doc)))
+        hits.sort(key=lambda h: (-h[0].score, self._tie_order(h[0].doc)))
         return [
             Hit(doc.id, doc.name, round(f.score, 4), f.reasons, weak)
             for f, doc, weak in hits[:limit]
@@ -201,8 +201,8 @@ class HybridSearcher:
             evidence += uscc_evidence(self._keys, q.compact)
         for key in {q.compact, q.core, q.latin, q.pinyin} - {""}:
             rows = {m.doc for m in self._keys.exact(key)}
-            if len(rows) > opts.shortlist:  # thk, tianhe at a million firms: keep the leaders
-                rows = set(sorted(rows, key=self._prominence)[: opts.shortlist])
+            if len(rows) > opts.shortlist:  # thk, tianhe at a million firms: a stable slice, by name
+                rows = set(sorted(rows, key=self._tie_order)[: opts.shortlist])
             candidates |= rows
         if q.latin and len(q.latin) >= 2:
             kinds = frozenset({KeyKind.PINYIN, KeyKind.INITIALS, KeyKind.ENGLISH_CORE})
@@ -249,7 +249,7 @@ class HybridSearcher:
             ceiling=self.options.vector_ceiling, namelike=namelike,
         )
 
-    def _prominence(self, row: int) -> tuple[str, str]:
+    def _tie_order(self, row: int) -> tuple[str, str]:
         """Order among equals: name, then USCC — stable across runs, and never points: an order by
         points among equal hits would tell any caller which firm scores higher."""
         doc = self.documents[row]
