@@ -177,7 +177,7 @@ class HybridSearcher:
             if (weak and not include_weak) or (filters is not None and not filters.admits(doc)):
                 continue
             hits.append((fused, doc, weak))
-        # Equal scores (a trade name or initials shared by several firms): more points first.
+        # Equal scores (a trade name or initials shared by several firms): by name, then USCC.
         hits.sort(key=lambda h: (-h[0].score, self._tie_order(h[0].doc)))
         return [
             Hit(doc.id, doc.name, round(f.score, 4), f.reasons, weak)
