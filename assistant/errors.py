@@ -1,4 +1,4 @@
-"""Errors of the service and their HTTP form, in one place.
+"""Errors of the assistant's surfaces (framework-free; `assistant.api.errors` turns them into HTTP).
 
     ServiceError
      ├── NotAuthenticated   401  no or bad credentials (expired, tampered, disabled user)
@@ -13,17 +13,8 @@ InvalidIndicatorSystem → 422, StoreError → 409). Every error answers
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
-
-from scoring.errors import InvalidIndicatorSystem, InvalidInput, NotFound, ScoringError, StoreError
-
-log = logging.getLogger("innopoints")
 
 
 class ServiceError(Exception):
@@ -57,77 +48,3 @@ class BadRequest(ServiceError):
 
 class PayloadTooLarge(ServiceError):
     status, code = 413, "payload_too_large"
-
-
-def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "details": details}}
-
-
-def _json(status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
-
-
-_FIELD_MESSAGES = {
-    "missing": "缺少必填项",
-    "int_parsing": "应为整数",
-    "float_parsing": "应为数字",
-    "bool_parsing": "应为 true 或 false",
-    "greater_than_equal": "数值过小",
-    "less_than_equal": "数值过大",
-    "string_too_long": "文本过长",
-    "string_too_short": "文本过短",
-    "string_pattern_mismatch": "格式不对",
-    "literal_error": "取值不在允许范围内",
-    "enum": "取值不在允许范围内",
-    "json_invalid": "不是合法的 JSON",
-}
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    """Register the one mapping from errors to JSON responses."""
-
-    @app.exception_handler(ServiceError)
-    async def _service(_: Request, exc: ServiceError) -> JSONResponse:
-        return _json(exc.status, exc.code, exc.message, exc.details, exc.headers)
-
-    @app.exception_handler(NotFound)
-    async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
-        return _json(404, "not_found", str(exc))
-
-    @app.exception_handler(InvalidInput)
-    async def _invalid_input(_: Request, exc: InvalidInput) -> JSONResponse:
-        details = [{"row": p.row, "column": p.column, "value": str(p.value), "reason": p.reason} for p in exc.problems]
-        return _json(422, "invalid_input", str(exc), details)
-
-    @app.exception_handler(InvalidIndicatorSystem)
-    async def _invalid_system(_: Request, exc: InvalidIndicatorSystem) -> JSONResponse:
-        return _json(422, "invalid_indicator_system", str(exc), {"file": exc.file, "where": exc.where})
-
-    @app.exception_handler(StoreError)
-    async def _store(_: Request, exc: StoreError) -> JSONResponse:
-        return _json(409, "conflict", str(exc))
-
-    @app.exception_handler(ScoringError)
-    async def _scoring(_: Request, exc: ScoringError) -> JSONResponse:
-        return _json(422, "scoring_error", str(exc))
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        details = []
-        for err in exc.errors():
-            where = ".".join(str(x) for x in err.get("loc", ()))
-            reason = _FIELD_MESSAGES.get(err.get("type", ""), "不符合要求")
-            details.append({"where": where, "reason": reason, "input": repr(err.get("input"))[:200]})
-        first = details[0] if details else {"where": "", "reason": "不符合要求"}
-        return _json(422, "invalid_request", f"请求参数有误：{first['where']} {first['reason']}", details)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        messages = {404: "没有这个地址", 405: "不支持该请求方法", 401: "需要登录", 403: "无权访问"}
-        message = messages.get(exc.status_code, str(exc.detail))
-        return _json(exc.status_code, f"http_{exc.status_code}", message, None, getattr(exc, "headers", None))
-
-    @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error", exc_info=exc)
-        return _json(500, "internal_error", "服务器内部错误，请稍后再试")

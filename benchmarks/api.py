@@ -8,7 +8,7 @@ endpoints under load, as an official would call them:
     ranking   GET /api/rankings?stage=<random stage>&size=20  stage of startup/growth/development/mature
 
 Against what: the real service, started as a subprocess exactly as a deployment would start it —
-`python -m assistant.cli serve --host 127.0.0.1 --port <free> --workers 2` (uvicorn behind our
+`python -m assistant.cli.main serve --host 127.0.0.1 --port <free> --workers 2` (uvicorn behind our
 `innopoints serve`, whose listening socket carries TCP_NODELAY) —
 on the 2,791-enterprise demo zone (`innopoints demo`, built into `--data-dir` when its
 `innopoints.sqlite` is missing; ~50 s). Every request carries the bearer token of the demo official
@@ -131,7 +131,7 @@ def ensure_demo(data_dir: Path, log: Callable[[str], None]) -> None:
     log(f"building the demo zone into {data_dir} (innopoints demo, ~50 s) ...")
     t0 = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "demo"],
+        [sys.executable, "-m", "assistant.cli.main", "demo"],
         cwd=ROOT, env=server_env(data_dir), capture_output=True, text=True, check=False,
     )
     if done.returncode != 0:
@@ -149,7 +149,7 @@ def free_port() -> int:
 
 def server_command(port: int, workers: int) -> list[str]:
     return [
-        sys.executable, "-m", "assistant.cli", "serve",
+        sys.executable, "-m", "assistant.cli.main", "serve",
         "--host", HOST, "--port", str(port), "--workers", str(workers),
     ]
 

@@ -1,6 +1,6 @@
 """Import speed: a 100,000-row XLSX and a 100,000-row GBK CSV of tax data, through `import_file`.
 
-The enterprises are generated like the demo zone (`scoring.demo.synthetic_raw`: valid USCCs from
+The enterprises are generated like the demo zone (`scoring.demo.build.synthetic_raw`: valid USCCs from
 `scoring.uscc`, the zone's revenue, cost, R&D … model), with 18 tax fields — 20 columns with the
 code and the name; amounts in whole 元, as tax exports give them. The register (codes, names,
 founding dates) is imported once into a template store, timed apart; each measured import then
@@ -40,9 +40,9 @@ def generate(n: int, folder: Path) -> dict[str, float]:
     """Write the register CSV and the two tax files; return seconds and sizes."""
     import numpy as np
 
-    from scoring.demo import synthetic_raw
-    from scoring.demo_files import write_table
-    from scoring.fields import default_fields
+    from scoring.demo.build import synthetic_raw
+    from scoring.demo.files import write_table
+    from scoring.systems.fields import default_fields
 
     registry = default_fields()
     t0 = time.perf_counter()
@@ -89,7 +89,7 @@ def _status_mib(key: str) -> float:
 def child(store_path: str, file: str, profile: str | None) -> None:
     """One import in this process; progress lines on stdout, then the result as JSON."""
     from scoring import store
-    from scoring.ingest import import_file
+    from scoring.ingest.importer import import_file
 
     engine = store.make_engine(f"sqlite:///{store_path}")
     base = _status_mib("VmRSS")
@@ -161,7 +161,7 @@ def main() -> None:
     from rich.table import Table
 
     from scoring import store
-    from scoring.ingest import import_file
+    from scoring.ingest.importer import import_file
 
     console = Console(width=max(Console().width, 110))
     work = Path(tempfile.mkdtemp(prefix="innopoints-ingest-"))

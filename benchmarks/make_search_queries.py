@@ -22,7 +22,7 @@ Where the queries come from:
   field) and the near-miss names of not_in_store (``PRODUCT_QUERIES``, ``NEAR_MISSES``).
 
 Pinyin is the *correct* reading, not pypinyin's: the demo trade-name characters use the hand-checked
-table of ``scoring.demo_names`` (晟 is shèng), and the fixture names use ``PHRASE_READINGS`` (长海
+table of ``scoring.demo.names`` (晟 is shèng), and the fixture names use ``PHRASE_READINGS`` (长海
 is cháng hǎi, 重华 chóng huá, 单氏 shàn shì …). A searcher that trusts pypinyin fails those queries.
 
 A generated query is kept only if it is unambiguous (``Labeller.ambiguous``): no other enterprise
@@ -55,7 +55,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scoring.demo_names import _OLD_WORDS, _PINYIN, _WORDS  # noqa: E402
+from scoring.demo.names import _OLD_WORDS, _PINYIN, _WORDS  # noqa: E402
 from scoring.uscc import make_uscc  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "search_enterprises.yaml"

@@ -54,8 +54,8 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
     status_code_conformance,
 )
 
-from assistant.app import create_app  # noqa: E402
-from assistant.config import Settings  # noqa: E402
+from assistant.api.app import create_app  # noqa: E402
+from assistant.api.config import Settings  # noqa: E402
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -63,7 +63,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 def build_zone(folder: Path, size: int) -> None:
     """`innopoints demo --size N` into `folder` (a subprocess, as a deployment would run it)."""
     env = {**os.environ, "INNOPOINTS_DATA_DIR": str(folder)}
-    subprocess.run([sys.executable, "-m", "assistant.cli", "demo", "--size", str(size)], cwd=ROOT, env=env,
+    subprocess.run([sys.executable, "-m", "assistant.cli.main", "demo", "--size", str(size)], cwd=ROOT, env=env,
                    check=True, stdout=subprocess.DEVNULL)
 
 

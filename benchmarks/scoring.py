@@ -41,9 +41,9 @@ def naive(system, frames, year):  # type: ignore[no-untyped-def]
     import numpy as np
     import pandas as pd
 
-    from scoring.engine_input import build_env
-    from scoring.expr import evaluate, parse
-    from scoring.stages import STAGE_CODES, assign_stages
+    from scoring.engine.inputs import build_env
+    from scoring.formula.expr import evaluate, parse
+    from scoring.engine.stages import STAGE_CODES, assign_stages
 
     env, usccs = build_env(system, frames, year=year)
     stage, _ = assign_stages(system, env)
@@ -61,10 +61,10 @@ def generate(n: int, path: str) -> float:
     """Write the synthetic frames v1.0 needs to `path`; return the seconds it took."""
     import pandas as pd
 
-    from scoring.demo import synthetic_raw
-    from scoring.engine_input import needed_fields
-    from scoring.fields import default_fields
-    from scoring.loader import load_system
+    from scoring.demo.build import synthetic_raw
+    from scoring.engine.inputs import needed_fields
+    from scoring.systems.fields import default_fields
+    from scoring.systems.loader import load_system
 
     system = load_system(ROOT / "data" / "indicator_systems" / "v1.0.yaml")
     need = needed_fields(system)
@@ -82,8 +82,8 @@ def generate(n: int, path: str) -> float:
 def child(n: int, mode: str, repeat: int, path: str) -> dict[str, object]:
     import pandas as pd
 
-    from scoring.engine import score_frames
-    from scoring.loader import load_system
+    from scoring.engine.engine import score_frames
+    from scoring.systems.loader import load_system
 
     system = load_system(ROOT / "data" / "indicator_systems" / "v1.0.yaml")
     frames = pd.read_pickle(path)

@@ -31,7 +31,7 @@ the pass rate (no result, i.e. empty or only weak hits / hits below the cut-off)
 all queries that have an answer (every type but not_in_store).
 
 ``--size N`` pads the zone to N enterprises with synthetic ones generated like the demo zone
-(``scoring.demo_model.simulate_firms`` + ``scoring.demo_names.enterprise_profiles``, another seed),
+(``scoring.demo.model.simulate_firms`` + ``scoring.demo.names.enterprise_profiles``, another seed),
 re-checks every label against the padded zone (a query that became ambiguous is dropped and
 counted), and reports the same table at the demo size and at N on the kept queries, so the two are
 comparable. At 100k use ``--embedder none`` (encoding 100k passages takes an hour on 2 cores).
@@ -90,9 +90,9 @@ def pad_docs(base: Sequence[Doc], size: int, *, seed: int = PAD_SEED) -> list[Do
     """Synthetic enterprises generated like the demo zone, so that base + pad has ``size``."""
     import datetime as dt
 
-    from scoring.demo import DEFAULT_YEARS, _founding_dates, _usccs
-    from scoring.demo_model import simulate_firms
-    from scoring.demo_names import enterprise_profiles
+    from scoring.demo.build import DEFAULT_YEARS, _founding_dates, _usccs
+    from scoring.demo.model import simulate_firms
+    from scoring.demo.names import enterprise_profiles
 
     n = size - len(base)
     if n <= 0:

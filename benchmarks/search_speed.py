@@ -4,8 +4,8 @@
     python benchmarks/search_speed.py --sizes 2791,100000
     python benchmarks/search_speed.py --hnsw                 # exact vs HNSW: how HNSW_ABOVE was chosen
 
-Zones are generated like the demo zone (`scoring.demo_model.simulate_firms` and
-`scoring.demo_names.enterprise_profiles`: realistic, distinct registered names, short, former and
+Zones are generated like the demo zone (`scoring.demo.model.simulate_firms` and
+`scoring.demo.names.enterprise_profiles`: realistic, distinct registered names, short, former and
 English names, products from each industry's list). Each size runs in its own process, so peak
 RSS is that size's alone. Queries mix six types (full name, short name, a homophone typo,
 full pinyin, initials, a product: "做光伏焊带的"); suggest calls mix hanzi, pinyin and initials
@@ -51,9 +51,9 @@ TYPES = ("全称", "简称", "错字", "拼音", "首字母", "产品")
 # ----------------------------------------------------------------------------- the zone
 def zone(n: int) -> list[Any]:
     """`n` documents generated like the demo zone (names, products, stage; no points)."""
-    from scoring.demo_model import simulate_firms
-    from scoring.demo_names import enterprise_profiles
-    from scoring.schema import STAGES
+    from scoring.demo.model import simulate_firms
+    from scoring.demo.names import enterprise_profiles
+    from scoring.systems.schema import STAGES
     from scoring.uscc import make_usccs
     from search.hybrid import Document
 
@@ -85,7 +85,7 @@ def queries(docs: list[Any], per_type: int, rng: np.random.Generator) -> list[tu
     """(type, query, target document) — the target is the firm the query means."""
     from pypinyin import lazy_pinyin
 
-    from scoring.demo_names import _PINYIN  # the trade-name characters and their readings
+    from scoring.demo.names import _PINYIN  # the trade-name characters and their readings
 
     homophones: dict[str, list[str]] = {}
     for ch, py in _PINYIN.items():

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 from search.errors import DictionaryError
 
 __all__ = ["DEFAULT_DICT_DIR", "read_entries"]
 
-# The repository's data/dicts/; a deployment may pass another folder via SearchOptions.dict_dir.
-DEFAULT_DICT_DIR = Path(__file__).resolve().parents[1] / "data" / "dicts"
+# The shipped data/dicts/ (package `innopoints_data`, read through importlib.resources); a
+# deployment may pass another folder via SearchOptions.dict_dir.
+DEFAULT_DICT_DIR = Path(str(files("innopoints_data"))) / "dicts"
 
 
 def read_entries(path: Path, *, min_fields: int = 1) -> list[list[str]]:

@@ -24,9 +24,9 @@ import uvicorn
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from assistant.app import create_app
-from assistant.cli import app as cli_app
-from assistant.config import Settings
+from assistant.api.app import create_app
+from assistant.cli.main import app as cli_app
+from assistant.api.config import Settings
 
 ZONE_SIZE = 200
 SECRET = "test-secret-key-for-innopoints-0123456789abcdef"

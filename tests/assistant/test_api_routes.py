@@ -79,7 +79,7 @@ def test_me_names_each_role(api: Api, zone: Zone) -> None:
 
 
 def test_demo_accounts_are_bound_to_the_first_three_demo_enterprises(api: Api, zone: Zone) -> None:
-    from scoring.demo import build_demo
+    from scoring.demo.build import build_demo
 
     first = list(build_demo(n=ZONE_SIZE).enterprises.index[:3])
     assert [zone.own[f"enterprise{i}"] for i in (1, 2, 3)] == first

@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from assistant.app import create_app
-from assistant.cli import app as cli_app
+from assistant.api.app import create_app
+from assistant.cli.main import app as cli_app
 from tests.assistant.conftest import Isolated, Zone, copy_zone, login, make_settings
 
 

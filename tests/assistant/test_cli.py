@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
-from scoring.demo import build_demo
+from assistant.cli.main import app
+from scoring.demo.build import build_demo
 from scoring.uscc import make_usccs
 
 runner = CliRunner()

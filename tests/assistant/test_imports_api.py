@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, delete
 
-from assistant import accounts
-from assistant.app import create_app
-from assistant.routes.imports import MAX_UPLOAD_BYTES
+from assistant.access import accounts
+from assistant.api.app import create_app
+from assistant.api.routes.imports import MAX_UPLOAD_BYTES
 from scoring import store
 from tests.assistant.conftest import Api, assert_error, make_settings
 from tests.scoring.test_ingest import NAMES, REGISTER_HEADER, USCCS, write_csv
@@ -141,7 +141,7 @@ def test_cli_import_batches_and_conflicts(tmp_path: Path) -> None:
 
     from typer.testing import CliRunner
 
-    from assistant.cli import app as cli
+    from assistant.cli.main import app as cli
 
     runner = CliRunner()
     env = {"INNOPOINTS_DATA_DIR": str(tmp_path / "cli")}

@@ -17,9 +17,9 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from assistant.app import create_app
-from assistant.cli import app as cli_app
-from assistant.privacy import MIN_GROUP, PUBLIC_FIELDS
+from assistant.api.app import create_app
+from assistant.cli.main import app as cli_app
+from assistant.access.privacy import MIN_GROUP, PUBLIC_FIELDS
 from scoring.uscc import make_usccs
 from tests.assistant.conftest import ZONE_SIZE, Api, Zone, assert_error, bearer, login, make_settings
 

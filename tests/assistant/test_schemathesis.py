@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from assistant.app import create_app
+from assistant.api.app import create_app
 from tests.assistant.conftest import Zone, copy_zone, login, make_settings
 
 EXAMPLES = 25  # per operation and generation mode (positive, negative): ~17 operations → ~700 cases

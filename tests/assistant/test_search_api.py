@@ -14,9 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from assistant import accounts
-from assistant.app import create_app
-from scoring.ingest import import_file
+from assistant.access import accounts
+from assistant.api.app import create_app
+from scoring.ingest.importer import import_file
 from scoring.uscc import make_uscc
 from search.vector import E5Embedder
 from tests.assistant.conftest import Api, Isolated, Zone, assert_error, copy_zone, make_settings

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
-from scoring.ingest import import_file
+from assistant.cli.main import app
+from scoring.ingest.importer import import_file
 from scoring.store import make_engine
 from scoring.uscc import make_uscc
 from tests.assistant.conftest import Zone, copy_zone

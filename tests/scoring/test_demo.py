@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring.demo import Demo, build_demo, synthetic_raw
-from scoring.engine import ScoreResult, score_frames
-from scoring.fields import SYSTEMS_DIR, default_fields
-from scoring.loader import load_system
-from scoring.schema import FieldDef
+from scoring.demo.build import Demo, build_demo, synthetic_raw
+from scoring.engine.engine import ScoreResult, score_frames
+from scoring.systems.fields import SYSTEMS_DIR, default_fields
+from scoring.systems.loader import load_system
+from scoring.systems.schema import FieldDef
 from scoring.uscc import is_valid_uscc
 
 YEARS = (2023, 2024, 2025)

@@ -11,15 +11,15 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
-from sqlmodel import Session
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.cli.main import app
 from scoring import store
-from scoring.demo import Demo, build_demo
-from scoring.demo_files import LAYOUTS, SOURCES_DIR, SourceFile, import_demo_files, write_demo_files
-from scoring.fields import default_fields
-from scoring.pipeline import score_year, system_for_year, write_sources, zone_systems
+from scoring.demo.build import Demo, build_demo
+from scoring.demo.files import LAYOUTS, SOURCES_DIR, SourceFile, import_demo_files, write_demo_files
+from scoring.systems.fields import default_fields
+from scoring.store.pipeline import score_year, system_for_year, write_sources, zone_systems
 
 N = 300
 YEARS = (2023, 2024, 2025)
@@ -137,7 +137,7 @@ def test_every_value_round_trips_exactly(imported, direct) -> None:  # type: ign
 
 def test_master_data_round_trips(imported, demo: Demo) -> None:  # type: ignore[no-untyped-def]
     with Session(imported) as s:
-        rows = {e.uscc: e for e in s.exec(store.select(store.Enterprise)).all()}
+        rows = {e.uscc: e for e in s.exec(select(store.Enterprise)).all()}
     assert set(rows) == set(demo.enterprises.index)
     for uscc, want in demo.enterprises.iterrows():
         got = rows[uscc]
@@ -170,7 +170,7 @@ def test_importing_the_files_again_changes_nothing(imported, files: list[SourceF
 
 def test_every_registry_field_with_data_is_in_a_file(files: list[SourceFile], demo: Demo, imported) -> None:  # type: ignore[no-untyped-def]
     with Session(imported) as s:
-        fields = {f for (f,) in s.connection().execute(store.select(store.RawValue.field).distinct())}
+        fields = {f for (f,) in s.connection().execute(select(store.RawValue.field).distinct())}
     known = {n for n, spec in default_fields().items() if demo.raw[2024][n].notna().any()}
     assert fields == known
 

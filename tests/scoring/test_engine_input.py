@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from scoring.engine import score_frames
+from scoring.engine.engine import score_frames
 from scoring.errors import InvalidInput
-from scoring.loader import parse_system
+from scoring.systems.loader import parse_system
 from tests.scoring.conftest import MINI, dump
 
 SYSTEM = parse_system(dump(MINI))

@@ -7,9 +7,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from scoring.engine import score_frames
-from scoring.expr import ArrayEnv, evaluate, parse
-from scoring.loader import parse_system
+from scoring.engine.engine import score_frames
+from scoring.formula.expr import ArrayEnv, evaluate, parse
+from scoring.systems.loader import parse_system
 from tests.scoring.conftest import dump, frames
 
 import numpy as np

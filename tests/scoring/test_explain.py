@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from scoring.engine import score_frames
-from scoring.explain import explain, improvements
-from scoring.loader import load_system, parse_system
+from scoring.engine.engine import score_frames
+from scoring.engine.explain import explain, improvements
+from scoring.systems.loader import load_system, parse_system
 from tests.scoring.conftest import MINI, dump, frames
 from tests.scoring.test_loader import SYSTEMS
 

@@ -9,17 +9,18 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.cli.main import app
 from scoring import store
-from scoring.demo import Demo, build_demo
-from scoring.engine_input import needed_fields
-from scoring.fields import default_fields
-from scoring.gap_forms import KEY_HEADERS, TITLE_ROWS, form_header, write_form, write_forms
-from scoring.gaps import find_gaps
-from scoring.pipeline import system_for_year, write_sources, zone_systems
+from scoring.demo.build import Demo, build_demo
+from scoring.engine.inputs import needed_fields
+from scoring.errors import NotFound
+from scoring.excel.gap_forms import KEY_HEADERS, TITLE_ROWS, form_header, write_form, write_forms
+from scoring.store.gaps import find_gaps
+from scoring.store.pipeline import system_for_year, write_sources, zone_systems
+from scoring.systems.fields import default_fields
 
 YEAR = 2024
 N = 60
@@ -89,7 +90,7 @@ def test_selected_enterprises_and_unknown_code(engine, demo: Demo, system) -> No
         report = find_gaps(session=session, year=YEAR, usccs=[uscc], system=system)
         assert [e.uscc for e in report.enterprises] == [uscc]
         assert {(g.field, g.year) for g in report.enterprises[0].gaps} == want[uscc]
-        with pytest.raises(store.NotFound, match="91320411MA00000000"):
+        with pytest.raises(NotFound, match="91320411MA00000000"):
             find_gaps(session=session, year=YEAR, usccs=["91320411MA00000000"], system=system)
 
 
@@ -113,7 +114,7 @@ def test_firm_founded_later_has_no_gap_in_earlier_years(tmp_path: Path, demo: De
 def test_reverted_batch_leaves_gaps(tmp_path: Path, demo: Demo, system) -> None:  # type: ignore[no-untyped-def]
     engine = _engine(tmp_path / "s.sqlite", demo)
     with Session(engine) as session:
-        batch = session.exec(store.select(store.Batch).where(store.Batch.source == "ip")).one()
+        batch = session.exec(select(store.Batch).where(store.Batch.source == "ip")).one()
         batch.status = "reverted"
         session.add(batch)
         session.commit()
@@ -181,7 +182,7 @@ def test_form_validations(tmp_path: Path, report) -> None:  # type: ignore[no-un
 
 
 def test_text_choices_become_a_dropdown(tmp_path: Path, report) -> None:  # type: ignore[no-untyped-def]
-    from scoring.gaps import EnterpriseGaps, Gap
+    from scoring.store.gaps import EnterpriseGaps, Gap
 
     registry = default_fields()
     spec = registry["tax_credit_grade"]
@@ -271,7 +272,7 @@ def test_filled_form_imports_back_and_closes_the_gaps(
     with Session(engine) as session:
         after = find_gaps(session=session, year=YEAR, system=system, usccs=[ent.uscc])
         frame = store.raw_frames(session=session, years=[YEAR], fields=list(want))[YEAR]
-        sources = {r.field: r.source for r in session.exec(store.select(store.RawValue).where(
+        sources = {r.field: r.source for r in session.exec(select(store.RawValue).where(
             store.RawValue.uscc == ent.uscc, store.RawValue.batch_id == report["batch_id"])).all()}
     left = {(g.field, g.year) for e in after.enterprises for g in e.gaps}
     assert not any(y == YEAR for _, y in left)  # this year's gaps are closed
@@ -286,7 +287,7 @@ def test_filled_form_imports_back_and_closes_the_gaps(
 
 def test_blank_form_imports_nothing_and_keeps_the_gaps(tmp_path: Path, demo: Demo, system) -> None:  # type: ignore[no-untyped-def]
     """A form sent back empty writes no values: blank is "not reported", never zero."""
-    from scoring.ingest import import_file
+    from scoring.ingest.importer import import_file
 
     registry = default_fields()
     engine = _engine(tmp_path / "s.sqlite", demo)

@@ -21,8 +21,8 @@ from sqlmodel import Session, select
 
 from scoring import store
 from scoring.errors import StoreError
-from scoring.fields import default_fields
-from scoring.ingest import ImportReport, import_file, list_conflicts, revert_batch
+from scoring.systems.fields import default_fields
+from scoring.ingest.importer import ImportReport, import_file, list_conflicts, revert_batch
 from scoring.uscc import make_usccs
 
 REGISTRY = default_fields()

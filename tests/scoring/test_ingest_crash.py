@@ -22,8 +22,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from scoring import store
-from scoring.demo_files import write_table
-from scoring.ingest import import_file
+from scoring.demo.files import write_table
+from scoring.ingest.importer import import_file
 from scoring.uscc import make_usccs
 
 pytestmark = pytest.mark.slow
@@ -38,7 +38,7 @@ CHILD = """
 import sys
 from pathlib import Path
 from scoring import store
-from scoring.ingest import import_file
+from scoring.ingest.importer import import_file
 
 from sqlalchemy import event
 

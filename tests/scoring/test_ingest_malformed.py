@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from scoring import store
-from scoring.ingest import import_file
+from scoring.ingest.importer import import_file
 from scoring.uscc import make_usccs
 
 YEAR = 2024

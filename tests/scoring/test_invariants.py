@@ -9,8 +9,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring.engine import score_frames
-from scoring.loader import parse_system
+from scoring.engine.engine import score_frames
+from scoring.systems.loader import parse_system
 from tests.scoring.conftest import MINI, dump
 
 SYSTEM = parse_system(dump(MINI))

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from scoring.errors import ExpressionError, InvalidIndicatorSystem, UnknownRule
-from scoring.loader import load_system, parse_system
-from scoring.rules import RULES
+from scoring.systems.loader import load_system, parse_system
+from scoring.systems.rules import RULES
 from tests.scoring.conftest import dump
 
 SYSTEMS = Path(__file__).resolve().parents[2] / "data" / "indicator_systems"

@@ -18,9 +18,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scoring.engine import score_frames
+from scoring.engine.engine import score_frames
 from scoring.errors import InvalidInput
-from scoring.loader import load_system
+from scoring.systems.loader import load_system
 
 ROOT = Path(__file__).resolve().parents[2]
 SYSTEM = load_system(ROOT / "data" / "indicator_systems" / "hte-2016.yaml")

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scoring.engine import score_frames
-from scoring.loader import load_system
+from scoring.engine.engine import score_frames
+from scoring.systems.loader import load_system
 
 ROOT = Path(__file__).resolve().parents[2]
 SYSTEM = load_system(ROOT / "data" / "indicator_systems" / "tsme-2017.yaml")

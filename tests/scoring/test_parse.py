@@ -7,7 +7,7 @@ from datetime import date, datetime
 import numpy as np
 import pytest
 
-from scoring.parse import (
+from scoring.ingest.parse import (
     CellProblem,
     clean_text,
     parse_amount,

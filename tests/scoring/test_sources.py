@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scoring.engine_input import needed_fields
-from scoring.fields import SYSTEMS_DIR, default_fields
-from scoring.loader import load_system
-from scoring.schema import SOURCES
-from scoring.sources import (
+from scoring.engine.inputs import needed_fields
+from scoring.systems.fields import SYSTEMS_DIR, default_fields
+from scoring.systems.loader import load_system
+from scoring.systems.schema import SOURCES
+from scoring.ingest.sources import (
     SOURCES_DIR,
     InvalidSourceMapping,
     UnknownSource,

@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from scoring import store
-from scoring.engine import score_frames
-from scoring.errors import NotFound
-from scoring.loader import parse_system
-from scoring.pipeline import score_year
+from scoring.errors import NotFound, StoreError
+from scoring.store.pipeline import score_year
+from scoring.systems.loader import parse_system
 from tests.scoring.conftest import MINI, dump
 
 CONTENT = dump(MINI)
@@ -36,7 +35,7 @@ def engine(tmp_path: Path):  # type: ignore[no-untyped-def]
                             "rd_staff": [3, 5, 40], "invention_patents_valid": [0, 2, 9],
                             "credit_blacklist": [0, 0, 1], "age_years": [9, 9, 9]}, index=USCCS),
     }
-    from scoring.pipeline import write_sources
+    from scoring.store.pipeline import write_sources
 
     write_sources(engine=eng, enterprises=ents, raw=raw, label="测试")
     return eng
@@ -49,7 +48,7 @@ def test_raw_values_round_trip_with_provenance(engine) -> None:  # type: ignore[
         assert frames[2023].loc[USCCS[2], "revenue"] == 25000.0
         ent = store.enterprise(session=s, uscc=USCCS[1])
         assert ent.former_names == ["常州旧乙有限公司"] and ent.founding_date == date(2015, 3, 5)
-        rows = s.exec(store.select(store.RawValue).where(store.RawValue.field == "rd_expense")).all()
+        rows = s.exec(select(store.RawValue).where(store.RawValue.field == "rd_expense")).all()
         assert {r.source for r in rows} == {"tax"} and all(r.batch_id for r in rows)
 
 
@@ -103,7 +102,7 @@ def test_readers_see_the_old_run_until_the_new_one_commits(engine) -> None:  # t
 
 def test_changed_file_under_an_old_version_is_refused(engine) -> None:  # type: ignore[no-untyped-def]
     score_year(engine=engine, system=SYSTEM, content=CONTENT, year=2024)
-    with pytest.raises(store.StoreError, match="已存在且内容不同"):
+    with pytest.raises(StoreError, match="已存在且内容不同"):
         score_year(engine=engine, system=SYSTEM, content=CONTENT + "\n# edited\n", year=2024)
 
 

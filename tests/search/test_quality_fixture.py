@@ -67,7 +67,7 @@ def test_every_expected_uscc_exists(enterprises: list[dict], queries: list[dict]
         with sqlite3.connect(DB) as con:
             known |= {row[0] for row in con.execute("SELECT uscc FROM enterprise")}
     else:  # the demo zone is deterministic: build its master data instead of reading the store
-        from scoring.demo import build_demo
+        from scoring.demo.build import build_demo
 
         known |= set(build_demo().enterprises.index)
     expected = {u for q in queries for u in q["expected"]}

@@ -1,0 +1,140 @@
+"""The FastAPI application: `create_app(settings)`; nothing heavy happens at import time.
+
+    >>> from assistant.api.config import Settings
+    >>> app = create_app(Settings())          # served by `innopoints serve`
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from assistant.access import accounts
+
+from assistant.queries import portrait_store
+from assistant.access.audit import AuditWriter
+from assistant.queries.run_cache import RunCache
+from assistant.api.config import Settings
+from assistant.api.errors import error_body, install_error_handlers
+from assistant.api.principal_cache import PrincipalCache
+from assistant.api.routes import ROUTERS, imports
+from assistant.api.schemas import ErrorResponse
+from scoring.store import make_engine
+
+DESCRIPTION = """企业科技创新积分管理信息系统的 HTTP 接口。
+
+角色：园区工作人员（official）可查看全部数据；企业用户（enterprise）只能查看本企业的详细数据，
+其他企业只能看到公开信息（名称、行业、阶段）；未登录的公众只能看到指标定义与不少于 5 家企业的汇总。
+登录：`POST /api/auth/token`（OAuth2 密码模式）获取令牌，或使用 `X-API-Key`。
+错误统一为 `{"error": {"code", "message", "details"}}`。"""
+
+
+class BodyLimit:
+    """Refuse request bodies over the limit with 413, before any route reads them."""
+
+    def __init__(self, app: ASGIApp, limit: int, routes: dict[str, int] | None = None) -> None:
+        # `routes`: exact paths with their own limit (file uploads), the rest keep `limit`.
+        self.app, self.default, self.routes = app, limit, routes or {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.routes.get(scope.get("path", ""), self.default)
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await self._refuse(send, limit)
+            return
+        if scope.get("method") in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        # Without a Content-Length (chunked) the size is only known by reading: read the body up
+        # to the limit first, then hand it on. (An error raised while the route reads would be
+        # reported by the framework as a parse error, not as 413.)
+        chunks, seen = [], 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > limit:
+                await self._refuse(send, limit)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body, replayed = b"".join(chunks), False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, send: Send, limit: int) -> None:
+        body = json.dumps(error_body("payload_too_large", f"请求体超过 {limit} 字节的上限"), ensure_ascii=False).encode()
+        await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+ERROR_STATUSES = {
+    400: "请求不合理", 401: "未登录或令牌无效", 403: "无权访问", 404: "不存在（或无权查看其详情）",
+    409: "与当前状态冲突（如重复撤销）", 413: "请求体过大", 422: "参数有误", 429: "登录失败次数过多",
+}
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The service with its store engine and caches on `app.state` (loaded in the lifespan)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(settings.db_url)
+        accounts.ensure_tables(engine)
+        portrait_store.ensure_table(engine)
+        app.state.engine = engine
+        app.state.runs = RunCache(engine, recheck_s=settings.recheck_seconds)
+        app.state.principals = PrincipalCache(recheck_s=settings.recheck_seconds)
+        app.state.audit = AuditWriter(engine)
+        app.state.audit.start()
+        # The searcher: nothing is encoded at start-up; a saved index is loaded in the background.
+        from assistant.queries.search_index import SearchIndex
+
+        app.state.search = SearchIndex.from_settings(settings, engine)
+        if settings.search_warm_start:
+            app.state.search.warm_start()
+        yield
+        app.state.search.close()
+        app.state.audit.stop()
+        engine.dispose()
+
+    app = FastAPI(
+        title="innopoints 企业科技创新积分",
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"])
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, routes={imports.UPLOAD_PATH: imports.MAX_UPLOAD_BYTES})
+    # Every route may answer with the one error shape; say so in the schema.
+    errors = {code: {"model": ErrorResponse, "description": text} for code, text in ERROR_STATUSES.items()}
+    for router in ROUTERS:
+        app.include_router(router, responses=errors)
+    return app
+
+
+def factory() -> FastAPI:
+    """For `uvicorn assistant.api.app:factory --factory` (settings from the environment)."""
+    return create_app(Settings())

@@ -1,0 +1,60 @@
+"""Settings: one pydantic-settings class, read from the environment (prefix INNOPOINTS_) or `.env`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from innopoints_data import DATA_DIR
+
+DEV_SECRET = "innopoints-development-secret-change-me"
+
+
+class Settings(BaseSettings):
+    """Everything a deployment sets. Defaults give the embedded SQLite demo in `var/`."""
+
+    model_config = SettingsConfigDict(env_prefix="INNOPOINTS_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Field(default=Path("var"), description="生成文件（数据库、索引）所在目录")
+    database_url: str = Field(default="", description="SQLAlchemy URL；为空时使用 data_dir 下的 SQLite 文件")
+    systems_dir: Path = Field(default=DATA_DIR / "indicator_systems")
+    secret_key: str = Field(default=DEV_SECRET, description="签发访问令牌的密钥（生产环境必须设置，至少 32 个字符）")
+    token_minutes: int = Field(default=60, ge=1, le=24 * 60, description="访问令牌有效期（分钟）")
+    cors_origins: list[str] = Field(default_factory=list)
+    max_body_bytes: int = Field(default=1_000_000, ge=1024, description="请求体上限（字节）")
+    login_failures_allowed: int = Field(default=5, ge=1, description="15 分钟内允许的失败登录次数")
+    login_window_seconds: int = Field(default=15 * 60, ge=10)
+    recheck_seconds: float = Field(
+        default=1.0, ge=0, le=60,
+        description="各工作进程信任已读取的用户状态与已发布评分的时长（秒）：其他进程停用用户或发布评分后，至多这么久生效",
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    # Search (issue 5): which embedder serves the vector retriever; "none" leaves text retrieval only.
+    embedder: Literal["e5", "none", "sentence-transformers"] = Field(
+        default="e5", description="向量模型：e5（内置 multilingual-e5-small）、none（不用向量）、sentence-transformers（embedder_model_dir 指定的模型目录）",
+    )
+    embedder_model_dir: Path | None = Field(default=None, description="sentence-transformers 模型目录（如本地的 bge-small-zh-v1.5）")
+    embedder_query_prefix: str = Field(default="", max_length=200, description="查询前缀（bge 中文模型：为这个句子生成表示以用于检索相关文章：）")
+    embedder_passage_prefix: str = Field(default="", max_length=200, description="文档前缀")
+    search_warm_start: bool = Field(default=True, description="启动时在后台载入已保存的搜索索引（从不在启动时编码）")
+
+    @model_validator(mode="after")
+    def _safe_secret(self) -> Settings:
+        # A default or short secret lets anyone mint tokens: refuse it outside development.
+        if self.environment != "development" and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
+            raise ValueError("INNOPOINTS_SECRET_KEY 必须在非开发环境中设置为至少 32 个字符的随机值")
+        return self
+
+    @property
+    def db_url(self) -> str:
+        """The database URL in force (the SQLite file under `data_dir` unless set)."""
+        return self.database_url or f"sqlite:///{self.sqlite_path}"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "innopoints.sqlite"

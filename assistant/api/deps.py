@@ -1,0 +1,93 @@
+"""Named FastAPI dependencies: route signatures read like prose."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from assistant.access import accounts
+from assistant.api.config import Settings
+from assistant.api.principal_cache import PrincipalCache
+from assistant.access.privacy import PUBLIC, Principal
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
+
+
+async def get_settings(request: Request) -> Settings:
+    # async: a plain function would cost a worker-thread round trip on every request.
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+async def get_engine(request: Request) -> Engine:
+    return request.app.state.engine  # type: ignore[no-any-return]
+
+
+def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+async def client_address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+async def get_principal(
+    request: Request,
+    token: Annotated[str | None, Depends(oauth2)],
+    api_key: Annotated[str | None, Depends(api_key_header)],
+) -> Principal:
+    """The caller: from a bearer token, an API key, or nobody (public).
+
+    A credential verified in the last `recheck_seconds` is answered from memory (no database, no
+    worker thread); otherwise it is checked against the users table in a worker thread.
+    """
+    credential = token or api_key
+    if not credential:
+        return PUBLIC
+    cache: PrincipalCache = request.app.state.principals
+    principal = cache.get(credential)
+    if principal is None:
+        principal, expires_in = await run_in_threadpool(
+            _verify, request.app.state.engine, request.app.state.settings, token, api_key
+        )
+        cache.put(credential, principal, expires_in_s=expires_in)
+    return principal
+
+
+def _verify(engine: Engine, settings: Settings, token: str | None, api_key: str | None) -> tuple[Principal, float | None]:
+    with Session(engine) as session:
+        if token:
+            user = accounts.user_from_token(session=session, token=token, secret=settings.secret_key)
+            expires_in = accounts.token_seconds_left(token)
+        else:
+            assert api_key is not None
+            user = accounts.user_from_api_key(session=session, key=api_key)
+            expires_in = None
+        return Principal(role=user.role, username=user.username, uscc=user.uscc), expires_in
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+ClientDep = Annotated[str, Depends(client_address)]
+
+
+async def get_search_index(request: Request) -> Any:
+    return request.app.state.search
+
+
+if TYPE_CHECKING:
+    from assistant.queries.search_index import SearchIndex
+
+    SearchIndexDep = Annotated[SearchIndex, Depends(get_search_index)]
+else:  # the search stack (jieba, pypinyin, faiss) is imported by the lifespan, not with the app
+    SearchIndexDep = Annotated[Any, Depends(get_search_index)]

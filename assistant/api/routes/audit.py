@@ -1,0 +1,32 @@
+"""The audit trail (admins)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from assistant.access import accounts
+from assistant.api.deps import PrincipalDep, SessionDep
+from assistant.access.privacy import require_admin
+from assistant.api.routes.common import PageQuery, SizeQuery
+from assistant.api.schemas import AuditEventPublic, ErrorResponse, Page
+
+router = APIRouter(prefix="/api/audit", tags=["审计"], responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+
+
+@router.get("", response_model=Page[AuditEventPublic])
+def audit_log(
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    username: Annotated[str | None, Query(max_length=64)] = None,
+    action: Annotated[str | None, Query(max_length=40)] = None,
+    page: PageQuery = 1,
+    size: SizeQuery = 50,
+) -> dict[str, Any]:
+    """审计记录：谁、以什么角色、在何时从何处读取了哪家企业的非公开数据；登录与失败登录（仅管理员）。"""
+    require_admin(principal)
+    request.app.state.audit.flush()  # events of this process still queued are part of the trail
+    rows, total = accounts.audit_events(session=session, offset=(page - 1) * size, limit=size, username=username, action=action)
+    return {"items": [r.model_dump() for r in rows], "total": total, "page": page, "size": size}

@@ -1,0 +1,158 @@
+"""Source-file imports for officials: upload, list, show, revert; conflicts between sources.
+
+Only officials and admins may use these routes. Reverting a batch is open to both as well: the
+officials who import data are the ones who notice a wrong file, a revert keeps every value for
+history and is recorded in the audit log, and re-importing the file undoes it.
+Uploads may be up to `MAX_UPLOAD_BYTES` (the rest of the API keeps the small global limit).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime
+from pathlib import Path as FilePath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from assistant.access.audit import audit_read
+from assistant.api.deps import PrincipalDep, SessionDep
+from assistant.errors import BadRequest, ServiceError
+from assistant.access.privacy import require_official
+from assistant.api.routes.common import YearQuery
+from assistant.api.schemas import ErrorResponse
+from scoring import store
+from scoring.ingest.importer import ImportReport, import_file
+from scoring.systems.schema import SOURCES
+from scoring.ingest.sources import resolve_source
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+UPLOAD_PATH = "/api/imports"
+router = APIRouter(tags=["数据导入"], responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse},
+                                              404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+BatchPath = Annotated[int, Path(ge=1, le=2**31, description="批次号")]
+
+
+class ImportRejected(ServiceError):
+    """A file refused as a whole; `details` is the full report with every bad cell."""
+
+    status, code = 422, "import_rejected"
+
+
+class BatchInfo(BaseModel):
+    """An import batch (one file of one source)."""
+
+    id: int
+    source: str
+    source_name: str
+    file: str
+    year: int | None
+    status: str
+    sha256: str | None
+    sheets: list[str]
+    values: int
+    rows_read: int
+    rows_imported: int
+    created_at: datetime
+    reverted_at: datetime | None
+
+
+class BatchDetail(BatchInfo):
+    report: dict[str, Any]
+
+
+class ConflictInfo(BaseModel):
+    """Two sources that disagree on one value (value_a was in the store, value_b came later)."""
+
+    id: int
+    uscc: str
+    year: int
+    field: str
+    value_a: str
+    source_a: str
+    batch_a: int
+    value_b: str
+    source_b: str
+    batch_b: int
+    status: str
+    note: str
+    created_at: datetime
+    resolved_at: datetime | None
+
+
+def _info(b: store.Batch) -> dict[str, Any]:
+    return {**b.model_dump(exclude={"rows", "report", "description", "rows_rejected"}),
+            "source_name": SOURCES.get(b.source, b.source), "values": b.rows}
+
+
+@router.post(UPLOAD_PATH, response_model=ImportReport, status_code=201,
+             responses={200: {"model": ImportReport, "description": "未变化（同一文件已导入）或试导入"}})
+def upload(
+    request: Request,
+    principal: PrincipalDep,
+    source: Annotated[str, Form(min_length=1, max_length=40, description="数据来源：代码（tax）或名称（税务）")],
+    file: Annotated[UploadFile, File(description="CSV（UTF-8/GBK）或 XLSX 文件，最大 50 MB")],
+    year: Annotated[int | None, Form(ge=1990, le=2100, description="数据年度（文件没有“年度”列时必填）")] = None,
+    dry_run: Annotated[bool, Form(description="只检查，不写入")] = False,
+) -> Any:
+    """上传并导入一个数据来源文件：整体校验，有错误则整个文件不导入（422，details 为完整报告）；同一文件重复上传不会重复写入。"""
+    require_official(principal)
+    name = FilePath(file.filename or "upload").name
+    if not name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):
+        raise BadRequest(f"只支持 CSV 或 XLSX 文件：{name}")
+    with tempfile.TemporaryDirectory(prefix="innopoints-import-") as folder:
+        path = FilePath(folder) / ("upload" + FilePath(name).suffix.lower())
+        with path.open("wb") as out:
+            while chunk := file.file.read(1 << 20):
+                out.write(chunk)
+        report = import_file(engine=request.app.state.engine, source=source, path=path, year=year,
+                             dry_run=dry_run, display_name=name)
+    audit_read(request, principal, action="import", target=f"{report.source}:{name}:{report.status}:{report.batch_id or '-'}")
+    if report.status == "rejected":
+        raise ImportRejected(f"文件“{name}”未导入：共 {len(report.errors)} 处错误，请按报告修改后重新上传",
+                             details=report.model_dump(mode="json"))
+    status = 201 if report.status == "imported" else 200
+    return JSONResponse(report.model_dump(mode="json"), status_code=status)
+
+
+@router.get(UPLOAD_PATH, response_model=list[BatchInfo])
+def list_imports(
+    principal: PrincipalDep,
+    session: SessionDep,
+    source: Annotated[str | None, Query(max_length=40, description="只看某个数据来源（代码或名称）")] = None,
+) -> list[dict[str, Any]]:
+    """全部导入批次，最新的在前。"""
+    require_official(principal)
+    key = resolve_source(source).key if source else None
+    return [_info(b) for b in store.list_batches(session=session, source=key)]
+
+
+@router.get(UPLOAD_PATH + "/{batch_id}", response_model=BatchDetail)
+def one_import(batch_id: BatchPath, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
+    """一个导入批次及其导入报告（提示、行数、冲突数）。"""
+    require_official(principal)
+    b = store.get_batch(session=session, batch_id=batch_id)
+    return {**_info(b), "report": b.report or {}}
+
+
+@router.post(UPLOAD_PATH + "/{batch_id}/revert", response_model=BatchInfo)
+def revert(batch_id: BatchPath, request: Request, principal: PrincipalDep) -> dict[str, Any]:
+    """撤销一个导入批次：其数值不再参与评分（保留为历史）；重复撤销返回 409。"""
+    require_official(principal)
+    b = store.revert_batch(engine=request.app.state.engine, batch_id=batch_id)
+    audit_read(request, principal, action="revert_import", target=f"batch:{batch_id}")
+    return _info(b)
+
+
+@router.get("/api/conflicts", response_model=list[ConflictInfo])
+def conflicts(
+    principal: PrincipalDep,
+    session: SessionDep,
+    year: YearQuery = None,
+    status: Annotated[str, Query(pattern="^(open|resolved|all)$", description="open | resolved | all")] = "open",
+) -> list[store.Conflict]:
+    """不同来源对同一企业、年度、字段给出的不同取值（待园区工作人员核对）。"""
+    require_official(principal)
+    return store.list_conflicts(session=session, year=year, status=None if status == "all" else status)

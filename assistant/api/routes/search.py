@@ -1,0 +1,96 @@
+"""Search: find an enterprise from whatever one remembers, and type-ahead suggestions.
+
+Privacy: a hit carries the public profile (name, short name, industry, stage) for everyone;
+total, rank and percentile only for callers who may see that enterprise's details (officials;
+an enterprise user for its own). Filtering by points is for officials only (403 for others):
+it would let anyone bisect another enterprise's points. A search whose answer holds non-public
+data is audited like any other read.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from assistant.access.audit import audit_read
+from assistant.api.deps import PrincipalDep, SearchIndexDep
+from assistant.errors import BadRequest, Forbidden, ServiceError
+from assistant.access.privacy import require_official
+from assistant.api.routes.common import YearQuery
+from assistant.api.schemas import ErrorResponse, SearchIndexStatus, SearchResults, StageCode, SuggestResults
+
+router = APIRouter(
+    prefix="/api/search", tags=["搜索"],
+    responses={403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
+)
+MAX_QUERY = 200  # longer than any name, address or product list anyone types
+QueryText = Annotated[str, Query(min_length=1, max_length=MAX_QUERY, description="要找的企业：全称、简称、拼音、首字母、曾用名、英文名、统一社会信用代码或产品")]
+Points = Annotated[float | None, Query(ge=0, le=1000, description="总分范围（仅园区工作人员）")]
+
+
+class InvalidQuery(ServiceError):
+    status, code = 422, "invalid_query"
+
+
+def _text(q: str) -> str:
+    text = q.strip()
+    if not text:
+        raise InvalidQuery("搜索内容不能为空")
+    return text
+
+
+@router.get("", response_model=SearchResults)
+def search(
+    request: Request,
+    principal: PrincipalDep,
+    index: SearchIndexDep,
+    q: QueryText,
+    limit: Annotated[int, Query(ge=1, le=50, description="最多返回条数")] = 10,
+    stage: StageCode | None = None,
+    industry: Annotated[str | None, Query(max_length=50)] = None,
+    year: YearQuery = None,
+    points_min: Points = None,
+    points_max: Points = None,
+    include_weak: Annotated[bool, Query(description="同时返回弱匹配（标记 weak）")] = False,
+) -> dict[str, Any]:
+    """企业搜索：按简称、错别字、拼音或首字母、繁体、英文名、曾用名、统一社会信用代码或产品查找企业，每条结果说明匹配原因；没有相关企业时返回空列表。"""
+    text = _text(q)
+    if points_min is not None or points_max is not None:
+        if not principal.sees_all:
+            raise Forbidden("按积分筛选仅向园区工作人员开放")
+        if points_min is not None and points_max is not None and points_min > points_max:
+            raise BadRequest("总分下限不能大于上限")
+    from assistant.queries.search_hits import hit_fields, run_search  # the lifespan loaded the search stack
+
+    snap = index.current()
+    hits = run_search(snap, text, limit=limit, stage=stage, industry=industry, year=year,
+                      points_min=points_min, points_max=points_max, include_weak=include_weak)
+    items = [hit_fields(snap, h, details=principal.may_see_details(h.id)) for h in hits]
+    if any(i.get("total") is not None for i in items):
+        audit_read(request, principal, action="search", target=f"{text[:60]}（{len(items)} 条）")
+    return {"query": text, "items": items, "semantic": snap.semantic, "year": snap.year}
+
+
+@router.get("/suggest", response_model=SuggestResults)
+def suggest(
+    principal: PrincipalDep,
+    index: SearchIndexDep,
+    q: Annotated[str, Query(min_length=1, max_length=50, description="已输入的前缀")],
+    limit: Annotated[int, Query(ge=1, le=20)] = 8,
+) -> dict[str, Any]:
+    """输入提示：按已输入的名称、简称或拼音前缀给出企业名称（只含公开信息）。"""
+    from assistant.queries.search_hits import suggestion_fields
+
+    text = _text(q)
+    snap = index.current()
+    found = snap.searcher.suggest(text, limit=limit)
+    items = [suggestion_fields(snap, s, details=principal.may_see_details(s.id)) for s in found]
+    return {"query": text, "items": items}
+
+
+@router.get("/status", response_model=SearchIndexStatus)
+def status(principal: PrincipalDep, index: SearchIndexDep) -> dict[str, Any]:
+    """搜索索引状态：向量模型、文档数、生成时间、是否需要重建（仅园区工作人员）。"""
+    require_official(principal)
+    return index.status()

@@ -1,0 +1,52 @@
+"""Users and API keys (admins)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+
+from assistant.access import accounts
+from assistant.access.audit import audit_read
+from assistant.api.deps import PrincipalDep, SessionDep
+from assistant.access.privacy import require_admin
+from assistant.api.schemas import ApiKeyCreated, ErrorResponse, UserCreate, UserPublic
+
+router = APIRouter(prefix="/api/users", tags=["用户"], responses={400: {"model": ErrorResponse}, 401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+NamePath = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+@router.get("", response_model=list[UserPublic])
+def list_users(principal: PrincipalDep, session: SessionDep) -> list[dict[str, Any]]:
+    """全部用户（仅管理员）。"""
+    require_admin(principal)
+    return [accounts.public_user(u) for u in accounts.list_users(session=session)]
+
+
+@router.post("", response_model=UserPublic, status_code=201)
+def add_user(body: UserCreate, request: Request, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
+    """新建用户；企业用户须绑定统一社会信用代码（仅管理员）。"""
+    require_admin(principal)
+    user = accounts.add_user(session=session, username=body.username, password=body.password, role=body.role,
+                             uscc=body.uscc, display_name=body.display_name)
+    audit_read(request, principal, action="add_user", target=user.username)
+    return accounts.public_user(user)
+
+
+@router.post("/{username}/disable", response_model=UserPublic)
+def disable_user(username: NamePath, request: Request, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
+    """停用用户：其令牌和 API 密钥立即失效（仅管理员）。"""
+    require_admin(principal)
+    user = accounts.set_disabled(session=session, username=username, disabled=True)
+    request.app.state.principals.forget_user(username)  # other workers: within recheck_seconds
+    audit_read(request, principal, action="disable_user", target=username)
+    return accounts.public_user(user)
+
+
+@router.post("/{username}/api-keys", response_model=ApiKeyCreated, status_code=201)
+def new_api_key(username: NamePath, request: Request, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
+    """为用户生成 API 密钥（只显示一次；仅管理员）。"""
+    require_admin(principal)
+    key = accounts.create_api_key(session=session, username=username)
+    audit_read(request, principal, action="create_api_key", target=username)
+    return {"username": username, "api_key": key}

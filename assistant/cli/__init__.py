@@ -1,0 +1,1 @@
+"""The `innopoints` command line: one module per command group, registered in `main`."""

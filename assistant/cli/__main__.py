@@ -1,0 +1,5 @@
+"""`python -m assistant.cli`."""
+
+from assistant.cli.main import app
+
+app()

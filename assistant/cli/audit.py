@@ -1,0 +1,39 @@
+"""innopoints audit: the audit trail."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from assistant.api.config import Settings
+from assistant.cli.common import JsonOpt, console, emit, friendly, open_engine
+
+app = typer.Typer()
+
+
+@app.command()
+@friendly
+def audit(
+    limit: Annotated[int, typer.Option(help="最多显示条数")] = 50,
+    username: Annotated[str | None, typer.Option(help="只看某个用户")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """审计记录：谁在何时从何处读取了哪家企业的非公开数据，以及登录与失败登录。"""
+    from sqlmodel import Session
+
+    from assistant.access import accounts
+
+    engine = open_engine(Settings())
+    accounts.ensure_tables(engine)
+    with Session(engine) as session:
+        rows, total = accounts.audit_events(session=session, limit=limit, username=username)
+        data = [r.model_dump(mode="json") for r in rows]
+    if json_out:
+        emit({"total": total, "items": data})
+        return
+    table = Table("时间", "用户", "角色", "操作", "对象", "来源")
+    for r in data:
+        table.add_row(r["at"][:19], r["username"], r["role"], r["action"], r["target"], r["client"])
+    console.print(table)

@@ -1,0 +1,57 @@
+"""What every command shares: the consoles, `--json`, one Chinese line for errors, the store."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from assistant.api.config import Settings
+from scoring.errors import InvalidInput, ScoringError
+from search.errors import SearchError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+console = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
+YearOpt = Annotated[int | None, typer.Option("--year", help="年度（默认最近一次评分的年度）")]
+
+
+def friendly(fn: F) -> F:
+    """Turn domain errors (scoring, search) into a Chinese message and exit code 1 (no traceback)."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except InvalidInput as exc:
+            err.print(f"[red]错误：{exc.source + '：' if exc.source else ''}输入数据有 {len(exc.problems)} 处问题[/red]")
+            for p in exc.problems[:200]:
+                err.print(f"  {p}")
+            raise typer.Exit(1) from None
+        except (ScoringError, SearchError) as exc:
+            err.print(f"[red]错误：{exc}[/red]")
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def emit(data: Any) -> None:
+    """Write `data` as JSON on stdout (the `--json` form of every read command)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def open_engine(settings: Settings) -> Engine:
+    """The store's engine for the configured database (the data folder is created if missing)."""
+    from scoring.store import make_engine
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return make_engine(settings.db_url)

@@ -1,0 +1,27 @@
+"""The `innopoints` command line (typer): the command groups, registered explicitly.
+
+Each module holds one group and imports its heavy parts inside the commands that need them, so
+that `innopoints --help` answers at once. Every read command takes `--json`.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from assistant.cli import audit, demo, imports, scores, search, serve, systems, users
+
+app = typer.Typer(help="企业科技创新积分管理信息系统 innopoints", no_args_is_help=True, add_completion=False)
+app.add_typer(demo.app)
+app.add_typer(serve.app)
+app.add_typer(scores.app)
+app.add_typer(imports.app)
+app.add_typer(imports.batches_app, name="batches")
+app.add_typer(search.app)
+app.add_typer(search.index_app, name="index")
+app.add_typer(systems.app, name="systems")
+app.add_typer(users.app, name="users")
+app.add_typer(audit.app)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,94 @@
+"""What the searcher indexes: documents and scores from the store, and the store's signature.
+
+Documents carry the master data and the stage of the newest published run, never the points.
+The searcher orders equal hits by name, not points, but a document without points cannot leak
+them whatever the library does next. Points stay beside the searcher (`ScoreInfo`), for the
+callers who may see them and for the officials' points filter (`assistant.queries.search_hits.run_search`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from assistant.api.config import Settings
+from scoring import store
+from scoring.errors import NotFound
+from search.embedders import E5Embedder, Embedder, SentenceTransformerEmbedder
+from search.errors import EmbedderUnavailable
+from search.hybrid import Document
+
+
+def make_embedder(settings: Settings, *, kind: str | None = None) -> Embedder | None:
+    """The embedder the settings name (`kind` overrides `settings.embedder`); None for "none"."""
+    kind = kind or settings.embedder
+    if kind == "none":
+        return None
+    if kind == "e5":
+        return E5Embedder()
+    if kind == "sentence-transformers":
+        if settings.embedder_model_dir is None:
+            raise EmbedderUnavailable("使用 sentence-transformers 向量模型时必须设置 INNOPOINTS_EMBEDDER_MODEL_DIR")
+        return SentenceTransformerEmbedder(
+            settings.embedder_model_dir,
+            query_prefix=settings.embedder_query_prefix, passage_prefix=settings.embedder_passage_prefix,
+        )
+    raise ValueError(f"未知的向量模型 {kind}；可用：e5、none、sentence-transformers")
+
+
+@dataclass(frozen=True)
+class ScoreInfo:
+    """An enterprise's result in the newest published run (non-public: shown per privacy rules)."""
+
+    stage: str
+    total: float
+    rank: int
+    percentile: float
+    year: int
+
+
+def store_signature(engine: Engine) -> str:
+    """Enterprise count, newest batch id and newest published run id, in one query."""
+    published = store.ScoreRun.status == "published"
+    stmt = select(
+        select(func.count()).select_from(store.Enterprise).scalar_subquery(),
+        select(func.max(store.Batch.id)).scalar_subquery(),
+        select(func.max(store.ScoreRun.id)).where(published).scalar_subquery(),
+    )
+    with engine.connect() as conn:
+        count, batch, run = conn.execute(stmt).one()
+    return f"enterprises={count or 0};batch={batch or 0};run={run or 0}"
+
+
+def load_documents(engine: Engine) -> tuple[list[Document], dict[str, ScoreInfo], int | None]:
+    """Every enterprise as a search document, its newest published score, and that run's year."""
+    e = store.Enterprise
+    with Session(engine) as session:
+        try:
+            run = store.latest_run(session=session)
+        except NotFound:
+            run = None
+        scores: dict[str, ScoreInfo] = {}
+        if run is not None:
+            s = store.EnterpriseScore
+            rows = session.connection().execute(
+                select(s.uscc, s.stage, s.total, s.rank, s.percentile).where(s.run_id == run.id)
+            )
+            scores = {u: ScoreInfo(st, float(t), int(r), float(p), run.year) for u, st, t, r, p in rows}
+        rows = session.connection().execute(
+            select(e.uscc, e.name, e.short_name, e.former_names, e.english_name, e.products, e.industry,
+                   e.business_scope, e.address).order_by(e.uscc)
+        )
+        docs = []
+        for uscc, name, short, former, english, products, industry, scope, address in rows:
+            info = scores.get(uscc)
+            # No `total`: see the module docstring.
+            docs.append(Document(
+                id=uscc, name=name, short_name=short, former_names=tuple(former or ()), english_name=english,
+                products=products, industry=industry, business_scope=scope, address=address,
+                stage=info.stage if info else None, year=info.year if info else None,
+            ))
+    return docs, scores, run.year if run is not None else None

@@ -1,0 +1,99 @@
+"""Engines, SQLite pragmas and bulk-insert helpers shared by the store's modules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from sqlalchemy import event, func, insert
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, create_engine, select
+
+from scoring.store.models import CHUNK
+
+
+# ----------------------------------------------------------------------------- engine
+def make_engine(url: str) -> Engine:
+    """Create the tables if needed; SQLite gets WAL and enforced foreign keys."""
+    is_sqlite = url.startswith("sqlite")
+    # A server runs up to 40 worker threads per process, and a request may hold two sessions
+    # (its own, and one loading shared run data): the default pool (5 + 10) would make threads
+    # time out waiting for a connection under a burst. SQLite connections are only file handles;
+    # PostgreSQL's stay under its default 100 connections with two workers.
+    if ":memory:" in url:
+        pool: dict[str, int] = {}
+    else:
+        pool = {"pool_size": 20, "max_overflow": 80} if is_sqlite else {"pool_size": 10, "max_overflow": 30}
+    engine = create_engine(url, connect_args={"check_same_thread": False} if is_sqlite else {}, **pool)
+    if is_sqlite:
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(conn: Any, _record: Any) -> None:
+            cur = conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA cache_size=-65536")  # 64 MiB: bulk imports touch big indexes
+            cur.close()
+
+    SQLModel.metadata.create_all(engine)
+    return engine
+
+
+def _chunks(rows: Iterable[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _bulk(session: Session, table: type[SQLModel], rows: Iterable[dict[str, Any]]) -> int:
+    """Insert many rows through Core executemany (the ORM's per-row bookkeeping is not needed)."""
+    statement = insert(table.__table__)  # type: ignore[attr-defined]
+    connection = session.connection()
+    count = 0
+    for chunk in _chunks(rows):
+        connection.execute(statement, chunk)
+        count += len(chunk)
+    return count
+
+
+_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+def _fast_insert(session: Session, table: type[SQLModel], columns: list[str], rows: Iterable[tuple[Any, ...]]) -> int:
+    """Insert plain scalar rows with the driver's own executemany (no per-row SQLAlchemy work).
+
+    Used for the two big tables (raw values, indicator scores); column names come from our
+    models, never from input.
+    """
+    connection = session.connection()
+    mark = _PLACEHOLDERS.get(connection.dialect.paramstyle)
+    if mark is None:
+        return _bulk(session, table, (dict(zip(columns, row)) for row in rows))
+    name = table.__tablename__  # type: ignore[attr-defined]
+    sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    count = 0
+    for chunk in _chunks(rows):
+        connection.exec_driver_sql(sql, chunk)
+        count += len(chunk)
+    return count
+
+
+def _clean(x: Any) -> Any:
+    if x is None:
+        return None
+    if isinstance(x, (float, np.floating)):
+        return None if np.isnan(x) else float(x)
+    if isinstance(x, np.integer):
+        return int(x)
+    return x
+
+
+def count_rows(*, session: Session, table: type[SQLModel]) -> int:
+    return int(session.exec(select(func.count()).select_from(table)).one())

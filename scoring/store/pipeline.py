@@ -1,0 +1,109 @@
+"""Score runs end to end: raw values from the store → engine → a published run.
+
+The one place where the store and the engine meet; each stays ignorant of the other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from scoring import store
+from scoring.engine.engine import ScoreResult, score_frames
+from scoring.engine.inputs import needed_fields
+from scoring.errors import InvalidIndicatorSystem, NotFound
+from scoring.systems.fields import SYSTEMS_DIR, default_fields
+from scoring.systems.loader import load_system, system_files
+from scoring.systems.schema import IndicatorSystem
+
+_ZONE_VERSION = re.compile(r"^\d+(\.\d+)*$")
+
+
+def zone_systems(folder: Path = SYSTEMS_DIR) -> list[tuple[IndicatorSystem, str]]:
+    """The zone's own yearly versions (v1.0, v1.1 …) with their file content, oldest first.
+
+    Official evaluations (tsme-2017, hte-2016) live in the same folder but are not yearly
+    versions of the zone's system.
+    """
+    out = []
+    for path in system_files(folder):
+        system = load_system(path)
+        if _ZONE_VERSION.match(system.version):
+            out.append((system, path.read_text(encoding="utf-8")))
+    return sorted(out, key=lambda pair: pair[0].year)
+
+
+def system_for_year(year: int, systems: list[tuple[IndicatorSystem, str]]) -> tuple[IndicatorSystem, str]:
+    """The newest version whose first year is not after `year`."""
+    usable = [pair for pair in systems if pair[0].year <= year]
+    if not usable:
+        first = min((s.year for s, _ in systems), default=None)
+        raise InvalidIndicatorSystem(f"{year} 年没有适用的指标体系（最早的版本从 {first} 年起适用）")
+    return usable[-1]
+
+
+def score_year(
+    *,
+    engine: Engine,
+    system: IndicatorSystem,
+    content: str,
+    year: int,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, ScoreResult]:
+    """Score one year from the store's raw values and publish the run atomically."""
+    started = datetime.now(timezone.utc)
+    need = needed_fields(system)
+    years = list(range(year - max(need.values(), default=0), year + 1))
+    with Session(engine) as session:
+        frames = store.raw_frames(session=session, years=years, fields=need)
+        batches = store.active_batch_ids(session=session, years=years)
+    if frames[year].empty:
+        raise NotFound(f"{year} 年没有原始数据，无法评分")
+    result = score_frames(system, frames, year=year)
+    run_id = store.publish_run(
+        engine=engine, system=system, content=content, result=result,
+        input_batches=batches, started_at=started, progress=progress,
+    )
+    return run_id, result
+
+
+def write_sources(
+    *,
+    engine: Engine,
+    enterprises: pd.DataFrame,
+    raw: Mapping[int, pd.DataFrame],
+    label: str = "示范园区",
+    on_source: Callable[[str], None] | None = None,
+) -> list[int]:
+    """Store master data and raw values, one batch per owner source; return the batch ids.
+
+    Issue 4's importer replaces this direct path with real source files.
+    """
+    registry = default_fields()
+    by_source: dict[str, list[str]] = {}
+    for name, spec in registry.items():
+        by_source.setdefault(spec.source, []).append(name)
+    ids = []
+    with Session(engine) as session:
+        store.upsert_enterprises(session=session, frame=enterprises)
+        for source, names in sorted(by_source.items()):
+            batch = store.add_batch(session=session, source=source, file=f"{label}:{source}")
+            for year, frame in sorted(raw.items()):
+                cols = [c for c in names if c in frame.columns]
+                store.write_raw(
+                    session=session, batch=batch, year=year, frame=frame[cols],
+                    units={c: registry[c].unit for c in cols},
+                    text_fields=[c for c in cols if registry[c].is_text],
+                )
+            assert batch.id is not None
+            ids.append(batch.id)
+            if on_source:
+                on_source(source)
+        session.commit()
+    return ids

@@ -1,0 +1,149 @@
+"""An enterprise's portrait (企业创新画像) for one year, read from a published run.
+
+Everything about a run that is the same for every enterprise (its system, its matrices, its cohort
+statistics, the stage averages of every category) is gathered once into `RunData`; runs are
+immutable once published, so a service may keep `RunData` for as long as it likes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlmodel import Session
+
+from scoring import store
+from scoring.engine.explain import explain, improvements, show_value
+from scoring.systems.loader import parse_system
+from scoring.systems.schema import STAGES, IndicatorSystem
+
+MIN_GROUP = 5  # the smallest group whose figures may be shown next to one enterprise's own
+
+
+@lru_cache(maxsize=16)
+def _parsed(content: str) -> IndicatorSystem:
+    return parse_system(content)
+
+
+def stored_system(*, session: Session, version: str) -> IndicatorSystem:
+    """The system a run was scored with, parsed once per process."""
+    return _parsed(store.system_content(session=session, version=version))
+
+
+@dataclass(frozen=True)
+class RunData:
+    """What every portrait of one run shares."""
+
+    run: store.ScoreRun
+    system: IndicatorSystem
+    arrays: store.RunArrays
+    cohort: dict[str, dict[str, dict[str, Any]]]  # stage → indicator → figures
+    benchmarks: dict[str, dict[str, dict[str, float]]]  # stage → category → {mean, p75}
+    scores: pd.DataFrame  # one row per enterprise: uscc, name, industry, stage, total, rank, percentile, cat.*
+    _rankings: dict[tuple[str, str | None], list[dict[str, Any]]] = field(default_factory=dict, compare=False)
+
+    def ranking(self, stage: str, category: str | None = None) -> list[dict[str, Any]]:
+        """A stage's enterprises best first by total (or one category), with competition ranks;
+        computed once per run, stage and category."""
+        key = (stage, category)
+        if key not in self._rankings:
+            df = self.scores[self.scores["stage"] == stage]
+            points = df[f"cat.{category}" if category else "total"]
+            df = df.assign(points=points).sort_values(["points", "uscc"], ascending=[False, True])
+            df = df.assign(position=df["points"].rank(method="min", ascending=False).astype(int))
+            self._rankings[key] = [
+                {"rank": int(r.position), "uscc": r.uscc, "name": r.name, "industry": r.industry, "stage": r.stage,
+                 "points": float(r.points), "total": float(r.total), "percentile": float(r.percentile)}
+                for r in df.itertuples()
+            ]
+        return self._rankings[key]
+
+
+def load_run_data(*, session: Session, run: store.ScoreRun) -> RunData:
+    """Read a run's shared data (a few database reads)."""
+    assert run.id is not None
+    system = stored_system(session=session, version=run.system_version)
+    stats = store.cohort_stats(session=session, run_id=run.id)
+    cohort: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in stats.to_dict("records"):
+        cohort.setdefault(row["stage"], {})[row["indicator"]] = row
+    scores = store.run_scores(session=session, run_id=run.id)
+    for c in system.categories:
+        scores[f"cat.{c.code}"] = [p.get(c.code, 0.0) for p in scores["category_points"]]
+    benchmarks: dict[str, dict[str, dict[str, float]]] = {}
+    for stage, part in scores.groupby("stage"):
+        cats = np.array([[p[c.code] for c in system.categories] for p in part["category_points"]])
+        benchmarks[str(stage)] = {
+            c.code: {"mean": round(float(cats[:, j].mean()), 2), "p75": round(float(np.quantile(cats[:, j], 0.75)), 2)}
+            for j, c in enumerate(system.categories)
+        }
+    # A detached copy: RunData outlives the session that read the run.
+    detached = store.ScoreRun.model_validate(run.model_dump())
+    return RunData(detached, system, store.run_arrays(session=session, run_id=run.id), cohort, benchmarks, scores)
+
+
+def portrait(
+    *,
+    session: Session,
+    uscc: str,
+    year: int | None = None,
+    advice: int = 5,
+    run_data: Callable[[store.ScoreRun], RunData] | None = None,
+) -> dict[str, Any]:
+    """Total, categories next to the stage's average and top quartile, rank in stage, every
+    indicator with its explanation, missing data, improvement advice and the trend over years."""
+    ent = store.enterprise(session=session, uscc=uscc)
+    run = store.latest_run(session=session, year=year)
+    assert run.id is not None
+    data = run_data(run) if run_data else load_run_data(session=session, run=run)
+    system = data.system
+    score = store.enterprise_score(session=session, run_id=run.id, uscc=uscc)
+    stage_size = int((data.arrays.stage == list(STAGES).index(score.stage)).sum())
+    # Figures of a stage cohort under MIN_GROUP enterprises would show other enterprises' values.
+    small = stage_size < MIN_GROUP
+    mine = {} if small else data.cohort.get(score.stage, {})
+    indicators = []
+    for r in sorted(store.indicator_scores(session=session, run_id=run.id, uscc=uscc), key=lambda r: r.indicator):
+        ind = system.by_code.get(r.indicator)
+        if ind is None:
+            continue
+        indicators.append({
+            "code": ind.code, "name": ind.name, "category": ind.category, "unit": ind.unit,
+            "source": ind.source, "value": r.value, "value_text": show_value(r.value, ind.unit),
+            "normalized": r.normalized, "points": r.points, "weight": r.weight,
+            "missing": r.missing, "band": r.band,
+            "explanation": explain(
+                system, ind, stage=score.stage, value=r.value, normalized=r.normalized,
+                points=r.points, weight=r.weight, missing=r.missing, band=r.band, cohort=mine.get(ind.code),
+            ),
+        })
+    order = {ind.code: k for k, ind in enumerate(system.indicators)}
+    indicators.sort(key=lambda i: order[i["code"]])
+    quartiles = {code: (c["p25"], c["p50"], c["p75"], c["max"]) for code, c in mine.items() if c.get("p25") is not None}
+    tips = improvements(system, data.arrays, uscc, top=advice, quartiles=quartiles, cohort_targets=not small) if advice else []
+    cats = system.category_by_code
+    stage_bench = {} if small else data.benchmarks.get(score.stage, {})
+    return {
+        "uscc": ent.uscc, "name": ent.name, "short_name": ent.short_name, "industry": ent.industry,
+        "year": run.year, "run_id": run.id, "system": run.system_version,
+        "stage": score.stage, "stage_name": STAGES[score.stage], "stage_reason": score.stage_reason,
+        "total": score.total, "max_total": system.max_total, "rank": score.rank,
+        "stage_size": stage_size,
+        "percentile": score.percentile,
+        "categories": [
+            {
+                "code": code, "name": cats[code].name, "points": pts, "max_points": cats[code].max_points,
+                "stage_mean": stage_bench.get(code, {}).get("mean"), "stage_p75": stage_bench.get(code, {}).get("p75"),
+            }
+            for code, pts in score.category_points.items()
+        ],
+        "verdicts": score.verdicts,
+        "indicators": indicators,
+        "missing": [i["code"] for i in indicators if i["missing"]],
+        "advice": [asdict(a) for a in tips],
+        "trend": store.enterprise_trend(session=session, uscc=uscc),
+    }

@@ -1,0 +1,280 @@
+"""Raw values with provenance: batches, values, precedence between sources, conflicts, reverts."""
+
+from __future__ import annotations
+
+import re
+from itertools import chain, repeat
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from scoring.errors import NotFound, StoreError
+from scoring.systems.schema import SOURCES
+from scoring.store.models import Batch, Conflict, RawValue, _now
+from scoring.store.db import _PLACEHOLDERS, _bulk, _fast_insert
+
+
+def add_batch(*, session: Session, source: str, file: str = "", description: str = "") -> Batch:
+    """Register an input batch; its id goes on every raw value it brings."""
+    if source not in SOURCES:
+        raise StoreError(f"未知的数据来源 {source}；可用的来源：{', '.join(SOURCES)}")
+    batch = Batch(source=source, file=file, description=description)
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def write_raw(
+    *,
+    session: Session,
+    batch: Batch,
+    year: int,
+    frame: pd.DataFrame,
+    units: Mapping[str, str] | None = None,
+    text_fields: Iterable[str] = (),
+) -> int:
+    """Store every non-missing cell of a wide frame (index USCC, one column per field)."""
+    texts = set(text_fields)
+    units = units or {}
+
+    def rows() -> Iterable[tuple[Any, ...]]:
+        for field in frame.columns:
+            col = frame[field]
+            present = col[col.notna()]
+            unit = units.get(field, "")
+            if field in texts:
+                values: list[Any] = [str(v) for v in present.tolist()]
+                for uscc, v in zip(present.index.tolist(), values):
+                    yield (uscc, year, field, None, v, unit, batch.source, batch.id)
+            else:
+                for uscc, v in zip(present.index.tolist(), present.astype(float).tolist()):
+                    yield (uscc, year, field, v, None, unit, batch.source, batch.id)
+
+    columns = ["uscc", "year", "field", "value", "text", "unit", "source", "batch_id"]
+    n = _fast_insert(session, RawValue, columns, rows())
+    batch.rows += n
+    session.add(batch)
+    return n
+
+
+SOURCE_PRECEDENCE = {"self_report": 1}  # owner sources (0) win over self-report (1)
+
+
+def value_precedence(fields: pd.Series, sources: pd.Series) -> pd.Series:
+    """Rank of each value (lower wins): the field's owner source, then other government sources,
+    then self-report (`SOURCE_PRECEDENCE`)."""
+    from scoring.systems.fields import default_fields  # the registry says who owns a field
+
+    owners = {name: spec.source for name, spec in default_fields().items()}
+    not_owner = (fields.map(owners) != sources).astype(int)
+    return sources.map(SOURCE_PRECEDENCE).fillna(0).astype(int) * 2 + not_owner
+
+
+def raw_frames(
+    *, session: Session, years: Iterable[int], fields: Iterable[str] | None = None
+) -> dict[int, pd.DataFrame]:
+    """Year → wide frame of the active raw values (of `fields`, if given); an owner source wins
+    over self-report."""
+    years = sorted(set(years))
+    stmt = (
+        select(RawValue.uscc, RawValue.year, RawValue.field, RawValue.value, RawValue.text, RawValue.source,
+               RawValue.batch_id)
+        .join(Batch, Batch.id == RawValue.batch_id)
+        .where(RawValue.year.in_(years), Batch.status == "active")  # type: ignore[attr-defined]
+    )
+    if fields is not None:
+        stmt = stmt.where(RawValue.field.in_(sorted(fields)))  # type: ignore[attr-defined]
+    # Plain tuples: pandas probes SQLAlchemy Row objects attribute by attribute, 10x slower.
+    rows = [tuple(r) for r in session.connection().execute(stmt)]
+    df = pd.DataFrame.from_records(rows, columns=["uscc", "year", "field", "value", "text", "source", "batch_id"])
+    out: dict[int, pd.DataFrame] = {}
+    if df.empty:
+        return {y: pd.DataFrame(index=pd.Index([], name="uscc")) for y in years}
+    df["prec"] = value_precedence(df["field"], df["source"])
+    # Best precedence first, then the newest batch (a newer file of a source supersedes the older).
+    df = df.sort_values(["prec", "batch_id"], ascending=[True, False], kind="stable")
+    df = df.drop_duplicates(["uscc", "year", "field"], keep="first")
+    df["cell"] = df["value"].astype(object).where(df["text"].isna(), df["text"])
+    for year, part in df.groupby("year"):
+        wide = part.pivot(index="uscc", columns="field", values="cell")
+        wide.columns.name = None
+        out[int(year)] = wide.infer_objects()
+    for y in years:
+        out.setdefault(y, pd.DataFrame(index=pd.Index([], name="uscc")))
+    return out
+
+
+def active_batch_ids(*, session: Session, years: Iterable[int]) -> list[int]:
+    """Ids of the active batches holding values for these years (a run's inputs)."""
+    stmt = (
+        select(RawValue.batch_id).distinct()
+        .join(Batch, Batch.id == RawValue.batch_id)
+        .where(RawValue.year.in_(list(years)), Batch.status == "active")  # type: ignore[attr-defined]
+    )
+    return sorted(session.exec(stmt).all())
+
+
+# ----------------------------------------------------------------------------- imports (scoring.ingest.importer)
+RAW_COLUMNS = ["uscc", "year", "field", "value", "text", "unit", "source", "batch_id", "row", "file", "sheet"]
+
+
+def find_import(*, session: Session, source: str, sha256: str, year: int | None) -> Batch | None:
+    """The active batch that imported this very file content for this source (and year)."""
+    stmt = select(Batch).where(Batch.source == source, Batch.sha256 == sha256, Batch.status == "active")
+    if year is not None:
+        stmt = stmt.where(Batch.year == year)
+    return session.exec(stmt.order_by(Batch.id)).first()  # type: ignore[arg-type]
+
+
+def write_values(*, session: Session, rows: Iterable[tuple[Any, ...]]) -> int:
+    """Insert raw values given as tuples in `RAW_COLUMNS` order."""
+    return _fast_insert(session, RawValue, RAW_COLUMNS, rows)
+
+
+def active_values(*, session: Session, years: Iterable[int], fields: Iterable[str]) -> pd.DataFrame:
+    """Active raw values of some years and fields, long form, with source and batch."""
+    stmt = (
+        select(RawValue.uscc, RawValue.year, RawValue.field, RawValue.value, RawValue.text, RawValue.source,
+               RawValue.batch_id)
+        .join(Batch, Batch.id == RawValue.batch_id)
+        .where(RawValue.year.in_(sorted(set(years))), RawValue.field.in_(sorted(set(fields))),  # type: ignore[attr-defined]
+               Batch.status == "active")
+    )
+    rows = [tuple(r) for r in session.connection().execute(stmt)]
+    return pd.DataFrame.from_records(rows, columns=["uscc", "year", "field", "value", "text", "source", "batch_id"])
+
+
+def list_batches(*, session: Session, source: str | None = None, status: str | None = None) -> list[Batch]:
+    """Batches, newest first (of a source and status, if given)."""
+    stmt = select(Batch)
+    if source is not None:
+        stmt = stmt.where(Batch.source == source)
+    if status is not None:
+        stmt = stmt.where(Batch.status == status)
+    return list(session.exec(stmt.order_by(Batch.id.desc())).all())  # type: ignore[union-attr]
+
+
+def get_batch(*, session: Session, batch_id: int) -> Batch:
+    batch = session.get(Batch, batch_id)
+    if batch is None:
+        raise NotFound(f"没有第 {batch_id} 号导入批次")
+    return batch
+
+
+def batch_value_count(*, session: Session, batch_id: int) -> int:
+    return int(session.exec(select(func.count()).select_from(RawValue).where(RawValue.batch_id == batch_id)).one())
+
+
+def revert_batch(*, engine: Engine, batch_id: int) -> Batch:
+    """Mark a batch reverted: its values stop counting (they stay for history); its open conflicts
+    are resolved. Reverting twice is refused."""
+    with Session(engine, expire_on_commit=False) as session:
+        batch = get_batch(session=session, batch_id=batch_id)
+        if batch.status == "reverted":
+            when = f"于 {batch.reverted_at:%Y-%m-%d %H:%M} " if batch.reverted_at else ""
+            raise StoreError(f"第 {batch_id} 号批次已{when}撤销，不能重复撤销")
+        batch.status, batch.reverted_at = "reverted", _now()
+        session.add(batch)
+        for c in session.exec(select(Conflict).where(
+            Conflict.status == "open", (Conflict.batch_a == batch_id) | (Conflict.batch_b == batch_id)  # type: ignore[arg-type]
+        )).all():
+            c.status, c.resolved_at, c.note = "resolved", _now(), f"第 {batch_id} 号批次已撤销"
+            session.add(c)
+        session.commit()
+        return batch
+
+
+def add_conflicts(*, session: Session, rows: list[dict[str, Any]]) -> int:
+    _bulk(session, Conflict, rows)
+    return len(rows)
+
+
+def open_conflict_keys(*, session: Session, years: Iterable[int]) -> set[tuple[Any, ...]]:
+    """(uscc, year, field, source_a, value_a, source_b, value_b) of the open conflicts of some years."""
+    stmt = select(Conflict.uscc, Conflict.year, Conflict.field, Conflict.source_a, Conflict.value_a,
+                  Conflict.source_b, Conflict.value_b).where(
+        Conflict.status == "open", Conflict.year.in_(sorted(set(years))))  # type: ignore[attr-defined]
+    return {tuple(r) for r in session.exec(stmt).all()}
+
+
+def list_conflicts(*, session: Session, year: int | None = None, status: str | None = "open") -> list[Conflict]:
+    """Conflicts between sources (of a year; `status` None for all), oldest first."""
+    stmt = select(Conflict)
+    if year is not None:
+        stmt = stmt.where(Conflict.year == year)
+    if status is not None:
+        stmt = stmt.where(Conflict.status == status)
+    return list(session.exec(stmt.order_by(Conflict.id)).all())  # type: ignore[arg-type]
+
+
+def resolve_conflict(*, session: Session, conflict_id: int, note: str = "") -> Conflict:
+    """Mark a conflict resolved (an official looked at it)."""
+    row = session.get(Conflict, conflict_id)
+    if row is None:
+        raise NotFound(f"没有第 {conflict_id} 号冲突")
+    row.status, row.resolved_at, row.note = "resolved", _now(), note
+    session.add(row)
+    session.commit()
+    return row
+
+
+ROWS_PER_STATEMENT = 100  # 7 parameters each: far below every driver's limit
+
+
+_SAFE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def write_field_values(
+    *,
+    session: Session,
+    batch_id: int,
+    source: str,
+    field: str,
+    unit: str,
+    usccs: list[str],
+    years: list[int],
+    values: list[float] | None,
+    texts: list[str] | None,
+    rows: list[int],
+    file: str | None,
+    sheet: str | None,
+) -> int:
+    """Insert one field's values from one sheet; returns how many.
+
+    The constants of the block (field, unit, source, batch) are written into the statement as
+    literals — they come from the registry, never from the file — so that each row binds 7 values
+    instead of 11, and 100 rows go in one INSERT: together about half the CPU of one-row
+    statements on a 100,000-row import. File and sheet names (from the file) stay bound.
+    """
+    n = len(usccs)
+    connection = session.connection()
+    mark = _PLACEHOLDERS.get(connection.dialect.paramstyle)
+    vals = values if values is not None else repeat(None, n)
+    txts = texts if texts is not None else repeat(None, n)
+    if mark is None or not _SAFE_NAME.match(field) or source not in SOURCES:
+        return write_values(session=session, rows=zip(
+            usccs, years, repeat(field, n), vals, txts, repeat(unit, n), repeat(source, n), repeat(batch_id, n),
+            rows, repeat(file, n), repeat(sheet, n)))
+    quoted = "'" + unit.replace("'", "''") + "'"
+    if mark == "%s":
+        quoted = quoted.replace("%", "%%")
+    one = f"({mark}, {mark}, '{field}', {mark}, {mark}, {quoted}, '{source}', {int(batch_id)}, {mark}, {mark}, {mark})"
+    head = "INSERT INTO rawvalue (uscc, year, field, value, text, unit, source, batch_id, row, file, sheet) VALUES "
+    # ROWS_PER_STATEMENT rows per INSERT: a third less CPU than one row per statement.
+    full = n // ROWS_PER_STATEMENT * ROWS_PER_STATEMENT
+    vals, txts = list(vals)[:n], list(txts)[:n]
+    params = chain.from_iterable(zip(usccs[:full], years[:full], vals[:full], txts[:full], rows[:full], repeat(file), repeat(sheet)))
+    cursor = connection.connection.cursor()  # the session's own DBAPI connection: same transaction
+    try:
+        if full:
+            cursor.executemany(head + ", ".join([one] * ROWS_PER_STATEMENT), zip(*[params] * (7 * ROWS_PER_STATEMENT)))
+        if full < n:
+            cursor.executemany(head + one, zip(usccs[full:], years[full:], vals[full:], txts[full:], rows[full:],
+                                               repeat(file), repeat(sheet)))
+    finally:
+        cursor.close()
+    return n

@@ -1,0 +1,463 @@
+"""Rule kinds: pure, vectorized functions from an indicator's values to normalized scores.
+
+Every rule turns the formula values of all enterprises into `normalized` (0–1; −1–0 for
+deductions) and, where it has bands, the band each enterprise fell into. Cohort rules
+(percentile, min–max) look only at the enterprise's own stage cohort. The registry `RULES` maps a
+kind to its parameter model; an unknown kind is refused with the list of valid ones.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Annotated, Any, ClassVar, Literal
+
+import numpy as np
+from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator, model_validator
+
+from scoring.errors import InputProblem, InvalidInput, UnknownRule
+
+# rows → (numerators, denominators, missing): exact values of a formula (see scoring.formula.exact)
+ExactRows = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+# ----------------------------------------------------------------------------- intervals
+_RANGE = re.compile(r"^\s*([\[(])\s*([^,\s]+)\s*,\s*([^\]\s)]+)\s*([\])])\s*$")
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A value range with each edge stated inclusive or exclusive; None = unbounded."""
+
+    lo: Fraction | None
+    hi: Fraction | None
+    lo_closed: bool
+    hi_closed: bool
+    text: str
+
+    @classmethod
+    def parse(cls, text: str) -> Interval:
+        """Parse "[0.05, 0.1)", "(-inf, 0]", "[30, inf)"."""
+        m = _RANGE.match(str(text))
+        if not m:
+            raise ValueError(f"区间“{text}”格式不对，应写成 [下限, 上限) 这样，端点用 [ ] 表示含、( ) 表示不含")
+        lo_b, lo_s, hi_s, hi_b = m.groups()
+        lo, hi = _bound(lo_s, text), _bound(hi_s, text)
+        if lo_s.strip() in ("inf", "+inf") or hi_s.strip() == "-inf":
+            raise ValueError(f"区间“{text}”的上下限写反了")
+        if lo is None and lo_b == "[" or hi is None and hi_b == "]":
+            raise ValueError(f"区间“{text}”：无穷端点只能是开区间")
+        if lo is not None and hi is not None and (lo > hi or lo == hi and not (lo_b == "[" and hi_b == "]")):
+            raise ValueError(f"区间“{text}”是空的")
+        return cls(lo, hi, lo_b == "[", hi_b == "]", str(text).strip())
+
+    def contains(self, x: Fraction) -> bool:
+        """Exact membership test."""
+        if self.lo is not None and (x < self.lo or x == self.lo and not self.lo_closed):
+            return False
+        if self.hi is not None and (x > self.hi or x == self.hi and not self.hi_closed):
+            return False
+        return True
+
+    def contains_exact(self, num: np.ndarray, den: np.ndarray) -> np.ndarray:
+        """Membership of exact fractions num/den (object arrays of ints, den > 0)."""
+        ok = np.ones(num.shape[0], dtype=bool)
+        if self.lo is not None:
+            s = np.sign((num * self.lo.denominator - self.lo.numerator * den).astype(float))
+            ok &= (s >= 0) if self.lo_closed else (s > 0)
+        if self.hi is not None:
+            s = np.sign((num * self.hi.denominator - self.hi.numerator * den).astype(float))
+            ok &= (s <= 0) if self.hi_closed else (s < 0)
+        return ok
+
+    def mask(self, v: np.ndarray) -> np.ndarray:
+        """Float membership test (exact for values not near an edge)."""
+        ok = ~np.isnan(v)
+        with np.errstate(invalid="ignore"):
+            if self.lo is not None:
+                ok &= (v >= float(self.lo)) if self.lo_closed else (v > float(self.lo))
+            if self.hi is not None:
+                ok &= (v <= float(self.hi)) if self.hi_closed else (v < float(self.hi))
+        return ok
+
+
+def _bound(s: str, text: str) -> Fraction | None:
+    s = s.strip()
+    if s in ("inf", "+inf", "-inf"):
+        return None
+    try:
+        return Fraction(s)
+    except ValueError:
+        raise ValueError(f"区间“{text}”的端点“{s}”不是数") from None
+
+
+def check_contiguous(intervals: Sequence[Interval]) -> None:
+    """Refuse bands that overlap or leave a gap between them."""
+    order = sorted(intervals, key=lambda iv: (-math.inf if iv.lo is None else iv.lo))
+    for a, b in zip(order, order[1:]):
+        if a.hi is None or b.lo is None or a.hi > b.lo:
+            raise ValueError(f"分档 {a.text} 与 {b.text} 重叠")
+        if a.hi < b.lo:
+            raise ValueError(f"分档 {a.text} 与 {b.text} 之间有空隙")
+        if a.hi_closed and b.lo_closed:
+            raise ValueError(f"分档 {a.text} 与 {b.text} 在 {a.hi} 处重叠（两边都含端点）")
+        if not a.hi_closed and not b.lo_closed:
+            raise ValueError(f"分档 {a.text} 与 {b.text} 之间漏掉了 {a.hi} 这个点")
+
+
+def _interval(v: Any) -> Interval:
+    return v if isinstance(v, Interval) else Interval.parse(v)
+
+
+IntervalField = Annotated[Interval, BeforeValidator(_interval)]
+
+
+# ----------------------------------------------------------------------------- context
+@dataclass
+class RuleInput:
+    """Everything a rule sees: values of every enterprise and the stage cohorts."""
+
+    values: np.ndarray  # float64, NaN = missing
+    cohorts: list[np.ndarray]  # row indices of each stage cohort
+    higher_is_better: bool = True
+    exact: ExactRows | None = None  # exact values of some rows; None: the float is exact
+    zero_exact: bool = False  # a float 0 is a true 0 (see scoring.formula.expr.zero_faithful)
+    basis: np.ndarray | None = None  # the basis expression of an `input` rule
+    basis_exact: ExactRows | None = None
+    row_names: Sequence[str] = ()
+    indicator: str = ""
+
+
+@dataclass
+class RuleOutput:
+    normalized: np.ndarray
+    band: np.ndarray | None = None  # index of the band each row fell into, −1 for none
+
+
+class RuleParams(BaseModel):
+    """Parameters common to every rule kind."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    kind: str
+    uses_cohort: ClassVar[bool] = False
+
+    def apply(self, inp: RuleInput) -> RuleOutput:
+        raise NotImplementedError
+
+    def max_points(self) -> float:
+        """The rule's own scale (what `normalized = 1` means in points of the rule)."""
+        return 1.0
+
+    def describe(self) -> str:
+        """The rule in one line, for people: `分档 [0, 0.03)→0, [0.03, inf)→2`."""
+        params = self.model_dump(exclude={"kind"}, exclude_none=True)
+        inner = ", ".join(f"{k}={_short(v)}" for k, v in params.items())
+        return f"{RULE_NAMES.get(self.kind, self.kind)}" + (f"（{inner}）" if inner else "")
+
+
+def _short(v: Any) -> str:
+    if isinstance(v, Interval):
+        return v.text
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {_short(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_short(x) for x in v) + "]"
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+RULE_NAMES = {
+    "percentile": "阶段内百分位",
+    "minmax": "阶段内最小–最大归一",
+    "bands": "分档",
+    "yesno": "是/否",
+    "linear": "线性封顶",
+    "input": "评审给分",
+    "deduction": "扣分",
+}
+
+
+def snap(v: np.ndarray) -> np.ndarray:
+    """Round to 12 significant digits so that equal decimals tie despite float noise."""
+    out = v.copy()
+    ok = np.isfinite(out) & (out != 0)
+    mag = np.floor(np.log10(np.abs(out[ok])))
+    scale = 10.0 ** (11 - mag)
+    out[ok] = np.round(out[ok] * scale) / scale
+    return out
+
+
+# ----------------------------------------------------------------------------- kinds
+class Percentile(RuleParams):
+    """Share of the stage cohort whose value is strictly worse (top → 1)."""
+
+    kind: Literal["percentile"]
+    uses_cohort: ClassVar[bool] = True
+
+    def apply(self, inp: RuleInput) -> RuleOutput:
+        v = inp.values if inp.higher_is_better else -inp.values
+        if inp.exact is not None:  # a computed value: equal decimals must tie
+            v = snap(v)
+        out = np.full(v.shape, np.nan)
+        for rows in inp.cohorts:
+            present = rows[~np.isnan(v[rows])]
+            if present.size == 0:
+                continue
+            if present.size == 1:
+                out[present] = 1.0
+                continue
+            out[present] = strictly_below(v[present]) / (present.size - 1)
+        return RuleOutput(out)
+
+
+def strictly_below(vals: np.ndarray) -> np.ndarray:
+    """For each value, how many values are strictly smaller (ties share the count)."""
+    order = np.argsort(vals)  # ties get the same count whatever their order: no stable sort needed
+    s = vals[order]
+    new_run = np.empty(s.size, dtype=bool)
+    new_run[0] = True
+    np.not_equal(s[1:], s[:-1], out=new_run[1:])
+    starts = np.flatnonzero(new_run)
+    counts = starts[np.cumsum(new_run) - 1]
+    out = np.empty(s.size, dtype=np.int64)
+    out[order] = counts
+    return out
+
+
+class MinMax(RuleParams):
+    """(x − min) / (max − min) over the stage cohort; all equal → 0."""
+
+    kind: Literal["minmax"]
+    uses_cohort: ClassVar[bool] = True
+
+    def apply(self, inp: RuleInput) -> RuleOutput:
+        v = snap(inp.values) if inp.exact is not None else inp.values
+        out = np.full(v.shape, np.nan)
+        for rows in inp.cohorts:
+            sub = v[rows]
+            ok = ~np.isnan(sub)
+            if not ok.any():
+                continue
+            lo, hi = sub[ok].min(), sub[ok].max()
+            if hi == lo:
+                out[rows[ok]] = 0.0
+                continue
+            frac = (sub[ok] - lo) / (hi - lo)
+            out[rows[ok]] = frac if inp.higher_is_better else 1.0 - frac
+        return RuleOutput(out)
+
+
+class Band(BaseModel):
+    """One band: a range of values and the points it gives."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    range: IntervalField
+    points: float
+
+
+def _classify(
+    intervals: Sequence[Interval],
+    v: np.ndarray,
+    exact: ExactRows | None,
+    zero_exact: bool = False,
+) -> np.ndarray:
+    """Index of the interval each value falls in (−1: missing or outside), exact at edges."""
+    band = np.full(v.shape, -1, dtype=np.int16)
+    for i, iv in enumerate(intervals):
+        band[iv.mask(v)] = i
+    if exact is None:
+        return band
+    edges = sorted({float(e) for iv in intervals for e in (iv.lo, iv.hi) if e is not None})
+    if not edges:
+        return band
+    e = np.asarray(edges)
+    pos = np.clip(np.searchsorted(e, v), 0, len(e) - 1)
+    nearest = np.minimum(np.abs(v - e[pos]), np.abs(v - e[np.maximum(pos - 1, 0)]))
+    with np.errstate(invalid="ignore"):
+        near = nearest <= 1e-9 * np.maximum(np.abs(v), 1e-300)
+    if zero_exact:
+        near &= v != 0
+    rows = np.flatnonzero(near)
+    if rows.size:
+        num, den, missing = exact(rows)
+        fixed = np.full(rows.size, -1, dtype=np.int16)
+        for i, iv in enumerate(intervals):
+            fixed[iv.contains_exact(num, den) & ~missing & (fixed < 0)] = i
+        band[rows] = fixed
+    return band
+
+
+class Bands(RuleParams):
+    """Value ranges → points; normalized = points / the largest band points."""
+
+    kind: Literal["bands"]
+    bands: list[Band]
+
+    @field_validator("bands")
+    @classmethod
+    def _contiguous(cls, bands: list[Band]) -> list[Band]:
+        if len(bands) < 2:
+            raise ValueError("分档规则至少要有两档")
+        check_contiguous([b.range for b in bands])
+        if max(b.points for b in bands) <= 0:
+            raise ValueError("分档规则中至少一档的分值要大于 0")
+        return bands
+
+    def max_points(self) -> float:
+        return max(b.points for b in self.bands)
+
+    def describe(self) -> str:
+        return "分档 " + ", ".join(f"{b.range.text}→{b.points:g}" for b in self.bands)
+
+    def apply(self, inp: RuleInput) -> RuleOutput:
+        band = _classify([b.range for b in self.bands], inp.values, inp.exact, inp.zero_exact)
+        pts = np.array([b.points for b in self.bands] + [np.nan])
+        normalized = pts[np.where(band < 0, len(self.bands), band)] / self.max_points()
+        # A value outside every band (e.g. a negative count) scores 0 but is not missing.
+        normalized[(band < 0) & ~np.isnan(inp.values)] = 0.0
+        return RuleOutput(normalized, band)
+
+
+class YesNo(RuleParams):
+    """A condition: yes → 1, no → 0."""
+
+    kind: Literal["yesno"]
+
+    def apply(self, inp: RuleInput) -> RuleOutput:
+        v = inp.values
+        return RuleOutput(np.where(np.isnan(v), np.nan, (v != 0).astype(float)))
+
+
+class _PerUnitCapped(RuleParams):
+    """Shared by linear and deduction rules: x × per_unit points, at most `cap`."""
+
+    per_unit: float
+    cap: float
+    sign: ClassVar[float] = 1.0
+
+    @model_validator(mode="after")
+    def _positive(self) -> _PerUnitCapped:
+        if self.per_unit <= 0 or self.cap <= 0:
+            raise ValueError(f"{RULE_NAMES[self.kind]}规则的 per_unit 与 cap 都必须大于 0")
+        return self
+
+    def max_points(self) -> float:
+        return self.cap
+
+    def apply(self, inp: RuleInput) -> RuleOutput:
+        v = inp.values
+        with np.errstate(invalid="ignore"):
+            raw = self.sign * np.clip(v * self.per_unit, 0.0, self.cap) / self.cap
+        return RuleOutput(np.where(np.isnan(v), np.nan, raw))
+
+
+class Linear(_PerUnitCapped):
+    """min(x × per_unit, cap) / cap: e.g. 1 point per patent, at most 5."""
+
+    kind: Literal["linear"]
+
+
+class Deduction(_PerUnitCapped):
+    """Negative points: −min(events × per_unit, cap) / cap."""
+
+    kind: Literal["deduction"]
+    sign: ClassVar[float] = -1.0
+
+
+class AllowedBand(BaseModel):
+    """A basis range and the points an assessor may give within it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    range: IntervalField
+    allowed: tuple[float, float]
+
+
+class Input(RuleParams):
+    """Points supplied as input (expert-assigned), checked against the allowed range."""
+
+    kind: Literal["input"]
+    range: tuple[float, float] | None = None
+    basis: str | None = None
+    bands: list[AllowedBand] | None = None
+    default: Literal["low", "high", "missing"] = "missing"
+
+    @model_validator(mode="after")
+    def _shape(self) -> Input:
+        if (self.range is None) == (self.bands is None):
+            raise ValueError("输入分值规则须给出 range（固定范围）或 basis + bands（按档位的范围）之一")
+        if self.bands is not None:
+            if not self.basis:
+                raise ValueError("按档位给范围时必须写 basis（决定档位的表达式）")
+            check_contiguous([b.range for b in self.bands])
+        for lo, hi in self._ranges():
+            if lo > hi or lo < 0:
+                raise ValueError(f"允许范围 [{lo}, {hi}] 不成立")
+        return self
+
+    def _ranges(self) -> list[tuple[float, float]]:
+        return [self.range] if self.range is not None else [b.allowed for b in self.bands or []]
+
+    def max_points(self) -> float:
+        return max(hi for _, hi in self._ranges())
+
+    def apply(self, inp: RuleInput) -> RuleOutput:
+        v = inp.values
+        n = v.shape[0]
+        if self.bands is not None:
+            basis = inp.basis if inp.basis is not None else np.full(n, np.nan)
+            band = _classify([b.range for b in self.bands], basis, inp.basis_exact)
+            table = np.array([b.allowed for b in self.bands] + [(np.nan, np.nan)])
+            lo, hi = table[np.where(band < 0, len(self.bands), band)].T
+        else:
+            band = None
+            lo, hi = np.full(n, self.range[0]), np.full(n, self.range[1])  # type: ignore[index]
+        present = ~np.isnan(v)
+        with np.errstate(invalid="ignore"):
+            bad = present & ~((v >= lo - 1e-9) & (v <= hi + 1e-9))
+        if bad.any():
+            problems = [
+                InputProblem(
+                    row=f"企业 {inp.row_names[i]}" if len(inp.row_names) else f"第 {i + 1} 行",
+                    column=inp.indicator,
+                    value=float(v[i]),
+                    reason=(
+                        f"评审分值 {v[i]:g} 超出允许范围 [{lo[i]:g}, {hi[i]:g}]"
+                        if not np.isnan(lo[i])
+                        else "决定分值范围的依据数据缺失，不能给出评审分值"
+                    ),
+                )
+                for i in np.flatnonzero(bad)
+            ]
+            raise InvalidInput(problems)
+        pts = v.copy()
+        if self.default != "missing":
+            fill = lo if self.default == "low" else hi
+            pts = np.where(present, v, fill)
+        return RuleOutput(pts / self.max_points(), band)
+
+
+RULES: dict[str, type[RuleParams]] = {
+    "percentile": Percentile,
+    "minmax": MinMax,
+    "bands": Bands,
+    "yesno": YesNo,
+    "linear": Linear,
+    "input": Input,
+    "deduction": Deduction,
+}
+
+
+def parse_rule(data: Any) -> RuleParams:
+    """Validate a rule mapping into its kind's parameter model."""
+    if isinstance(data, RuleParams):
+        return data
+    if not isinstance(data, dict):
+        raise ValueError("rule 必须是一个映射，例如 {kind: bands, bands: [...]}")
+    kind = data.get("kind")
+    if kind not in RULES:
+        raise UnknownRule(f"未知的规则类型“{kind}”；可用的类型：{', '.join(RULES)}")
+    return RULES[kind].model_validate(data)

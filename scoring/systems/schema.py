@@ -1,0 +1,184 @@
+"""Indicator systems as data: the pydantic models a system file is validated into.
+
+The file format is described in `data/indicator_systems/FORMAT.md`. Models forbid unknown keys,
+so a misspelt key is an error, not a silently ignored setting. Cross-checks that need the whole
+file (formulas against the field registry, weight sums, cycles) live in `scoring.systems.loader`.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from scoring.systems.rules import RuleParams, parse_rule
+
+Stage = Literal["startup", "growth", "development", "mature"]
+STAGES: dict[str, str] = {
+    "startup": "初创期",
+    "growth": "成长期",
+    "development": "发展期",
+    "mature": "成熟期",
+}
+# A `{field}` placeholder in a stage rule's Chinese reason, filled with the field's value.
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+MissingPolicy = Literal["zero", "cohort_min", "cohort_median"]
+FieldType = Literal["amount", "count", "ratio", "flag", "points", "years", "text"]
+SOURCES: dict[str, str] = {
+    "register": "市场监管（工商登记）",
+    "tax": "税务",
+    "ip": "知识产权",
+    "hr": "社保/人社",
+    "cert": "资质认定",
+    "stats": "统计/火炬统计",
+    "credit": "信用",
+    "finance": "金融/投融资",
+    "self_report": "企业填报",
+    "review": "专家评审",
+}
+Source = Literal[
+    "register", "tax", "ip", "hr", "cert", "stats", "credit", "finance", "self_report", "review"
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldDef(_Model):
+    """A raw field: what it is, its unit and type, and the source that owns it."""
+
+    name: str
+    unit: str = ""
+    type: FieldType
+    source: Source
+    signed: bool = False
+    description: str = ""
+
+    @property
+    def is_text(self) -> bool:
+        return self.type == "text"
+
+
+class StageRule(_Model):
+    """One row of the stage table: a stage, its condition and the reason shown for it."""
+
+    stage: Stage
+    when: str
+    reason: str = ""
+
+
+class Category(_Model):
+    """A first-level category (一级类别) with its maximum points."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    name: str
+    max_points: Annotated[float, Field(gt=0)]
+    aggregate: Literal["sum", "max"] = "sum"
+    description: str = ""
+
+
+def _weights(v: Any) -> Any:
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return {s: v for s in STAGES}
+    return v
+
+
+class Indicator(_Model):
+    """An indicator: its definition, formula, rule and per-stage weights."""
+
+    code: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")]
+    name: str
+    aliases: list[str] = []
+    category: str
+    unit: str = ""
+    source: Source
+    description: str = ""
+    formula: str
+    direction: Literal["higher", "lower"] = "higher"
+    rule: Annotated[RuleParams, BeforeValidator(parse_rule)]
+    weights: Annotated[dict[Stage, Annotated[float, Field(ge=0)]], BeforeValidator(_weights)]
+    bonus: bool = False
+    missing: MissingPolicy | None = None
+
+    @property
+    def is_deduction(self) -> bool:
+        return self.rule.kind == "deduction"
+
+    def weight(self, stage: str) -> float:
+        """Points at stake for an enterprise of this stage (0 if the stage is not weighted)."""
+        return self.weights.get(stage, 0.0)  # type: ignore[call-overload]
+
+    def exact_weight(self, stage: str) -> Fraction:
+        return Fraction(repr(float(self.weight(stage))))
+
+
+class Condition(_Model):
+    """A named condition of a verdict."""
+
+    name: str
+    when: str
+
+
+class Verdict(_Model):
+    """A system-level verdict: all requirements, then the first route that holds."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    name: str
+    requires: list[Condition] = []
+    routes: Annotated[list[Condition], Field(min_length=1)]
+
+
+class IndicatorSystem(_Model):
+    """One version of an indicator system, as validated from its file."""
+
+    version: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$")]
+    name: str
+    year: Annotated[int, Field(ge=1990, le=2100)]
+    description: str = ""
+    missing: MissingPolicy = "zero"
+    stages: Annotated[list[StageRule], Field(min_length=1)]
+    categories: Annotated[list[Category], Field(min_length=1)]
+    indicators: Annotated[list[Indicator], Field(min_length=1)]
+    verdicts: list[Verdict] = []
+
+    @cached_property
+    def by_code(self) -> dict[str, Indicator]:
+        return {i.code: i for i in self.indicators}
+
+    @cached_property
+    def category_by_code(self) -> dict[str, Category]:
+        return {c.code: c for c in self.categories}
+
+    @cached_property
+    def category_members(self) -> list[tuple[Category, list[int], list[int], list[int]]]:
+        """Per category: positions of its regular, bonus and deduction indicators."""
+        out = []
+        for cat in self.categories:
+            members = [(k, i) for k, i in enumerate(self.indicators) if i.category == cat.code]
+            out.append((
+                cat,
+                [k for k, i in members if not i.is_deduction and not i.bonus],
+                [k for k, i in members if i.bonus],
+                [k for k, i in members if i.is_deduction],
+            ))
+        return out
+
+    @property
+    def max_total(self) -> float:
+        """The points scale: the sum of the category maxima."""
+        return sum(c.max_points for c in self.categories)
+
+    def indicators_of(self, category: str) -> list[Indicator]:
+        return [i for i in self.indicators if i.category == category]
+
+    def find_indicator(self, text: str) -> Indicator | None:
+        """An indicator by code, name or alias (exact match)."""
+        key = text.strip()
+        for ind in self.indicators:
+            if key in (ind.code, ind.name) or key in ind.aliases:
+                return ind
+        return None
