@@ -9,17 +9,39 @@ framework and reads no environment.
 '常州天合光能有限公司'
 """
 
-from search.documents import Document, Filters, passage_text
-from search.errors import (
-    DictionaryError,
-    EmbedderUnavailable,
-    IndexMismatch,
-    IndexNotBuilt,
-    InvalidArgument,
-    SearchError,
-)
-from search.hybrid import Hit, HybridSearcher, SearchOptions
-from search.suggest import Suggestion
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from search.documents import Document, Filters, passage_text
+    from search.errors import (
+        DictionaryError,
+        EmbedderUnavailable,
+        IndexMismatch,
+        IndexNotBuilt,
+        InvalidArgument,
+        SearchError,
+    )
+    from search.hybrid import Hit, HybridSearcher, SearchOptions
+    from search.suggest import Suggestion
+
+_WHERE = {
+    "DictionaryError": "search.errors",
+    "Document": "search.documents",
+    "EmbedderUnavailable": "search.errors",
+    "Filters": "search.documents",
+    "Hit": "search.hybrid",
+    "HybridSearcher": "search.hybrid",
+    "IndexMismatch": "search.errors",
+    "IndexNotBuilt": "search.errors",
+    "InvalidArgument": "search.errors",
+    "SearchError": "search.errors",
+    "SearchOptions": "search.hybrid",
+    "Suggestion": "search.suggest",
+    "passage_text": "search.documents",
+}
 
 __all__ = [
     "DictionaryError",
@@ -36,3 +58,12 @@ __all__ = [
     "Suggestion",
     "passage_text",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: a name is imported on first use, so importing the package stays cheap.
+    if name not in _WHERE:
+        raise AttributeError(f"module 'search' has no attribute {name!r}")
+    value = getattr(import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value

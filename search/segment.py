@@ -9,6 +9,7 @@ costs about a second, so it is loaded once per process into a template tokenizer
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Iterable
@@ -33,6 +34,9 @@ _template_lock = threading.Lock()
 @cache
 def _template() -> jieba.Tokenizer:
     with _template_lock:
+        # jieba logs "Building prefix dict ... Loading model cost ..." at DEBUG to stderr through its
+        # own handler; a command's output is no place for it.
+        jieba.setLogLevel(logging.WARNING)
         tokenizer = jieba.Tokenizer()
         tokenizer.initialize()
         return tokenizer

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from assistant.api.config import Settings
 from assistant.cli.common import JsonOpt, console, emit, friendly, open_engine
 
 app = typer.Typer()
@@ -24,6 +23,7 @@ def audit(
     from sqlmodel import Session
 
     from assistant.access import accounts
+    from assistant.api.config import Settings
 
     engine = open_engine(Settings())
     accounts.ensure_tables(engine)

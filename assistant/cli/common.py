@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from assistant.api.config import Settings
 from scoring.errors import InvalidInput, ScoringError
 from search.errors import SearchError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
+    from assistant.api.config import Settings
 
 console = Console()
 err = Console(stderr=True)

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import typer
 from rich.progress import Progress
 
-from assistant.api.config import Settings
 from assistant.cli.common import console, friendly, open_engine
 from assistant.cli.scores import print_stats
 
@@ -25,6 +24,7 @@ def demo(
     """生成示范园区（2,791 家企业、三年数据），写入数据库并逐年评分，最后打印园区概况。"""
     from sqlmodel import Session
 
+    from assistant.api.config import Settings
     from scoring import store
     from scoring.demo.build import build_demo
     from scoring.demo.files import import_demo_files, write_demo_files

@@ -13,9 +13,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from assistant.api.config import Settings
 from assistant.cli.common import JsonOpt, console, emit, err, friendly, open_engine
-from scoring.systems.schema import SOURCES
+from scoring.systems.labels import SOURCES
 
 app = typer.Typer()
 batches_app = typer.Typer(help="导入批次：列表、详情、撤销", no_args_is_help=True)
@@ -33,6 +32,7 @@ def import_cmd(
     json_out: JsonOpt = False,
 ) -> None:
     """导入一个数据来源文件：先整体校验，有任何错误则整个文件不导入并列出全部错误；同一文件重复导入不会重复写入。"""
+    from assistant.api.config import Settings
     from scoring.ingest.importer import import_file
 
     engine = open_engine(Settings())
@@ -74,6 +74,7 @@ def batches_list(
     """列出导入批次（最新的在前）。"""
     from sqlmodel import Session
 
+    from assistant.api.config import Settings
     from scoring import store
     from scoring.ingest.sources import resolve_source
 
@@ -96,6 +97,7 @@ def batches_show(batch_id: Annotated[int, typer.Argument(help="批次号")], jso
     """显示一个导入批次：来源、文件、SHA-256、工作表、行数与导入报告。"""
     from sqlmodel import Session
 
+    from assistant.api.config import Settings
     from scoring import store
 
     with Session(open_engine(Settings())) as session:
@@ -118,6 +120,7 @@ def batches_show(batch_id: Annotated[int, typer.Argument(help="批次号")], jso
 @friendly
 def batches_revert(batch_id: Annotated[int, typer.Argument(help="批次号")]) -> None:
     """撤销一个导入批次：其数值不再参与评分（保留为历史），相关冲突标记为已处理。"""
+    from assistant.api.config import Settings
     from scoring import store
 
     b = store.revert_batch(engine=open_engine(Settings()), batch_id=batch_id)
@@ -134,6 +137,7 @@ def conflicts(
     """数据冲突：不同来源对同一企业、年度、字段给出了不同的值（保留待核对，不会被静默覆盖）。"""
     from sqlmodel import Session
 
+    from assistant.api.config import Settings
     from scoring import store
     from scoring.systems.fields import default_fields
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from assistant.api.config import Settings
 from assistant.cli.common import JsonOpt, YearOpt, console, emit, err, friendly, open_engine
 from scoring.errors import ScoringError
+
+if TYPE_CHECKING:
+    from assistant.api.config import Settings
 
 app = typer.Typer()
 
@@ -24,6 +26,7 @@ def score(
     json_out: JsonOpt = False,
 ) -> None:
     """用指定版本的指标体系对某一年度评分，并原子地发布评分结果。"""
+    from assistant.api.config import Settings
     from scoring.store.pipeline import score_year
     from scoring.systems.loader import find_system
 
@@ -56,6 +59,7 @@ def score_file_cmd(
     year: Annotated[int | None, typer.Option("--year", help="数据年度（默认该体系的适用年度）")] = None,
 ) -> None:
     """不经数据库，直接对一张表评分：每行一家企业，原始字段为列。"""
+    from assistant.api.config import Settings
     from scoring.excel.scorefile import score_file
     from scoring.systems.loader import find_system
 
@@ -74,6 +78,7 @@ def show(
     """企业创新画像：总分、类别得分、阶段内排名、各指标得分与解释、缺失数据、提分建议。"""
     from sqlmodel import Session
 
+    from assistant.api.config import Settings
     from scoring.store.portraits import portrait
     from scoring.uscc import validate_uscc
 
@@ -110,6 +115,7 @@ def stats(year: YearOpt = None, json_out: JsonOpt = False) -> None:
     """园区概况：各阶段企业数与占比、各类别平均得分。"""
     from sqlmodel import Session
 
+    from assistant.api.config import Settings
     from scoring import store
     from scoring.engine.summary import zone_summary
     from scoring.store.portraits import stored_system
@@ -149,6 +155,7 @@ def gaps(
     """数据缺口：该年度指标体系所需、任何数据来源都没有提供的字段（每家企业），可生成企业填报表。"""
     from sqlmodel import Session
 
+    from assistant.api.config import Settings
     from scoring.excel.gap_forms import write_forms
     from scoring.store.gaps import find_gaps
     from scoring.store.pipeline import system_for_year, zone_systems

@@ -15,7 +15,6 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from assistant.api.config import Settings
 from assistant.cli.common import JsonOpt, console, emit, err, friendly, open_engine
 
 app = typer.Typer()
@@ -27,6 +26,7 @@ EmbedderOpt = Annotated[
 
 
 def _index(embedder: str | None = None, model_dir: Path | None = None) -> Any:
+    from assistant.api.config import Settings
     from assistant.queries.search_index import SearchIndex
 
     settings = Settings()

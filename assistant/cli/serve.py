@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from assistant.api.config import Settings
 from assistant.cli.common import console, friendly, open_engine
 
 app = typer.Typer()
@@ -24,6 +23,7 @@ def serve(
     import uvicorn
 
     from assistant.access import accounts
+    from assistant.api.config import Settings
 
     settings = Settings()
     engine = open_engine(settings)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from assistant.api.config import Settings
 from assistant.cli.common import JsonOpt, console, emit, friendly
 
 app = typer.Typer(help="指标体系版本：列表、详情、比较", no_args_is_help=True)
@@ -15,6 +14,7 @@ app = typer.Typer(help="指标体系版本：列表、详情、比较", no_args_
 @friendly
 def systems_list(json_out: JsonOpt = False) -> None:
     """列出全部指标体系版本。"""
+    from assistant.api.config import Settings
     from scoring.systems.loader import load_system, system_files
 
     rows = []
@@ -35,6 +35,7 @@ def systems_list(json_out: JsonOpt = False) -> None:
 @friendly
 def systems_show(version: str, json_out: JsonOpt = False) -> None:
     """显示一个版本的全部类别与指标定义。"""
+    from assistant.api.config import Settings
     from scoring.systems.loader import find_system
 
     s = find_system(version, Settings().systems_dir)
@@ -52,6 +53,7 @@ def systems_show(version: str, json_out: JsonOpt = False) -> None:
 @friendly
 def systems_diff(old: str, new: str, json_out: JsonOpt = False) -> None:
     """比较两个版本：新增、删除、调整权重或分档的指标。"""
+    from assistant.api.config import Settings
     from scoring.systems.diff import diff_systems
     from scoring.systems.loader import find_system
 

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from assistant.api.config import Settings
 from assistant.cli.common import JsonOpt, console, emit, friendly, open_engine
 
 app = typer.Typer(help="用户：新建、列表、停用", no_args_is_help=True)
@@ -26,6 +25,7 @@ def users_add(
     from sqlmodel import Session
 
     from assistant.access import accounts
+    from assistant.api.config import Settings
 
     engine = open_engine(Settings())
     accounts.ensure_tables(engine)
@@ -41,6 +41,7 @@ def users_list(json_out: JsonOpt = False) -> None:
     from sqlmodel import Session
 
     from assistant.access import accounts
+    from assistant.api.config import Settings
 
     engine = open_engine(Settings())
     accounts.ensure_tables(engine)
@@ -62,6 +63,7 @@ def users_disable(username: str) -> None:
     from sqlmodel import Session
 
     from assistant.access import accounts
+    from assistant.api.config import Settings
 
     engine = open_engine(Settings())
     accounts.ensure_tables(engine)

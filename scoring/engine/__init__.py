@@ -1,10 +1,34 @@
-"""The engine: stages, the vectorized scoring of one system over one year, explanations, advice."""
+"""The engine: stages, the vectorized scoring of one system over one year, explanations, advice.
 
-from scoring.engine.engine import ScoreResult, aggregate_categories, score_frames
-from scoring.engine.explain import Advice, explain, improvements
-from scoring.engine.inputs import build_env, needed_fields
-from scoring.engine.stages import STAGE_CODES, assign_stages, stage_reason
-from scoring.engine.summary import zone_summary
+`explain` here is the module; its function of the same name is `scoring.engine.explain.explain`
+(a lazy package cannot export both under one name).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scoring.engine.engine import ScoreResult, aggregate_categories, score_frames
+    from scoring.engine.explain import Advice, improvements
+    from scoring.engine.inputs import build_env, needed_fields
+    from scoring.engine.stages import STAGE_CODES, assign_stages, stage_reason
+    from scoring.engine.summary import zone_summary
+
+_WHERE = {
+    "STAGE_CODES": "scoring.engine.stages",
+    "Advice": "scoring.engine.explain",
+    "ScoreResult": "scoring.engine.engine",
+    "aggregate_categories": "scoring.engine.engine",
+    "assign_stages": "scoring.engine.stages",
+    "build_env": "scoring.engine.inputs",
+    "improvements": "scoring.engine.explain",
+    "needed_fields": "scoring.engine.inputs",
+    "score_frames": "scoring.engine.engine",
+    "stage_reason": "scoring.engine.stages",
+    "zone_summary": "scoring.engine.summary",
+}
 
 __all__ = [
     "STAGE_CODES",
@@ -13,10 +37,18 @@ __all__ = [
     "aggregate_categories",
     "assign_stages",
     "build_env",
-    "explain",
     "improvements",
     "needed_fields",
     "score_frames",
     "stage_reason",
     "zone_summary",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: a name is imported on first use, so importing the package stays cheap.
+    if name not in _WHERE:
+        raise AttributeError(f"module 'scoring.engine' has no attribute {name!r}")
+    value = getattr(import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value

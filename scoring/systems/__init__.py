@@ -1,10 +1,40 @@
 """Indicator systems as data: schema, loader, the raw-field registry, diff and the rule kinds."""
 
-from scoring.systems.diff import SystemDiff, diff_systems
-from scoring.systems.fields import default_fields, load_fields
-from scoring.systems.loader import find_system, load_all, load_system, parse_system, system_files
-from scoring.systems.rules import RULES, parse_rule
-from scoring.systems.schema import STAGES, FieldDef, Indicator, IndicatorSystem
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scoring.systems.diff import SystemDiff, diff_systems
+    from scoring.systems.fields import default_fields, load_fields
+    from scoring.systems.loader import (
+        find_system,
+        load_all,
+        load_system,
+        parse_system,
+        system_files,
+    )
+    from scoring.systems.rules import RULES, parse_rule
+    from scoring.systems.schema import STAGES, FieldDef, Indicator, IndicatorSystem
+
+_WHERE = {
+    "RULES": "scoring.systems.rules",
+    "STAGES": "scoring.systems.schema",
+    "FieldDef": "scoring.systems.schema",
+    "Indicator": "scoring.systems.schema",
+    "IndicatorSystem": "scoring.systems.schema",
+    "SystemDiff": "scoring.systems.diff",
+    "default_fields": "scoring.systems.fields",
+    "diff_systems": "scoring.systems.diff",
+    "find_system": "scoring.systems.loader",
+    "load_all": "scoring.systems.loader",
+    "load_fields": "scoring.systems.fields",
+    "load_system": "scoring.systems.loader",
+    "parse_rule": "scoring.systems.rules",
+    "parse_system": "scoring.systems.loader",
+    "system_files": "scoring.systems.loader",
+}
 
 __all__ = [
     "RULES",
@@ -23,3 +53,12 @@ __all__ = [
     "parse_system",
     "system_files",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: a name is imported on first use, so importing the package stays cheap.
+    if name not in _WHERE:
+        raise AttributeError(f"module 'scoring.systems' has no attribute {name!r}")
+    value = getattr(import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value

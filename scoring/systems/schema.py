@@ -14,31 +14,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from scoring.systems.labels import SOURCES, STAGES  # noqa: F401  (SOURCES: importers read it here)
 from scoring.systems.rules import RuleParams, parse_rule
 
 Stage = Literal["startup", "growth", "development", "mature"]
-STAGES: dict[str, str] = {
-    "startup": "初创期",
-    "growth": "成长期",
-    "development": "发展期",
-    "mature": "成熟期",
-}
 # A `{field}` placeholder in a stage rule's Chinese reason, filled with the field's value.
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 MissingPolicy = Literal["zero", "cohort_min", "cohort_median"]
+# What a system's runs are: the zone's yearly points, or an official evaluation (科技型中小企业评价,
+# 高新技术企业认定) whose runs are kept beside the zone's points and never replace them.
+SystemKind = Literal["zone", "evaluation"]
 FieldType = Literal["amount", "count", "ratio", "flag", "points", "years", "text"]
-SOURCES: dict[str, str] = {
-    "register": "市场监管（工商登记）",
-    "tax": "税务",
-    "ip": "知识产权",
-    "hr": "社保/人社",
-    "cert": "资质认定",
-    "stats": "统计/火炬统计",
-    "credit": "信用",
-    "finance": "金融/投融资",
-    "self_report": "企业填报",
-    "review": "专家评审",
-}
 Source = Literal[
     "register", "tax", "ip", "hr", "cert", "stats", "credit", "finance", "self_report", "review"
 ]
@@ -138,6 +124,7 @@ class IndicatorSystem(_Model):
     version: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$")]
     name: str
     year: Annotated[int, Field(ge=1990, le=2100)]
+    kind: SystemKind = "zone"
     description: str = ""
     missing: MissingPolicy = "zero"
     stages: Annotated[list[StageRule], Field(min_length=1)]
