@@ -143,7 +143,8 @@ def score_frames(
     for ind in _in_dependency_order(system):
         i = position[ind.code]
         formula = expr.parse(ind.formula)
-        v = _numeric(expr.evaluate(formula, env), ind.code)
+        raw = expr.evaluate(formula, env)  # a `levels` rule turns text into its level's points
+        v = _numeric(ind.rule.prepare(raw, row_names=usccs, indicator=f"{ind.code} {ind.name}"), ind.code)
         env.columns[(f"val.{ind.code}", 0)] = v
         values[i] = v
         missing[i] = np.isnan(v)

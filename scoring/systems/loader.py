@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from scoring.formula import expr
 from scoring.errors import ExpressionError, InvalidIndicatorSystem, UnknownRule
 from scoring.systems.fields import SYSTEMS_DIR, default_fields
-from scoring.systems.rules import RULES, Input
+from scoring.systems.rules import RULES, Input, Levels
 from scoring.systems.schema import PLACEHOLDER, STAGES, FieldDef, IndicatorSystem
 
 
@@ -138,7 +138,7 @@ def check_system(system: IndicatorSystem, registry: Mapping[str, FieldDef]) -> N
     _check_unique(system)
     fields = set(registry)
     _check_stages(system, fields)
-    _check_indicators(system, fields)
+    _check_indicators(system, registry)
     _check_weights(system)
     _check_cycles(system)
     _check_verdicts(system, fields)
@@ -182,19 +182,33 @@ def _check_stages(system: IndicatorSystem, fields: set[str]) -> None:
         raise InvalidIndicatorSystem('阶段表的最后一条必须是兜底规则 when: "true"', where="阶段规则")
 
 
-def _check_indicators(system: IndicatorSystem, fields: set[str]) -> None:
+def _check_indicators(system: IndicatorSystem, registry: Mapping[str, FieldDef]) -> None:
+    fields = set(registry)
     codes = {f"val.{i.code}" for i in system.indicators}
     for ind in system.indicators:
         where = f"指标 {ind.code}"
         try:
-            expr.parse(ind.formula, names=fields | codes)
+            formula = expr.parse(ind.formula, names=fields | codes)
             if isinstance(ind.rule, Input) and ind.rule.basis:
                 expr.parse(ind.rule.basis, names=fields | codes)
         except ExpressionError as exc:
             raise exc.located(where=where) from None
+        if isinstance(ind.rule, Levels):
+            _check_levels_formula(formula, registry, where)
         missing_stages = [s for s in STAGES if s not in ind.weights]
         if missing_stages:
             raise InvalidIndicatorSystem(f"权重缺少阶段：{'、'.join(missing_stages)}", where=where)
+
+
+def _check_levels_formula(formula: expr.Expression, registry: Mapping[str, FieldDef], where: str) -> None:
+    """A `levels` rule reads one text field (a grade, a board): its values are the level names."""
+    root = formula.root
+    spec = registry.get(root.name) if isinstance(root, expr.Field) else None
+    if spec is None or not spec.is_text:
+        raise InvalidIndicatorSystem(
+            f"按等级计分（levels）的公式必须是一个文本字段（如 tax_credit_grade），而不是“{formula.text}”",
+            where=where,
+        )
 
 
 def _check_weights(system: IndicatorSystem) -> None:

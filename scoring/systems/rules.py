@@ -3,7 +3,8 @@
 Every rule turns the formula values of all enterprises into `normalized` (0–1; −1–0 for
 deductions) and, where it has bands, the band each enterprise fell into. Cohort rules
 (percentile, min–max) look only at the enterprise's own stage cohort. The registry `RULES` maps a
-kind to its parameter model; an unknown kind is refused with the list of valid ones.
+kind to its parameter model; an unknown kind is refused with the list of valid ones. Each kind
+says itself in words for officials (`describe`), without `inf` or parameter names.
 """
 
 from __future__ import annotations
@@ -16,9 +17,18 @@ from fractions import Fraction
 from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
 
-from scoring.errors import InputProblem, InvalidInput, UnknownRule
+from scoring.errors import ExpressionError, InputProblem, InvalidInput, UnknownRule
+from scoring.systems.words import default_formula_words, number, range_words
 
 # rows → (numerators, denominators, missing): exact values of a formula (see scoring.formula.exact)
 ExactRows = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
@@ -73,6 +83,10 @@ class Interval:
             ok &= (s <= 0) if self.hi_closed else (s < 0)
         return ok
 
+    def words(self, unit: str = "") -> str:
+        """The range for people: `≥ 5 %`, `≥ 1 且 < 3`, `1–2人` (see `scoring.systems.words`)."""
+        return range_words(self.lo, self.hi, lo_closed=self.lo_closed, hi_closed=self.hi_closed, unit=unit)
+
     def mask(self, v: np.ndarray) -> np.ndarray:
         """Float membership test (exact for values not near an edge)."""
         ok = ~np.isnan(v)
@@ -112,7 +126,9 @@ def _interval(v: Any) -> Interval:
     return v if isinstance(v, Interval) else Interval.parse(v)
 
 
-IntervalField = Annotated[Interval, BeforeValidator(_interval)]
+# In JSON a range is written as in the file ("[0.05, inf)"): `--json` and the API can be read
+# back as a system file.
+IntervalField = Annotated[Interval, BeforeValidator(_interval), PlainSerializer(lambda iv: iv.text, return_type=str, when_used="json")]
 
 
 # ----------------------------------------------------------------------------- context
@@ -151,22 +167,26 @@ class RuleParams(BaseModel):
         """The rule's own scale (what `normalized = 1` means in points of the rule)."""
         return 1.0
 
-    def describe(self) -> str:
-        """The rule in one line, for people: `分档 [0, 0.03)→0, [0.03, inf)→2`."""
+    def prepare(self, values: np.ndarray, *, row_names: Sequence[str] = (), indicator: str = "") -> np.ndarray:
+        """The formula's values as this rule scores them: numbers, unchanged (`levels` reads text)."""
+        return values
+
+    def describe(self, *, unit: str = "") -> str:
+        """The rule in one line, in words, in the rule's own points (`unit`: the formula's)."""
         params = self.model_dump(exclude={"kind"}, exclude_none=True)
-        inner = ", ".join(f"{k}={_short(v)}" for k, v in params.items())
+        inner = "，".join(f"{k} {_short(v)}" for k, v in params.items())
         return f"{RULE_NAMES.get(self.kind, self.kind)}" + (f"（{inner}）" if inner else "")
 
 
 def _short(v: Any) -> str:
     if isinstance(v, Interval):
-        return v.text
+        return v.words()
     if isinstance(v, dict):
         return "{" + ", ".join(f"{k}: {_short(x)}" for k, x in v.items()) + "}"
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(_short(x) for x in v) + "]"
     if isinstance(v, float):
-        return f"{v:g}"
+        return number(v)
     return str(v)
 
 
@@ -178,6 +198,7 @@ RULE_NAMES = {
     "linear": "线性封顶",
     "input": "评审给分",
     "deduction": "扣分",
+    "levels": "按等级",
 }
 
 
@@ -197,6 +218,9 @@ class Percentile(RuleParams):
 
     kind: Literal["percentile"]
     uses_cohort: ClassVar[bool] = True
+
+    def describe(self, *, unit: str = "") -> str:
+        return "同阶段百分位：得分率为同阶段企业中数值比它差的企业所占比例（最好者得满分）"
 
     def apply(self, inp: RuleInput) -> RuleOutput:
         v = inp.values if inp.higher_is_better else -inp.values
@@ -233,6 +257,9 @@ class MinMax(RuleParams):
 
     kind: Literal["minmax"]
     uses_cohort: ClassVar[bool] = True
+
+    def describe(self, *, unit: str = "") -> str:
+        return "同阶段最小–最大值：得分率 = (数值 − 同阶段最差值) ÷ (同阶段最好值 − 同阶段最差值)"
 
     def apply(self, inp: RuleInput) -> RuleOutput:
         v = snap(inp.values) if inp.exact is not None else inp.values
@@ -310,8 +337,9 @@ class Bands(RuleParams):
     def max_points(self) -> float:
         return max(b.points for b in self.bands)
 
-    def describe(self) -> str:
-        return "分档 " + ", ".join(f"{b.range.text}→{b.points:g}" for b in self.bands)
+    def describe(self, *, unit: str = "") -> str:
+        steps = "；".join(f"{b.range.words(unit)} 得 {number(b.points)} 分" for b in self.bands)
+        return f"分档：{steps}（满档 {number(self.max_points())} 分）"
 
     def apply(self, inp: RuleInput) -> RuleOutput:
         band = _classify([b.range for b in self.bands], inp.values, inp.exact, inp.zero_exact)
@@ -326,6 +354,9 @@ class YesNo(RuleParams):
     """A condition: yes → 1, no → 0."""
 
     kind: Literal["yesno"]
+
+    def describe(self, *, unit: str = "") -> str:
+        return "是/否：满足得满分，不满足得 0 分"
 
     def apply(self, inp: RuleInput) -> RuleOutput:
         v = inp.values
@@ -360,12 +391,22 @@ class Linear(_PerUnitCapped):
 
     kind: Literal["linear"]
 
+    def describe(self, *, unit: str = "") -> str:
+        each = f"每{unit}" if unit and unit != "%" else "数值每 1"
+        return f"线性：{each}得 {number(self.per_unit)} 分，最多 {number(self.cap)} 分"
+
 
 class Deduction(_PerUnitCapped):
     """Negative points: −min(events × per_unit, cap) / cap."""
 
     kind: Literal["deduction"]
     sign: ClassVar[float] = -1.0
+
+    def describe(self, *, unit: str = "") -> str:
+        if self.per_unit >= self.cap:
+            return "扣分：发生即扣满（扣分额见权重）"
+        each = f"每{unit}" if unit and unit != "%" else "每次"
+        return f"扣分：{each}扣 {number(self.per_unit)} 分，最多扣 {number(self.cap)} 分（按权重折算）"
 
 
 class AllowedBand(BaseModel):
@@ -404,6 +445,13 @@ class Input(RuleParams):
     def max_points(self) -> float:
         return max(hi for _, hi in self._ranges())
 
+    def describe(self, *, unit: str = "") -> str:
+        unset = {"low": "未评审按最低分计", "high": "未评审按最高分计", "missing": "未评审按缺失处理"}[self.default]
+        if self.range is not None:
+            return f"专家评审给分：{_allowed(self.range)}；{unset}"
+        steps = "；".join(f"{b.range.words()} 时 {_allowed(b.allowed)}" for b in self.bands or [])
+        return f"专家评审给分，允许的分值按“{default_formula_words(self.basis or '')}”分档：{steps}；{unset}"
+
     def apply(self, inp: RuleInput) -> RuleOutput:
         v = inp.values
         n = v.shape[0]
@@ -440,6 +488,108 @@ class Input(RuleParams):
         return RuleOutput(pts / self.max_points(), band)
 
 
+def _allowed(r: tuple[float, float]) -> str:
+    lo, hi = r
+    return f"{number(lo)} 分" if lo == hi else f"{number(lo)}–{number(hi)} 分"
+
+
+class Level(BaseModel):
+    """One level: the text values that reach it and the points it gives."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    values: Annotated[list[str], Field(min_length=1)]
+    points: Annotated[float, Field(ge=0)]
+
+
+class Levels(RuleParams):
+    """A text value → the points of its level (a tax-credit grade, a listing board).
+
+    The indicator's value is the level's points, so that advice and cohort figures can compare
+    it; `other` scores a text that is in no level (None: refused as bad input) and `absent` a
+    missing value (None: missing, scored by the file's policy; a number: "no record on the list").
+    """
+
+    kind: Literal["levels"]
+    levels: Annotated[list[Level], Field(min_length=1)]
+    other: Annotated[float, Field(ge=0)] | None = None
+    absent: Annotated[float, Field(ge=0)] | None = None
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Levels:
+        seen: set[str] = set()
+        for level in self.levels:
+            for value in level.values:
+                if value in seen:
+                    raise ValueError(f"等级取值“{value}”出现了不止一次")
+                seen.add(value)
+        if self.max_points() <= 0:
+            raise ValueError("按等级计分时至少一个等级的分值要大于 0")
+        return self
+
+    @property
+    def table(self) -> dict[str, float]:
+        return {value: level.points for level in self.levels for value in level.values}
+
+    def max_points(self) -> float:
+        extra = [p for p in (self.other, self.absent) if p is not None]
+        return max([level.points for level in self.levels] + extra)
+
+    def prepare(self, values: np.ndarray, *, row_names: Sequence[str] = (), indicator: str = "") -> np.ndarray:
+        """Text → the points of its level; NaN where the value is missing and `absent` is None."""
+        n = values.shape[0]
+        if values.dtype != object:  # a text column absent from every source arrives as NaN
+            if not np.isnan(values.astype(float)).all():
+                raise ExpressionError(f"指标 {indicator} 按等级计分，其公式必须给出文本（如纳税信用等级）")
+            values = np.full(n, None, dtype=object)
+        import pandas as pd  # a hash lookup in C: a million enterprises in a fraction of a second
+
+        table = self.table
+        text = pd.Series(values, dtype=object)
+        absent = text.isna().to_numpy()
+        out = text.map(table).to_numpy(dtype=float, na_value=np.nan, copy=True)
+        unknown = np.isnan(out) & ~absent
+        out[absent] = np.nan if self.absent is None else self.absent
+        if self.other is not None:
+            out[unknown] = self.other
+        elif unknown.any():
+            listed = "、".join(table)
+            raise InvalidInput([
+                InputProblem(
+                    row=f"企业 {row_names[i]}" if len(row_names) else f"第 {i + 1} 行",
+                    column=indicator, value=values[i], reason=f"不是可计分的等级（可用：{listed}）",
+                )
+                for i in np.flatnonzero(unknown)
+            ])
+        return out
+
+    def apply(self, inp: RuleInput) -> RuleOutput:
+        v = inp.values
+        # The band is the first level with the enterprise's points (−1: other/absent only).
+        band = np.full(v.shape, -1, dtype=np.int16)
+        for k in reversed(range(len(self.levels))):
+            band[v == self.levels[k].points] = k
+        return RuleOutput(v / self.max_points(), band)
+
+    def label(self, value: float | None) -> str:
+        """The levels that give `value` points, for people: `“C”、“D”或其他值`."""
+        if value is None or np.isnan(value):
+            return "无记录"
+        names = [f"“{x}”" for level in self.levels if level.points == value for x in level.values]
+        if self.other is not None and self.other == value:
+            names.append("其他值")
+        if self.absent is not None and self.absent == value:
+            names.append("无记录")
+        if not names:
+            return number(value)
+        return names[0] if len(names) == 1 else "、".join(names[:-1]) + "或" + names[-1]
+
+    def describe(self, *, unit: str = "") -> str:
+        steps = [f"{'、'.join(f'“{x}”' for x in level.values)} 得 {number(level.points)} 分" for level in self.levels]
+        steps.append("其他值不能计分" if self.other is None else f"其他值得 {number(self.other)} 分")
+        steps.append("无记录按缺失处理" if self.absent is None else f"无记录得 {number(self.absent)} 分")
+        return f"按等级：{'；'.join(steps)}（满分 {number(self.max_points())} 分）"
+
+
 RULES: dict[str, type[RuleParams]] = {
     "percentile": Percentile,
     "minmax": MinMax,
@@ -448,6 +598,7 @@ RULES: dict[str, type[RuleParams]] = {
     "linear": Linear,
     "input": Input,
     "deduction": Deduction,
+    "levels": Levels,
 }
 
 
