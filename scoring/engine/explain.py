@@ -18,9 +18,21 @@ from typing import Any, Protocol
 import numpy as np
 
 from scoring.engine.engine import aggregate_categories
-from scoring.systems.rules import Bands, Deduction, Input, MinMax, Percentile, RuleInput, YesNo
+from scoring.engine.stages import STAGE_CODES
+from scoring.systems.rules import (
+    Bands,
+    Deduction,
+    Input,
+    Levels,
+    Linear,
+    MinMax,
+    Percentile,
+    RuleInput,
+    YesNo,
+)
 from scoring.systems.schema import STAGES, Indicator, IndicatorSystem
-from scoring.engine.stages import STAGE_CODES, format_value
+from scoring.systems.words import default_formula_words, number, percent, quantity
+from scoring.systems.words import points as fmt_points
 
 POLICY_TEXT = {"zero": "按 0 分计", "cohort_min": "按同阶段最低水平计", "cohort_median": "按同阶段中位水平计"}
 
@@ -51,12 +63,17 @@ class Advice:
 
 
 def show_value(value: float | None, unit: str) -> str:
-    """A formula value for people: shares as percentages."""
+    """A formula value for people: shares as percentages (`55 %`), 缺失 for missing."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "缺失"
-    if unit == "%":
-        return f"{value * 100:.2f}".rstrip("0").rstrip(".") + "%"
-    return f"{format_value(value)}{unit}"
+    return quantity(value, unit)
+
+
+def _show(ind: Indicator, value: float | None) -> str:
+    """The value of an indicator: a level by its name (`“B”`), others with their unit."""
+    if isinstance(ind.rule, Levels) and value is not None and not math.isnan(value):
+        return ind.rule.label(value)
+    return show_value(value, ind.unit)
 
 
 def explain(
@@ -72,17 +89,20 @@ def explain(
     band: int | None,
     cohort: dict[str, float] | None = None,
 ) -> str:
-    """One indicator's points in Chinese: formula, value, the band or cohort figures, points."""
-    parts = [f"公式：{ind.formula}"]
+    """One indicator's points in Chinese: formula in words, value, the band or cohort figures,
+    points (2 decimals)."""
+    parts = [f"公式：{default_formula_words(ind.formula)}"]
+    rule = ind.rule
     if missing:
         policy = ind.missing or system.missing
         parts.append(f"数据缺失（{POLICY_TEXT[policy]}）")
-    else:
+    elif isinstance(rule, Levels):
+        parts.append(f"等级：{_show(ind, value)}（该级 {number(value)} 分，最高 {number(rule.max_points())} 分）")
+    elif not isinstance(rule, YesNo):  # a yes/no value is said by 满足/不满足 below
         parts.append(f"数值：{show_value(value, ind.unit)}")
-    rule = ind.rule
     if isinstance(rule, Bands) and band is not None and band >= 0:
         b = rule.bands[band]
-        parts.append(f"落在分档 {b.range.text}（该档 {b.points:g} 分，最高档 {rule.max_points():g} 分）")
+        parts.append(f"落在分档 {b.range.words(ind.unit)}（该档 {number(b.points)} 分，最高档 {number(rule.max_points())} 分）")
     elif isinstance(rule, (Percentile, MinMax)) and cohort:
         label = STAGES[stage]
         parts.append(
@@ -91,14 +111,16 @@ def explain(
             f"最高 {show_value(cohort.get('max'), ind.unit)}"
         )
         if isinstance(rule, Percentile) and not missing:
-            parts.append(f"优于同阶段 {normalized * 100:.1f}% 的企业")
+            parts.append(f"优于同阶段 {percent(normalized, decimals=1)} 的企业")
     elif isinstance(rule, YesNo):
         parts.append("满足" if normalized > 0 else "不满足")
+    elif isinstance(rule, Linear):
+        parts.append(rule.describe(unit=ind.unit))
     elif isinstance(rule, Deduction):
-        parts.append(f"扣分（最多扣 {weight:g} 分）")
+        parts.append(f"扣分（最多扣 {number(weight)} 分）")
     elif isinstance(rule, Input):
         parts.append("专家评审给分")
-    parts.append(f"权重 {weight:g}，得分 {points:g}")
+    parts.append(f"权重 {number(weight)}，得分 {fmt_points(points)}")
     return "；".join(parts)
 
 
@@ -173,6 +195,9 @@ def _targets(
     higher = ind.direction == "higher"
     if isinstance(rule, YesNo):
         return [("yes", 1.0)] if current == 0 else []
+    if isinstance(rule, Levels):  # the value is the level's points: the better levels, nearest first
+        better = sorted({level.points for level in rule.levels if level.points > current})
+        return [("next_band", p) for p in better]
     if isinstance(rule, Bands):
         now = next((b for b in rule.bands if b.range.contains(Fraction(repr(current)))), None)
         better = [b for b in rule.bands if now is None or b.points > now.points]
@@ -221,10 +246,10 @@ def _rescore(ind: Indicator, cohort: np.ndarray, me: int, targets: list[float], 
 
 
 def _advice_text(ind: Indicator, kind: str, current: float | None, target: float, gain: float) -> str:
-    now, then = show_value(current, ind.unit), show_value(target, ind.unit)
+    now, then, more = _show(ind, current), _show(ind, target), fmt_points(gain)
     if kind == "fill_missing":
-        return f"补报“{ind.name}”数据（按同阶段中位数 {then} 测算）可增加 {gain:g} 分"
+        return f"补报“{ind.name}”数据（按同阶段中位数 {then} 测算）可增加 {more} 分"
     if kind == "yes":
-        return f"满足“{ind.name}”可增加 {gain:g} 分"
+        return f"满足“{ind.name}”可增加 {more} 分"
     goal = "下一档" if kind == "next_band" else "同阶段下一个四分位"
-    return f"将“{ind.name}”从 {now} 提高到 {then}（{goal}）可增加 {gain:g} 分"
+    return f"将“{ind.name}”从 {now} 提高到 {then}（{goal}）可增加 {more} 分"

@@ -69,7 +69,7 @@ def test_explanation_names_formula_value_band_and_points() -> None:
     text = explain(MINI_SYSTEM, MINI_SYSTEM.by_code["R1"], stage="startup", value=float(result.values[k, i]),
                    normalized=float(result.normalized[k, i]), points=float(result.points[k, i]),
                    weight=float(result.weights[k, i]), missing=False, band=int(result.band[k, i]))
-    assert "rd_expense / revenue" in text and "5%" in text and "[0.03, 0.1)" in text and "得分 3" in text
+    assert "研发费用总额 ÷ 营业收入" in text and "5 %" in text and "≥ 3 % 且 < 10 %" in text and "得分 3.00" in text
     d = result.row("D")
     missing = explain(MINI_SYSTEM, MINI_SYSTEM.by_code["R1"], stage="startup", value=None, normalized=0.0,
                       points=0.0, weight=6.0, missing=True, band=None)
