@@ -23,6 +23,7 @@ from assistant.queries import portrait_store
 from scoring import store
 from scoring.errors import NotFound
 from scoring.store.portraits import RunData, load_run_data
+from scoring.store.runs import publication_signature
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Answer:
 
 @dataclass(frozen=True)
 class PublishedRuns:
-    """The newest published run of every year, as of `signature` (the newest run id)."""
+    """The newest published run of every year, as of `signature` (`publication_signature`)."""
 
     signature: int
     by_year: dict[int, store.ScoreRun]
@@ -82,12 +83,12 @@ class RunCache:
 
     def published(self) -> PublishedRuns:
         """The published runs: one cheap query when the last check is older than `recheck_s`;
-        all runs are re-read only when a newer run id appears."""
+        all runs are re-read only when the publication signature changes."""
         fresh = self.published_if_fresh()
         if fresh is not None:
             return fresh
         with Session(self.engine) as session:
-            newest = store.newest_run_id(session=session)
+            newest = publication_signature(session=session)  # grows on publication and withdrawal
             with self._lock:
                 current = self._published
             if current.signature != newest:

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from scoring.store.models import CHUNK
+from scoring.store.schema_check import check_schema
 
 
 # ----------------------------------------------------------------------------- engine
@@ -38,6 +39,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
     SQLModel.metadata.create_all(engine)
+    check_schema(engine)  # an older store lacks new columns: say so instead of failing later
     return engine
 
 

@@ -25,7 +25,7 @@ Choices:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,17 +118,29 @@ def find_gaps(
     usccs: Iterable[str] | None = None,
     system: IndicatorSystem | None = None,
     registry: Mapping[str, FieldDef] | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> GapReport:
-    """Which needed raw fields each enterprise lacks for ``year`` (the zone's system by default)."""
+    """Which needed raw fields each enterprise lacks for ``year`` (the zone's system by default).
+
+    A year for which no source has brought anything is refused (NotFound): listing every field
+    of every firm as a gap would hide that the year was never imported. ``on_step`` hears each
+    step's Chinese name.
+    """
+    step = on_step or (lambda _: None)
     fields = default_fields() if registry is None else registry
     if system is None:
         system, _ = system_for_year(year, zone_systems(SYSTEMS_DIR))
     need = needed_fields(system)
+    step("读取企业名录")
     firms = _enterprises(session, usccs)
     lags = range(max(need.values(), default=0) + 1)
     only = list(firms.index) if usccs is not None else None
+    step("读取已有数据")
     present = _present(session, [year - lag for lag in lags], list(need), only)
     by_source = {(s, y) for s, y, _, _ in present}
+    if not any(y == year for _, y in by_source) and not _year_has_data(session, year):
+        raise NotFound(f"{year} 年还没有任何已导入的数据，无从查找缺口；请先用 innopoints import 导入该年度的数据来源文件")
+    step("逐年比对")
     # A lagged year for which no source has brought anything predates the programme: not a gap.
     years = [year] + [year - lag for lag in lags if lag and any(y == year - lag for _, y in by_source)]
     have: dict[tuple[int, str], set[str]] = {}
@@ -170,6 +182,17 @@ def _present(
     # Plain tuples through fetchall(): a million SQLAlchemy rows one by one take seconds.
     rows = session.connection().execute(stmt).fetchall()
     return [(r[0], int(r[1]), r[2], r[3]) for r in rows]
+
+
+def _year_has_data(session: Session, year: int) -> bool:
+    """Whether any active batch holds a value of ``year`` (any field, any enterprise)."""
+    stmt = (
+        select(store.RawValue.id)
+        .join(store.Batch, store.Batch.id == store.RawValue.batch_id)
+        .where(store.RawValue.year == year, store.Batch.status == "active")
+        .limit(1)
+    )
+    return session.exec(stmt).first() is not None
 
 
 def _enterprises(session: Session, usccs: Iterable[str] | None) -> pd.DataFrame:

@@ -113,14 +113,22 @@ class SystemVersion(SQLModel, table=True):
 
 
 class ScoreRun(SQLModel, table=True):
-    """A published score run: one system version applied to one year of inputs."""
+    """A score run: one system version applied to one year of inputs.
+
+    `kind` is the system's: a `zone` run is the zone's points for its year (the newest published
+    one is what every reader sees), an `evaluation` run (an official evaluation) is only read by
+    id. Results never change; withdrawing a zone run (`status` published → withdrawn) only makes
+    the year's previous run the published one again.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     system_version: str = Field(foreign_key="systemversion.version")
     year: int = Field(index=True)
-    status: str = "published"
+    kind: str = "zone"  # zone | evaluation
+    status: str = "published"  # published | withdrawn
     started_at: datetime
     published_at: datetime = Field(default_factory=_now)
+    withdrawn_at: datetime | None = None
     input_batches: list[int] = Field(default_factory=list, sa_column=Column(JSON))
     n_enterprises: int = 0
 

@@ -5,7 +5,6 @@ The one place where the store and the engine meet; each stays ignorant of the ot
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,19 +21,16 @@ from scoring.systems.fields import SYSTEMS_DIR, default_fields
 from scoring.systems.loader import load_system, system_files
 from scoring.systems.schema import IndicatorSystem
 
-_ZONE_VERSION = re.compile(r"^\d+(\.\d+)*$")
-
-
 def zone_systems(folder: Path = SYSTEMS_DIR) -> list[tuple[IndicatorSystem, str]]:
     """The zone's own yearly versions (v1.0, v1.1 …) with their file content, oldest first.
 
-    Official evaluations (tsme-2017, hte-2016) live in the same folder but are not yearly
-    versions of the zone's system.
+    Official evaluations (tsme-2017, hte-2016: `kind: evaluation`) live in the same folder but are
+    not yearly versions of the zone's system.
     """
     out = []
     for path in system_files(folder):
         system = load_system(path)
-        if _ZONE_VERSION.match(system.version):
+        if system.kind == "zone":
             out.append((system, path.read_text(encoding="utf-8")))
     return sorted(out, key=lambda pair: pair[0].year)
 
@@ -55,17 +51,26 @@ def score_year(
     content: str,
     year: int,
     progress: Callable[[int], None] | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> tuple[int, ScoreResult]:
-    """Score one year from the store's raw values and publish the run atomically."""
+    """Score one year from the store's raw values and publish the run atomically.
+
+    The run's kind is the system's: an evaluation system's run never becomes the zone's points.
+    `on_step` hears each step's Chinese name; `progress` each indicator written (0, 1, …).
+    """
+    step = on_step or (lambda _: None)
     started = datetime.now(timezone.utc)
     need = needed_fields(system)
     years = list(range(year - max(need.values(), default=0), year + 1))
+    step("读取原始数据")
     with Session(engine) as session:
         frames = store.raw_frames(session=session, years=years, fields=need)
         batches = store.active_batch_ids(session=session, years=years)
     if frames[year].empty:
         raise NotFound(f"{year} 年没有原始数据，无法评分")
+    step("计算积分")
     result = score_frames(system, frames, year=year)
+    step("写入评分结果")
     run_id = store.publish_run(
         engine=engine, system=system, content=content, result=result,
         input_batches=batches, started_at=started, progress=progress,

@@ -1,4 +1,10 @@
-"""Score runs: systems kept with their content, atomic publication, and the reads of published runs."""
+"""Score runs: systems kept with their content, atomic publication, and the reads of published runs.
+
+"The zone's points" of a year are its newest published run of kind `zone`; every read here that
+answers for the zone (latest run, runs by year, trend) looks at those only. Evaluation runs (an
+official evaluation scored by the same engine) are read by id. Withdrawing a zone run puts the
+year's previous run back in front; no result row is ever changed.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from scoring.engine.engine import ScoreResult
 from scoring.errors import NotFound, StoreError
@@ -53,7 +59,7 @@ def publish_run(
         try:
             save_system(session=session, system=system, content=content)
             run = ScoreRun(
-                system_version=system.version, year=result.year, status="published",
+                system_version=system.version, year=result.year, kind=system.kind, status="published",
                 started_at=started_at or _now(), input_batches=sorted(input_batches),
                 n_enterprises=result.size,
             )
@@ -111,9 +117,13 @@ def _indicator_chunks(run_id: int, r: ScoreResult) -> Iterable[list[tuple[Any, .
         ))
 
 
+def _zone_published() -> Any:
+    return (ScoreRun.kind == "zone") & (ScoreRun.status == "published")
+
+
 def latest_run(*, session: Session, year: int | None = None) -> ScoreRun:
-    """The newest published run (of a year, if given)."""
-    stmt = select(ScoreRun).where(ScoreRun.status == "published")
+    """The zone's newest published run (of a year, if given): never an evaluation run."""
+    stmt = select(ScoreRun).where(_zone_published())
     if year is not None:
         stmt = stmt.where(ScoreRun.year == year)
     run = session.exec(stmt.order_by(ScoreRun.year.desc(), ScoreRun.id.desc())).first()  # type: ignore[attr-defined]
@@ -123,14 +133,28 @@ def latest_run(*, session: Session, year: int | None = None) -> ScoreRun:
 
 
 def newest_run_id(*, session: Session) -> int:
-    """The id of the newest published run (0 if none): changes whenever a run is published."""
-    return int(session.exec(select(func.max(ScoreRun.id)).where(ScoreRun.status == "published")).one() or 0)
+    """The id of the zone's newest published run (0 if none)."""
+    return int(session.exec(select(func.max(ScoreRun.id)).where(_zone_published())).one() or 0)
+
+
+def publication_signature(*, session: Session) -> int:
+    """A number that grows whenever the zone's published runs change (a run published or withdrawn).
+
+    The newest zone run id grows with every publication and the count of withdrawn runs with every
+    withdrawal; neither ever shrinks, so their sum never repeats an earlier set of published runs
+    (the newest published id alone would miss the withdrawal of an older year's run).
+    """
+    newest, withdrawn = session.exec(
+        select(func.max(ScoreRun.id), func.count(col(ScoreRun.id)).filter(col(ScoreRun.status) == "withdrawn"))
+        .where(ScoreRun.kind == "zone")
+    ).one()
+    return int(newest or 0) + int(withdrawn or 0)
 
 
 def latest_runs_by_year(*, session: Session) -> dict[int, ScoreRun]:
-    """The newest published run of every scored year."""
+    """The zone's newest published run of every scored year."""
     out: dict[int, ScoreRun] = {}
-    for run in session.exec(select(ScoreRun).where(ScoreRun.status == "published").order_by(ScoreRun.id)).all():
+    for run in session.exec(select(ScoreRun).where(_zone_published()).order_by(ScoreRun.id)).all():  # type: ignore[arg-type]
         out[run.year] = run
     return dict(sorted(out.items()))
 
@@ -153,7 +177,28 @@ def enterprise_trend(*, session: Session, uscc: str) -> list[dict[str, Any]]:
 
 
 def list_runs(*, session: Session) -> list[ScoreRun]:
+    """Every run, zone and evaluation, published or withdrawn, by year then id."""
     return list(session.exec(select(ScoreRun).order_by(ScoreRun.year, ScoreRun.id)).all())
+
+
+def withdraw_run(*, session: Session, run_id: int) -> tuple[ScoreRun, ScoreRun | None]:
+    """Withdraw a published zone run; return it and the year's run now published (None if none)."""
+    run = session.get(ScoreRun, run_id)
+    if run is None:
+        raise NotFound(f"没有评分批次 #{run_id}（innopoints runs list 列出全部批次）")
+    if run.kind != "zone":
+        raise StoreError(f"评分批次 #{run_id} 是官方评价（指标体系 {run.system_version}），不是园区公布的积分，无需撤回")
+    if run.status == "withdrawn":
+        raise StoreError(f"评分批次 #{run_id} 已经撤回，不能再次撤回")
+    run.status, run.withdrawn_at = "withdrawn", _now()
+    session.add(run)
+    session.commit()
+    session.refresh(run)
+    try:
+        now = latest_run(session=session, year=run.year)
+    except NotFound:
+        now = None
+    return run, now
 
 
 def run_scores(*, session: Session, run_id: int) -> pd.DataFrame:
