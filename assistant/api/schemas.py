@@ -210,9 +210,11 @@ class RunInfo(BaseModel):
     id: int
     system_version: str
     year: int
-    status: str
+    kind: Literal["zone", "evaluation"] = Field(description="zone：园区积分（该年度最新的已发布批次即园区公布的积分）；evaluation：官方评价批次（科技型中小企业评价、高新技术企业认定），不替换园区积分")
+    status: Literal["published", "withdrawn"] = Field(description="published：已发布；withdrawn：已撤回（该年度上一批次恢复为发布）")
     started_at: datetime
     published_at: datetime
+    withdrawn_at: datetime | None = None
     input_batches: list[int]
     n_enterprises: int
 

@@ -41,6 +41,14 @@ def friendly(fn: F) -> F:
         except (ScoringError, SearchError) as exc:
             err.print(f"[red]错误：{exc}[/red]")
             raise typer.Exit(1) from None
+        except ValueError as exc:  # Settings() refusing the environment (e.g. no secret in production)
+            from pydantic import ValidationError  # imported here: `--help` stays light
+
+            if not isinstance(exc, ValidationError):
+                raise
+            problems = "；".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+            err.print(f"[red]错误：配置有误：{problems}[/red]")
+            raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
 

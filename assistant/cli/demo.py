@@ -1,16 +1,24 @@
-"""innopoints demo: the deterministic demo zone, built through the real importer and scored."""
+"""innopoints demo: the deterministic demo zone, built through the real importer and scored.
+
+The demo replaces the whole store and creates accounts whose passwords are published (in the
+README and tests), so it only runs in development, and over an existing store only with `--force`;
+refusing changes nothing. Outside development the first admin comes from `innopoints init-admin`.
+"""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import Progress
 
-from assistant.cli.common import console, friendly, open_engine
+from assistant.cli.common import console, err, friendly, open_engine
 from assistant.cli.scores import print_stats
+
+if TYPE_CHECKING:
+    from assistant.api.config import Settings
 
 app = typer.Typer()
 
@@ -20,8 +28,12 @@ app = typer.Typer()
 def demo(
     seed: Annotated[int, typer.Option(help="随机种子（同一种子生成完全相同的示范园区）")] = 20231,
     size: Annotated[int, typer.Option("--size", help="企业数量")] = 2791,
+    force: Annotated[bool, typer.Option("--force", help="数据库已存在时删除并重建（仅开发环境）")] = False,
 ) -> None:
-    """生成示范园区（2,791 家企业、三年数据），写入数据库并逐年评分，最后打印园区概况。"""
+    """生成示范园区（2,791 家企业、三年数据），写入数据库并逐年评分，最后打印园区概况。
+
+    仅限开发环境；数据库已存在时须加 --force 才会删除重建。
+    """
     from sqlmodel import Session
 
     from assistant.api.config import Settings
@@ -33,9 +45,15 @@ def demo(
     from scoring.store.portraits import stored_system
 
     settings = Settings()
-    if not settings.database_url:
-        for suffix in ("", "-wal", "-shm"):  # the demo is rebuilt from scratch
-            Path(f"{settings.sqlite_path}{suffix}").unlink(missing_ok=True)
+    if settings.environment != "development":
+        err.print(f"[red]错误：示范园区只能在开发环境中生成（当前 INNOPOINTS_ENVIRONMENT={settings.environment}），未做任何改动[/red]")
+        raise typer.Exit(1)
+    existing = existing_store(settings)
+    if existing and not force:
+        err.print(f"[red]错误：{existing} 已有数据库，生成示范园区会删除并重建它；确认请加 --force（未做任何改动）[/red]")
+        raise typer.Exit(1)
+    if existing:
+        _wipe(settings)
     engine = open_engine(settings)
     systems = zone_systems(settings.systems_dir)
     with Progress(console=console, transient=True) as progress:
@@ -67,6 +85,37 @@ def demo(
     print_stats(data)
 
 
+def existing_store(settings: Settings) -> str | None:
+    """Where the configured store already exists (its path or URL), or None."""
+    if not settings.database_url:
+        path = settings.sqlite_path
+        return str(path) if path.exists() else None
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(settings.database_url)
+    try:
+        return engine.url.render_as_string(hide_password=True) if inspect(engine).get_table_names() else None
+    finally:
+        engine.dispose()
+
+
+def _wipe(settings: Settings) -> None:
+    """Remove the store (the SQLite file, or every table of the database), to rebuild from scratch."""
+    if not settings.database_url:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{settings.sqlite_path}{suffix}").unlink(missing_ok=True)
+        return
+    from sqlalchemy import MetaData, create_engine
+
+    engine = create_engine(settings.database_url)
+    try:
+        tables = MetaData()
+        tables.reflect(engine)
+        tables.drop_all(engine)
+    finally:
+        engine.dispose()
+
+
 DEMO_ACCOUNTS = [
     ("admin", "demo-admin-2026", "admin"),
     ("official", "demo-official-2026", "official"),
@@ -91,6 +140,30 @@ def create_demo_accounts(engine: Any, usccs: list[str], names: list[str]) -> lis
             accounts.add_user(session=session, username=username, password=password, role=role, uscc=uscc, display_name=name)
             made.append({"username": username, "password": password, "role": role, "uscc": uscc or "", "name": name})
     return made
+
+
+def demo_accounts_in_use(engine: Any) -> list[str]:
+    """Active users that still have their published demo password (never acceptable outside development)."""
+    from argon2 import PasswordHasher
+    from argon2.exceptions import InvalidHashError, VerificationError
+    from sqlmodel import Session, select
+
+    from assistant.access import accounts
+
+    published = {username: password for username, password, _ in DEMO_ACCOUNTS}
+    hasher = PasswordHasher()
+    found = []
+    with Session(engine) as session:
+        users = session.exec(select(accounts.User).where(accounts.User.username.in_(list(published)))).all()  # type: ignore[attr-defined]
+        for user in users:
+            if user.disabled:
+                continue
+            try:
+                hasher.verify(user.password_hash, published[user.username])
+            except (VerificationError, InvalidHashError):
+                continue
+            found.append(user.username)
+    return sorted(found)
 
 
 def _print_accounts(made: list[dict[str, str]]) -> None:

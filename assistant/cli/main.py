@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import audit, demo, imports, scores, search, serve, systems, users
+from assistant.cli import admin, audit, demo, imports, runs, scores, search, serve, systems, users
 
 app = typer.Typer(help="企业科技创新积分管理信息系统 innopoints", no_args_is_help=True, add_completion=False)
 app.add_typer(demo.app)
@@ -20,6 +20,8 @@ app.add_typer(search.app)
 app.add_typer(search.index_app, name="index")
 app.add_typer(systems.app, name="systems")
 app.add_typer(users.app, name="users")
+app.add_typer(admin.app)
+app.add_typer(runs.app, name="runs")
 app.add_typer(audit.app)
 
 

@@ -23,22 +23,73 @@ app = typer.Typer()
 def score(
     system: Annotated[str, typer.Option("--system", help="指标体系版本（如 1.0）或文件路径")],
     year: Annotated[int, typer.Option("--year", help="评分年度")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="替换已发布的积分时不再询问（脚本中使用）")] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """用指定版本的指标体系对某一年度评分，并原子地发布评分结果。"""
+    """对某一年度评分并发布；替换已发布的园区积分前先确认（--yes 跳过）。
+
+    官方评价（科技型中小企业评价、高新技术企业认定）的结果另存为评价批次，不替换园区积分。
+    """
+    from sqlmodel import Session
+
     from assistant.api.config import Settings
+    from assistant.cli.runs import record
+    from scoring import store
+    from scoring.errors import NotFound
     from scoring.store.pipeline import score_year
     from scoring.systems.loader import find_system
 
     settings = Settings()
     sys_ = find_system(system, settings.systems_dir)
     content = _system_path(settings, sys_.version).read_text(encoding="utf-8")
-    run_id, result = score_year(engine=open_engine(settings), system=sys_, content=content, year=year)
-    info = {"run_id": run_id, "system": sys_.version, "year": year, "enterprises": result.size}
+    engine = open_engine(settings)
+    replaced = None
+    if sys_.kind == "zone":
+        with Session(engine) as session:
+            try:
+                replaced = store.latest_run(session=session, year=year)
+            except NotFound:
+                pass
+        if replaced is not None:
+            _confirm_replacement(replaced, yes=yes)
+    else:
+        err.print(f"{sys_.name} 是官方评价：结果另存为评价批次，不替换 {year} 年园区公布的积分")
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("评分", total=len(sys_.indicators))
+        run_id, result = score_year(
+            engine=engine, system=sys_, content=content, year=year,
+            progress=lambda i: bar.update(task, completed=i + 1),
+            on_step=lambda text: bar.update(task, description=text),
+        )
+    kind = "园区积分" if sys_.kind == "zone" else "官方评价"
+    record(engine, action="publish_run", target=f"run {run_id}",
+           detail=f"{kind}，{year} 年，指标体系 {sys_.version}" + (f"，替换 #{replaced.id}" if replaced else ""))
+    info = {"run_id": run_id, "system": sys_.version, "year": year, "kind": sys_.kind, "enterprises": result.size,
+            "replaced_run_id": replaced.id if replaced else None}
     if json_out:
         emit(info)
+    elif sys_.kind == "zone":
+        back = f"；原批次 #{replaced.id} 保留，撤回新批次：innopoints runs unpublish {run_id}" if replaced else ""
+        console.print(f"已发布评分批次 #{run_id}：{year} 年园区积分，指标体系 {sys_.version}，{result.size} 家企业{back}")
     else:
-        console.print(f"已发布评分批次 #{run_id}：{year} 年，指标体系 {sys_.version}，{result.size} 家企业")
+        console.print(f"已保存官方评价批次 #{run_id}：{year} 年，{sys_.name}，{result.size} 家企业（园区积分不变；innopoints runs list 查看）")
+
+
+def _confirm_replacement(run: Any, *, yes: bool) -> None:
+    """Say which published run a new zone run replaces; go on only if confirmed (or --yes)."""
+    import sys
+
+    from assistant.cli.runs import describe
+
+    err.print(f"将替换 {run.year} 年当前发布的园区积分：评分批次 {describe(run)}")
+    if yes:
+        return
+    if not sys.stdin.isatty():  # a script or a pipe: nobody can answer, and silence is not consent
+        err.print(f"[red]错误：没有终端可供确认，未做任何改动；确认替换 {run.year} 年的积分请加 --yes[/red]")
+        raise typer.Exit(1)
+    if not typer.confirm("确认发布新批次并替换？", default=False, err=True):
+        err.print("已取消，未做任何改动")
+        raise typer.Exit(1)
 
 
 def _system_path(settings: Settings, version: str) -> Path:
@@ -168,8 +219,10 @@ def gaps(
     except ValueError as exc:
         raise ScoringError(str(exc)) from None
     system, _ = system_for_year(year, zone_systems(settings.systems_dir))
-    with Session(open_engine(settings)) as session:
-        report = find_gaps(session=session, year=year, usccs=codes, system=system)
+    with Session(open_engine(settings)) as session, Progress(console=err, transient=True) as bar:
+        task = bar.add_task("查找数据缺口", total=None)
+        report = find_gaps(session=session, year=year, usccs=codes, system=system,
+                           on_step=lambda text: bar.update(task, description=text))
     written: list[Path] = []
     if forms:
         with Progress(console=err, transient=True) as bar:  # ~15 ms a form: ~40 s for the demo zone

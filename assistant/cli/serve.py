@@ -1,13 +1,21 @@
-"""innopoints serve: the web/API server (uvicorn)."""
+"""innopoints serve: the web/API server (uvicorn).
+
+Start-up output never shows a password. Outside development it refuses a store whose demo
+accounts still have their published passwords, and points to `innopoints init-admin` when the
+store has no admin yet.
+"""
 
 from __future__ import annotations
 
 import socket
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from assistant.cli.common import console, friendly, open_engine
+from assistant.cli.common import console, err, friendly, open_engine
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 app = typer.Typer()
 
@@ -28,8 +36,13 @@ def serve(
     settings = Settings()
     engine = open_engine(settings)
     accounts.ensure_tables(engine)
+    if settings.environment != "development":
+        _refuse_demo_passwords(engine, settings.environment)
+        if not _has_admin(engine):
+            err.print("提示：还没有管理员账号；运行 innopoints init-admin 新建（初始密码只显示一次）")
     h, p = host or settings.host, port or settings.port
-    console.print(f"innopoints 服务：http://{h}:{p}/ （接口文档 http://{h}:{p}/docs），数据库 {settings.db_url}")
+    where = engine.url.render_as_string(hide_password=True)  # a DATABASE_URL may carry a password
+    console.print(f"innopoints 服务：http://{h}:{p}/ （接口文档 http://{h}:{p}/docs），数据库 {where}")
     config = uvicorn.Config("assistant.api.app:factory", factory=True, host=h, port=p, workers=workers, log_level="warning")
     if workers <= 1:
         uvicorn.Server(config).run()
@@ -41,3 +54,24 @@ def serve(
     sock = config.bind_socket()
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     Multiprocess(config, sockets=[sock]).run()
+
+
+def _refuse_demo_passwords(engine: Engine, environment: str) -> None:
+    """Exit if a demo account still has its published password (the demo is for development only)."""
+    from assistant.cli.demo import demo_accounts_in_use
+
+    users = demo_accounts_in_use(engine)
+    if users:
+        err.print(f"[red]错误：用户 {'、'.join(users)} 仍使用公开的示范密码，不能在 {environment} 环境中提供服务；"
+                  f"请停用（innopoints users disable 用户名）或重建数据库[/red]")
+        raise typer.Exit(1)
+
+
+def _has_admin(engine: Engine) -> bool:
+    from sqlmodel import Session, select
+
+    from assistant.access import accounts
+
+    with Session(engine) as session:
+        stmt = select(accounts.User.id).where(accounts.User.role == "admin", accounts.User.disabled == False)
+        return session.exec(stmt).first() is not None

@@ -1,4 +1,4 @@
-"""Score runs: list and one (metadata only: public)."""
+"""Score runs, zone and evaluation: list and one (metadata only: public)."""
 
 from __future__ import annotations
 
@@ -16,13 +16,13 @@ router = APIRouter(prefix="/api/runs", tags=["评分批次"], responses={404: {"
 
 @router.get("", response_model=list[RunInfo])
 def list_runs(session: SessionDep) -> list[store.ScoreRun]:
-    """全部已发布的评分批次。"""
+    """全部评分批次：园区积分与官方评价批次（kind），含已撤回的（status）。"""
     return store.list_runs(session=session)
 
 
 @router.get("/{run_id}", response_model=RunInfo)
 def one_run(run_id: Annotated[int, Path(ge=1, le=2**31)], session: SessionDep) -> store.ScoreRun:
-    """一个评分批次：指标体系版本、年度、时间、输入批次。"""
+    """一个评分批次：类型（园区积分或官方评价）、指标体系版本、年度、状态、时间、输入批次。"""
     run = session.get(store.ScoreRun, run_id)
     if run is None:
         raise NotFound(f"没有第 {run_id} 次评分")
