@@ -41,7 +41,7 @@ from scoring.demo.build import Demo
 from scoring.errors import InputProblem, InvalidInput
 from scoring.systems.fields import DATA_DIR, default_fields
 from scoring.systems.schema import SOURCES, FieldDef
-from scoring.excel.writer import write_xlsx
+from scoring.excel.writer import write_rows
 
 if TYPE_CHECKING:
     from scoring.ingest.report import ImportReport
@@ -268,7 +268,7 @@ def write_table(
             out.writerow(header)
             out.writerows([_csv_cell(c) for c in row] for row in rows)
         return path
-    return write_xlsx(path, [(name, [*([t] for t in titles), header, *rows]) for name, titles, header, rows in sheets])
+    return write_rows(path, [(name, [*([t] for t in titles), header, *rows]) for name, titles, header, rows in sheets])
 
 
 def _csv_cell(value: Any) -> str:

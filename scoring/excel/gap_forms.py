@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from scoring.excel.writer import append, put, save
 from scoring.formula import expr
 from scoring.store.gaps import EnterpriseGaps, Gap, GapReport
 from scoring.systems.schema import SOURCES, FieldDef, IndicatorSystem
@@ -89,12 +90,12 @@ def write_form(
     header_row, data_row = TITLE_ROWS + 1, TITLE_ROWS + 2
     headers = [*KEY_HEADERS, *(form_header(registry[g.field]) for g in gaps)]
     for col, text in enumerate(headers, start=1):
-        cell = sheet.cell(header_row, col, text)
+        cell = put(sheet, header_row, col, text)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[get_column_letter(col)].width = 22 if col > 2 else 24 + 10 * (col - 1)
-    sheet.cell(data_row, 1, enterprise.uscc).number_format = "@"  # never a number in Excel
-    sheet.cell(data_row, 2, enterprise.name)
+    put(sheet, data_row, 1, enterprise.uscc).number_format = "@"  # never a number in Excel
+    put(sheet, data_row, 2, enterprise.name)
     for col, gap in enumerate(gaps, start=len(KEY_HEADERS) + 1):
         cell = sheet.cell(data_row, col)
         cell.fill = _FILL
@@ -106,20 +107,19 @@ def write_form(
     sheet.freeze_panes = sheet.cell(data_row, 3)
     _guide(book.create_sheet("填写说明"), gaps, registry, uses or {})
     path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
+    return save(book, path)
 
 
 def _titles(sheet: Worksheet, ent: EnterpriseGaps, year: int, *, width: int) -> None:
     lines = [
         f"企业名称：{ent.name}（统一社会信用代码 {ent.uscc}）",
         f"年度：{year} 年",
-        "说明：下列数据项是各数据来源（税务、知识产权、社保、资质认定、统计等）均未提供、"
-        "评价所需的数据，请只填写黄色单元格；是/否项请从下拉框选择，数值单位见表头括号。"
-        "各项含义见“填写说明”工作表。请勿修改表头与前两列。",
+        ("说明：下列数据项是各数据来源（税务、知识产权、社保、资质认定、统计等）均未提供、"
+         "评价所需的数据，请只填写黄色单元格；是/否项请从下拉框选择，数值单位见表头括号。"
+         "各项含义见“填写说明”工作表。请勿修改表头与前两列。"),
     ]
     for row, text in enumerate(lines, start=1):
-        sheet.cell(row, 1, text).font = Font(bold=row == 1)
+        put(sheet, row, 1, text).font = Font(bold=row == 1)
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(width, 4))
         sheet.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.row_dimensions[3].height = 45
@@ -145,7 +145,7 @@ def _validation(spec: FieldDef) -> DataValidation | None:
 
 def _guide(sheet: Worksheet, gaps: list[Gap], registry: Mapping[str, FieldDef], uses: Mapping[str, list[str]]) -> None:
     """The 填写说明 sheet: one row per asked field."""
-    sheet.append(["数据项（表头）", "单位", "填写要求", "含义与用途", "通常的数据来源"])
+    append(sheet, ["数据项（表头）", "单位", "填写要求", "含义与用途", "通常的数据来源"])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for gap in gaps:
@@ -156,7 +156,7 @@ def _guide(sheet: Worksheet, gaps: list[Gap], registry: Mapping[str, FieldDef], 
         meaning = spec.description or f"{spec.name}（{gap.year} 年）"
         if uses.get(gap.field):
             meaning += "；用于指标：" + "、".join(uses[gap.field])
-        sheet.append([form_header(spec), spec.unit or "—", help_, meaning, SOURCES.get(spec.source, spec.source)])
+        append(sheet, [form_header(spec), spec.unit or "—", help_, meaning, SOURCES.get(spec.source, spec.source)])
     for col, width in zip("ABCDE", (40, 8, 30, 60, 16)):
         sheet.column_dimensions[col].width = width
     for row in sheet.iter_rows(min_row=2):

@@ -1,158 +1,252 @@
-"""A small, fast XLSX writer for generated tables (the demo's source files, benchmarks).
+"""The one writer of the workbooks we generate: tables for people, forms, and the text rule.
 
-openpyxl writes about 35,000 cells a second here (its XML goes through a pure-Python serializer
-when lxml is absent); the demo zone's workbooks hold about a million cells and the benchmark's two
-million. This writer emits the few parts a workbook needs — shared strings, numbers, booleans and
-dates (with Excel's built-in date format 14) — as text, twenty times faster. Excel, WPS,
-LibreOffice and openpyxl open its files; anything fancier (styles, merged cells, validation) is
-openpyxl's job.
+Every export goes through here:
 
->>> import tempfile, pathlib, openpyxl
->>> path = pathlib.Path(tempfile.mkdtemp()) / "t.xlsx"
->>> _ = write_xlsx(path, [("表1", [["代码", "数量"], ["A", 3]])])
->>> [list(r) for r in openpyxl.load_workbook(path)["表1"].iter_rows(values_only=True)]
-[['代码', '数量'], ['A', 3]]
+- `write_tables` streams tables for people (score-file results, credit lists, import reports) with
+  openpyxl's write-only mode — bold header, column widths, number formats, frozen header — to a
+  path (atomically) or to bytes (an HTTP response); `write_csv` writes the same table as CSV.
+- Forms with merged titles and drop-downs (`gap_forms`) are built as openpyxl workbooks, filled
+  with `put` / `append` and saved with `save`.
+- `write_rows` writes plain, unstyled tables through the hand-written streaming writer
+  (`scoring.excel.bulk`): the demo zone's source files hold about 800,000 cells, which openpyxl
+  writes in ~9–11 s and the hand-written writer in ~1 s (`python benchmarks/xlsx_writers.py`).
+
+One rule for every text cell, in one function, `as_text`: text that begins with ``=``, ``+``,
+``-`` or ``@`` is stored as a string with Excel's quote prefix, never as a formula. A company name
+such as ``=HYPERLINK(…)`` imported from a register would otherwise become a live formula in the
+credit list (openpyxl turns any string starting with ``=`` into one), and Excel would re-read the
+others as formulas the moment an official edits the cell. CSV has no cell types, so `write_csv`
+puts an apostrophe before such text (the usual CSV-injection guard).
+
+>>> import io, openpyxl
+>>> data = write_tables(None, [Sheet("名单", [Column("企业名称")], [["=1+1"]])])
+>>> cell = openpyxl.load_workbook(io.BytesIO(data))["名单"]["A2"]
+>>> (cell.value, cell.data_type)
+('=1+1', 's')
 """
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import io
 import math
-import re
-import zipfile
+import os
+import tempfile
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
-__all__ = ["write_xlsx"]
+from scoring.excel.errors import OutputNotWritable
 
-_EPOCH = date(1899, 12, 30)
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0
-_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = [
+    "BEIJING", "FORMULA_START", "POINTS", "Column", "Sheet", "append", "as_text", "check_target", "looks_like_formula", "put", "save",
+    "write_csv", "write_rows", "write_tables",
+]
+
+FORMULA_START = ("=", "+", "-", "@")
+POINTS = "0.00"  # points are stored as computed and shown with 2 decimals
+BEIJING = timezone(timedelta(hours=8), "北京时间")  # times in exports; China keeps one zone, no summer time
 
 
-def write_xlsx(path: Path, sheets: Sequence[tuple[str, Iterable[Sequence[Any]]]]) -> Path:
-    """Write ``(sheet name, rows)`` pairs; a cell is None, str, int, float, bool, date or datetime."""
-    strings: dict[str, int] = {}
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        for i, (_, rows) in enumerate(sheets, start=1):
-            rows = list(rows)
-            # Without <dimension> a reader (openpyxl) scans the whole sheet once just to size it.
-            width = max((len(r) for r in rows), default=1)
-            size = f"A1:{_col(max(width, 1) - 1)}{max(len(rows), 1)}"
-            with zf.open(_member(f"xl/worksheets/sheet{i}.xml"), "w") as fh:
-                fh.write((_HEAD + f'<worksheet {_NS}><dimension ref="{size}"/><sheetData>').encode())
-                for r, row in enumerate(rows, start=1):
-                    fh.write(_row(r, row, strings).encode())
-                fh.write(b"</sheetData></worksheet>")
-        names = [name for name, _ in sheets]
-        zf.writestr(_member("[Content_Types].xml"), _content_types(len(names)))
-        zf.writestr(_member("_rels/.rels"), _HEAD + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                    f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        zf.writestr(_member("xl/workbook.xml"), _HEAD + f'<workbook {_NS} xmlns:r="{_REL}"><sheets>' + "".join(
-            f'<sheet name={quoteattr(n[:31])} sheetId="{i}" r:id="rId{i}"/>' for i, n in enumerate(names, start=1)
-        ) + "</sheets></workbook>")
-        zf.writestr(_member("xl/_rels/workbook.xml.rels"), _workbook_rels(len(names)))
-        zf.writestr(_member("xl/styles.xml"), _HEAD + f'<styleSheet {_NS}><fonts count="1"><font><sz val="11"/><name val="等线"/></font></fonts>'
-                    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
-                    '<borders count="1"><border/></borders>'
-                    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-                    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-                    '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
-                    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
-        shared = "".join(f"<si><t xml:space=\"preserve\">{escape(s)}</t></si>" for s in strings)
-        zf.writestr(_member("xl/sharedStrings.xml"), _HEAD + f'<sst {_NS} count="{len(strings)}" uniqueCount="{len(strings)}">{shared}</sst>')
+def looks_like_formula(value: object) -> bool:
+    """Whether a spreadsheet would take this text for a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def as_text(cell: Cell) -> Cell:
+    """Make a cell holding formula-like text a plain string cell (type 's', quote prefix)."""
+    if looks_like_formula(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Set one cell of a (normal-mode) sheet, text kept as text."""
+    return as_text(sheet.cell(row, column, value))
+
+
+def append(sheet: Worksheet, values: Sequence[Any]) -> None:
+    """Append a row to a (normal-mode) sheet, text kept as text."""
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        as_text(cell)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: header, width in characters and Excel number format."""
+
+    header: str
+    width: float = 12
+    number_format: str | None = None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A table for people: title lines above the header, the columns, the rows."""
+
+    name: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]
+    title: Sequence[str] = field(default_factory=tuple)
+
+
+@overload
+def write_tables(target: Path, sheets: Sequence[Sheet]) -> Path: ...
+@overload
+def write_tables(target: None, sheets: Sequence[Sheet]) -> bytes: ...
+def write_tables(target: Path | None, sheets: Sequence[Sheet]) -> Path | bytes:
+    """Write the sheets as one workbook to `target` (atomically), or return its bytes."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    try:
+        for spec in sheets:
+            ws = book.create_sheet(spec.name[:31])
+            for j, col in enumerate(spec.columns, start=1):
+                ws.column_dimensions[get_column_letter(j)].width = col.width
+            ws.freeze_panes = f"A{len(spec.title) + 2}"  # set before the first row is written
+            for line in spec.title:
+                cell = as_text(WriteOnlyCell(ws, line))
+                cell.font = bold
+                ws.append([cell])
+            header = [as_text(WriteOnlyCell(ws, c.header)) for c in spec.columns]
+            for cell in header:
+                cell.font = bold
+            ws.append(header)
+            formats = [c.number_format for c in spec.columns]
+            for row in spec.rows:
+                ws.append([_cell(ws, v, formats[j] if j < len(formats) else None, WriteOnlyCell) for j, v in enumerate(row)])
+        return save(book, target)
+    except BaseException:
+        # Write-only sheets stream into temporary files; saving to nowhere closes and removes them.
+        with contextlib.suppress(Exception):
+            book.save(io.BytesIO())
+        raise
+
+
+def _cell(ws: Any, value: Any, number_format: str | None, make: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    cell = as_text(make(ws, value))
+    if number_format and not isinstance(value, str):
+        cell.number_format = number_format
+    return cell
+
+
+@overload
+def save(book: Workbook, target: Path) -> Path: ...
+@overload
+def save(book: Workbook, target: None) -> bytes: ...
+def save(book: Workbook, target: Path | None) -> Path | bytes:
+    """Save a workbook to `target` atomically (a reader never sees half a file), or return its bytes."""
+    if target is None:
+        buf = io.BytesIO()
+        book.save(buf)
+        return buf.getvalue()
+    path = Path(target)
+    with _atomic(path) as tmp:
+        book.save(tmp)
     return path
 
 
-def _member(name: str) -> zipfile.ZipInfo:
-    """A zip entry with a fixed time: the same rows give the same bytes."""
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    return info
+def write_csv(target: Path, sheet: Sheet, *, encoding: str = "utf-8-sig") -> Path:
+    """Write one table as CSV (UTF-8 with BOM: Excel opens it with the Chinese intact), atomically."""
+    path = Path(target)
+    with _atomic(path) as tmp, open(tmp, "w", encoding=encoding, newline="") as fh:
+        out = csv.writer(fh)
+        out.writerows([line] for line in sheet.title)
+        out.writerow([_csv_text(c.header) for c in sheet.columns])
+        formats = [c.number_format for c in sheet.columns]
+        out.writerows([_csv_cell(v, formats[j] if j < len(formats) else None) for j, v in enumerate(row)] for row in sheet.rows)
+    return path
 
 
-_LETTERS: list[str] = []
+def _csv_text(text: str) -> str:
+    return "'" + text if looks_like_formula(text) else text
 
 
-def _col(i: int) -> str:
-    """Column letters of a 0-based index (A, B, …, Z, AA …), cached."""
-    while len(_LETTERS) <= i:
-        n, s = len(_LETTERS) + 1, ""
-        while n:
-            n, rem = divmod(n - 1, 26)
-            s = chr(65 + rem) + s
-        _LETTERS.append(s)
-    return _LETTERS[i]
+def _csv_cell(value: Any, number_format: str | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, str):
+        return _csv_text(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if number_format == POINTS:
+        return f"{Decimal(repr(float(value))):.2f}"
+    if isinstance(value, (float, np.floating)):
+        text = repr(round(float(value), 6))  # 0.30000000000000004 → 0.3
+        return text.removesuffix(".0")
+    return str(value)
 
 
-def _row(r: int, row: Sequence[Any], strings: dict[str, int]) -> str:
-    cells = []
-    for c, v in enumerate(row):
-        kind = type(v)
-        if kind is str:  # the common cases first, by exact type: this loop runs a million times
-            if not v:
-                continue
-            k = strings.get(v)
-            if k is None:  # new, or holding characters XML cannot carry
-                clean = _ILLEGAL.sub("", v)
-                k = strings.setdefault(clean, len(strings))
-            cells.append(f'<c r="{_col(c)}{r}" t="s"><v>{k}</v></c>')
-        elif kind is int or kind is float:
-            cells.append(_number(f"{_col(c)}{r}", v))
-        elif v is not None:
-            cells.append(_other(f"{_col(c)}{r}", v, strings))
-    return f'<row r="{r}">{"".join(cells)}</row>'
+def write_rows(path: Path, sheets: Sequence[tuple[str, Iterable[Sequence[Any]]]]) -> Path:
+    """Write plain tables (no styles) fast, for large generated files such as the demo's sources."""
+    from scoring.excel.bulk import write_xlsx
+
+    with _atomic(Path(path)) as tmp:
+        write_xlsx(Path(tmp), sheets)
+    return Path(path)
 
 
-def _number(ref: str, v: float) -> str:
-    if isinstance(v, float) and not math.isfinite(v):
-        raise ValueError(f"单元格 {ref} 的值不是有限数：{v!r}")
-    return f'<c r="{ref}"><v>{v!r}</v></c>'
+def check_target(path: Path) -> None:
+    """Refuse, in one Chinese line, an output path whose folder is missing or that is a folder."""
+    if path.is_dir():
+        raise OutputNotWritable(f"输出路径 {path} 是一个文件夹，请给出文件名")
+    if not path.parent.is_dir():
+        raise OutputNotWritable(f"无法写入 {path}：文件夹 {path.parent} 不存在")
 
 
-def _other(ref: str, v: Any, strings: dict[str, int]) -> str:
-    """Cells of the rarer types: booleans, numpy scalars, dates, anything else as text."""
-    if isinstance(v, (np.integer, np.floating, np.bool_)):
-        v = v.item()
-    if isinstance(v, bool):
-        return f'<c r="{ref}" t="b"><v>{int(v)}</v></c>'
-    if isinstance(v, (int, float)):
-        return _number(ref, v)
-    if isinstance(v, (date, datetime)):
-        day = v.date() if isinstance(v, datetime) else v
-        return f'<c r="{ref}" s="1"><v>{(day - _EPOCH).days}</v></c>'
-    text = _ILLEGAL.sub("", str(v))
-    k = strings.setdefault(text, len(strings))
-    return f'<c r="{ref}" t="s"><v>{k}</v></c>'
+class _atomic:
+    """A temporary file beside `path`, moved over it on success; OS errors become one Chinese line."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.tmp = ""
+
+    def __enter__(self) -> str:
+        check_target(self.path)
+        try:
+            fd, self.tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".~", suffix=self.path.suffix)
+        except OSError as exc:
+            raise OutputNotWritable(f"无法写入 {self.path}：{_reason(exc)}") from None
+        os.close(fd)
+        return self.tmp
+
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
+        try:
+            if exc is None:
+                try:
+                    os.replace(self.tmp, self.path)
+                except OSError as err:
+                    raise OutputNotWritable(f"无法写入 {self.path}：{_reason(err)}") from None
+            elif isinstance(exc, OSError):
+                raise OutputNotWritable(f"无法写入 {self.path}：{_reason(exc)}") from None
+        finally:
+            if os.path.exists(self.tmp):
+                os.unlink(self.tmp)
 
 
-def _content_types(n: int) -> str:
-    sheets = "".join(
-        f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        for i in range(1, n + 1)
-    )
-    main = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-    return (_HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            f'<Override PartName="/xl/workbook.xml" ContentType="{main}.sheet.main+xml"/>'
-            f'<Override PartName="/xl/styles.xml" ContentType="{main}.styles+xml"/>'
-            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{main}.sharedStrings+xml"/>'
-            f"{sheets}</Types>")
-
-
-def _workbook_rels(n: int) -> str:
-    rels = "".join(
-        f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-        for i in range(1, n + 1)
-    )
-    return (_HEAD + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'{rels}<Relationship Id="rId{n + 1}" Type="{_REL}/styles" Target="styles.xml"/>'
-            f'<Relationship Id="rId{n + 2}" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "没有写入权限（文件可能正在 Excel 中打开）"
+    if exc.errno == 28:  # ENOSPC
+        return "磁盘空间不足"
+    return exc.strerror or type(exc).__name__
