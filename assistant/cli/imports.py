@@ -45,7 +45,9 @@ def import_cmd(
     else:
         report = import_file(engine=engine, source=source, path=file, year=year, dry_run=dry_run)
     if report_xlsx:
-        report.to_xlsx(report_xlsx)
+        from scoring.excel.import_report import import_report_xlsx
+
+        import_report_xlsx(report, report_xlsx)
     if json_out:
         emit(report.model_dump(mode="json"))
     else:

@@ -1,4 +1,5 @@
-"""The import report: what a file brought, or every reason it was refused — as text, JSON and Excel.
+"""The import report: what a file brought, or every reason it was refused — as text and JSON
+(its Excel form is written by `scoring.excel.import_report`, a floor above).
 
     >>> r = ImportReport(source="tax", file="税务2023.csv", sha256="0" * 64, status="dry_run")
     >>> r.to_text().splitlines()[0]
@@ -8,7 +9,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -97,43 +97,3 @@ class ImportReport(BaseModel):
             lines.append("提示：")
             lines.extend(f"  {w}" for w in self.warnings)
         return "\n".join(lines)
-
-    def to_xlsx(self, path: Path) -> Path:
-        """An Excel file for an official: a summary sheet, an errors sheet and a notes sheet."""
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "概况"
-        rows = [
-            ("数据来源", SOURCES.get(self.source, self.source)), ("文件", self.file), ("SHA-256", self.sha256),
-            ("年度", "、".join(map(str, self.years)) or (self.year or "")), ("工作表", "、".join(self.sheets)),
-            ("结果", STATUS_TEXT[self.status]), ("批次号", self.batch_id or ""),
-            ("读取行数", self.rows_read), ("导入行数", self.rows_imported), ("拒绝行数", self.rows_rejected),
-            ("写入数值个数", self.values_written), ("新增企业", self.enterprises_created),
-            ("更新企业信息", self.enterprises_updated), ("新增冲突", self.conflicts), ("错误处数", len(self.errors)),
-            ("生成时间", self.created_at.strftime("%Y-%m-%d %H:%M:%S UTC")),
-        ]
-        for key, value in rows:
-            ws.append([key, value])
-            ws.cell(ws.max_row, 1).font = Font(bold=True)
-        ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 16, 70
-        errors = wb.create_sheet("错误")
-        errors.append(["工作表", "行", "列", "列名", "值", "原因"])
-        for e in self.errors:
-            errors.append([e.sheet or "", e.row, e.column_letter, e.column, e.value, e.reason])
-        for col, width in zip("ABCDEF", (14, 8, 6, 28, 24, 70)):
-            errors.column_dimensions[col].width = width
-        errors.freeze_panes = "A2"
-        notes = wb.create_sheet("提示")
-        notes.append(["提示"])
-        for w in self.warnings:
-            notes.append([w])
-        notes.column_dimensions["A"].width = 100
-        for sheet in (errors, notes):
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-        path = Path(path)
-        wb.save(path)
-        return path

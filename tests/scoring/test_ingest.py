@@ -24,6 +24,7 @@ from scoring.errors import StoreError
 from scoring.systems.fields import default_fields
 from scoring.ingest.importer import ImportReport, import_file, list_conflicts, revert_batch
 from scoring.uscc import make_usccs
+from scoring.excel.import_report import import_report_xlsx
 
 REGISTRY = default_fields()
 USCCS: list[str] = make_usccs(np.random.default_rng(20231), 4)
@@ -361,7 +362,7 @@ def test_progress_and_excel_report(engine: Engine, tmp_path: Path) -> None:
     assert good.status == "imported" and calls[-1] == (1, 1)
     first = [c for c in calls if c[1] == 4]
     assert first and [d for d, _ in first] == sorted(d for d, _ in first)  # monotonic
-    out = report.to_xlsx(tmp_path / "report.xlsx")
+    out = import_report_xlsx(report, tmp_path / "report.xlsx")
     wb = load_workbook(out)
     assert wb.sheetnames == ["概况", "错误", "提示"]
     errors = list(wb["错误"].iter_rows(values_only=True))

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from scoring import store
 from scoring.ingest.importer import import_file
 from scoring.uscc import make_usccs
+from scoring.excel.import_report import import_report_xlsx
 
 YEAR = 2024
 CODES = make_usccs(np.random.default_rng(4), 6, region="320411")
@@ -413,7 +414,7 @@ def test_all_problems_of_a_file_in_one_pass(engine: Engine, tmp_path: Path) -> N
     report = import_file(engine=engine, source="tax", path=tmp_path / "data.csv", year=YEAR)
     assert report.rows_rejected == 7 and len(report.errors) == 8
     out = tmp_path / "报告.xlsx"
-    report.to_xlsx(out)
+    import_report_xlsx(report, out)
     rows_out = list(openpyxl.load_workbook(out)["错误"].iter_rows(values_only=True))
     assert rows_out[0] == ("工作表", "行", "列", "列名", "值", "原因") and len(rows_out) == 9
     assert any(r[1] == 3 and r[2] == "A" and "校验码错误" in r[5] for r in rows_out[1:])
