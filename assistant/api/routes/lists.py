@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import io
-from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from assistant.access.audit import audit_read
 from assistant.api.deps import PrincipalDep
@@ -18,6 +14,7 @@ from assistant.errors import BadRequest
 from assistant.access.privacy import require_official
 from assistant.api.routes.common import YearQuery, run_data
 from assistant.api.schemas import CreditList, ErrorResponse
+from scoring.excel.credit_list import credit_list_xlsx
 from scoring.store.portraits import RunData
 from scoring.systems.schema import STAGES
 
@@ -49,8 +46,10 @@ def credit_list(
     if format == "json":
         return body
     name = f"积分贷白名单_{data.run.year}.xlsx"
+    workbook = credit_list_xlsx(year=data.run.year, rule=rule, system_version=data.run.system_version,
+                                categories=data.system.categories, items=items)
     return Response(
-        _workbook(body, data), media_type=XLSX,
+        workbook, media_type=XLSX,
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
     )
 
@@ -74,23 +73,3 @@ def _select(data: RunData, min_total: float | None, top: int | None) -> tuple[li
     ]
     return items, "，".join(rules)
 
-
-def _workbook(body: dict[str, Any], data: RunData) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "白名单"
-    cats = data.system.categories
-    ws.append([f"{body['year']} 年积分贷白名单（{body['rule']}；指标体系 {data.run.system_version}；生成于 {datetime.now():%Y-%m-%d %H:%M}）"])
-    ws["A1"].font = Font(bold=True)
-    header = ["统一社会信用代码", "企业名称", "行业", "成长阶段", "总分", "阶段内排名", *[c.name for c in cats]]
-    ws.append(header)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for item in body["items"]:
-        ws.append([item["uscc"], item["name"], item["industry"], item["stage_name"], item["total"], item["rank"],
-                   *[item["categories"][c.code] for c in cats]])
-    for col, width in zip("ABCDEF", (22, 36, 14, 10, 8, 10)):
-        ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
