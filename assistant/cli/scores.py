@@ -109,14 +109,17 @@ def score_file_cmd(
     output: Annotated[Path, typer.Option("--output", help="结果表（.csv 或 .xlsx）")],
     year: Annotated[int | None, typer.Option("--year", help="数据年度（默认该体系的适用年度）")] = None,
 ) -> None:
-    """不经数据库，直接对一张表评分：每行一家企业，原始字段为列。"""
+    """不经数据库，直接对一张表评分：每行一家企业；表头用字段的中文名（可带单位，如 营业收入（万元）），往年数据在表头后加 [-1]。"""
     from assistant.api.config import Settings
     from scoring.excel.scorefile import score_file
     from scoring.systems.loader import find_system
 
     sys_ = find_system(system, Settings().systems_dir)
-    out = score_file(sys_, input, output, year=year)
-    console.print(f"已评分 {len(out)} 家企业，结果写入 {output}")
+    done = score_file(sys_, input, output, year=year)
+    for note in done.warnings:
+        err.print(f"提示：{note}", markup=False, highlight=False)
+    missing = f"，其中 {done.with_missing} 家有缺失数据（见“缺失数据”列）" if done.with_missing else ""
+    console.print(f"已评分 {done.enterprises} 家企业{missing}，结果写入 {output}", markup=False, highlight=False)
 
 
 @app.command()

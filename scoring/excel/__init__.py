@@ -1,7 +1,43 @@
-"""Workbooks out: the score file, self-report forms, credit lists, and one writer."""
+"""Workbooks out: the score file, self-report forms, credit lists, import reports, and one writer
+(`scoring.excel.writer`, which every one of them goes through)."""
 
-from scoring.excel.gap_forms import write_forms
-from scoring.excel.scorefile import score_file
-from scoring.excel.writer import write_xlsx
+from __future__ import annotations
 
-__all__ = ["score_file", "write_forms", "write_xlsx"]
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scoring.excel.credit_list import credit_list_xlsx
+    from scoring.excel.gap_forms import write_forms
+    from scoring.excel.import_report import import_report_xlsx
+    from scoring.excel.scorefile import score_file
+    from scoring.excel.writer import write_csv, write_rows, write_tables
+
+_WHERE = {
+    "credit_list_xlsx": "scoring.excel.credit_list",
+    "import_report_xlsx": "scoring.excel.import_report",
+    "score_file": "scoring.excel.scorefile",
+    "write_csv": "scoring.excel.writer",
+    "write_forms": "scoring.excel.gap_forms",
+    "write_rows": "scoring.excel.writer",
+    "write_tables": "scoring.excel.writer",
+}
+
+__all__ = [
+    "credit_list_xlsx",
+    "import_report_xlsx",
+    "score_file",
+    "write_csv",
+    "write_forms",
+    "write_rows",
+    "write_tables",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: a name is imported on first use, so importing the package stays cheap.
+    if name not in _WHERE:
+        raise AttributeError(f"module 'scoring.excel' has no attribute {name!r}")
+    value = getattr(import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value

@@ -1,143 +1,88 @@
 """Score a table without any database: `innopoints score-file`.
 
-Input: CSV (UTF-8, UTF-8 with BOM or GB18030) or XLSX, one row per enterprise, a USCC column
-(`uscc` or 统一社会信用代码), raw fields as columns — by field code (`revenue`) or Chinese name
-(营业收入); earlier years as `revenue[-1]`, `revenue[-2]`. Output: stage, verdicts and routes,
-totals, category and indicator points. Every problem of the file is reported at once (row as
-in the spreadsheet, column, value, reason) and no output is written.
+Input: an XLSX or CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), one row per enterprise, read the way
+the importer reads a self-report file (`scoring.excel.score_input`: Chinese headers with units,
+是/否, 2,500, 300万元; blanks are missing). Every problem of the file is reported at once — row,
+column letter and header as written, value, reason — and nothing is written. Output: the table of
+`scoring.excel.score_table` (Chinese headers, company names, stage names, 是/否, points with 2
+decimals, exact percentages, missing data flagged), as XLSX (with a 说明 sheet) or CSV, written
+atomically.
+
+    innopoints score-file --system tsme-2017 --input 企业数据.xlsx --output 评价结果.xlsx
 """
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-import pandas as pd
-
 from scoring.engine.engine import score_frames
-from scoring.engine.inputs import needed_fields
+from scoring.engine.explain import POLICY_TEXT
 from scoring.errors import InputProblem, InvalidInput
-from scoring.systems.fields import default_fields
+from scoring.excel.errors import OutputNotWritable
+from scoring.excel.score_input import read_input
+from scoring.excel.score_table import exact_shares, result_sheet
+from scoring.excel.writer import BEIJING, Column, Sheet, check_target, write_csv, write_tables
 from scoring.systems.schema import FieldDef, IndicatorSystem
-from scoring.uscc import validate_uscc
 
-USCC_HEADERS = ("uscc", "统一社会信用代码", "社会信用代码", "信用代码")
-_LAGGED = re.compile(r"^(.+)\[-(\d)\]$")
+__all__ = ["ScoredFile", "score_file"]
 
-
-def read_table(path: Path) -> pd.DataFrame:
-    """Read a CSV or XLSX as text cells (conversion and checks come later)."""
-    suffix = path.suffix.lower()
-    if not path.exists():
-        raise InvalidInput([InputProblem("-", "-", str(path), "文件不存在")])
-    if suffix in (".xlsx", ".xlsm"):
-        try:
-            return pd.read_excel(path, dtype=str)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise InvalidInput([InputProblem("-", "-", path.name, f"无法读取 Excel 文件：{exc}")]) from None
-    if suffix != ".csv":
-        raise InvalidInput([InputProblem("-", "-", path.name, "只支持 .csv 与 .xlsx 文件")])
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InvalidInput([InputProblem("-", "-", path.name, "文件编码无法识别（支持 UTF-8 与 GBK/GB18030）")])
-    from io import StringIO
-
-    try:
-        return pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
-    except pd.errors.ParserError as exc:
-        raise InvalidInput([InputProblem("-", "-", path.name, f"CSV 格式错误：{exc}")]) from None
-    except pd.errors.EmptyDataError:
-        raise InvalidInput([InputProblem("-", "-", path.name, "文件是空的")]) from None
+SUFFIXES = (".xlsx", ".csv")
 
 
-def table_to_frames(
-    table: pd.DataFrame, system: IndicatorSystem, *, year: int, fields: Mapping[str, FieldDef] | None = None
-) -> tuple[dict[int, pd.DataFrame], list[InputProblem]]:
-    """Validate headers and split the table into year frames; return them with the USCC problems.
+@dataclass(frozen=True)
+class ScoredFile:
+    """What `score_file` wrote: how many enterprises, how many with missing data, and notes."""
 
-    Header problems are raised at once (nothing else can be checked without the columns).
-    """
-    registry = default_fields() if fields is None else fields
-    by_name = {spec.name: code for code, spec in registry.items()}
-    problems: list[InputProblem] = []
-    rename: dict[str, tuple[str, int]] = {}
-    for col in table.columns:
-        head = str(col).strip()
-        m = _LAGGED.match(head)
-        base, lag = (m.group(1).strip(), int(m.group(2))) if m else (head, 0)
-        code = base if base in registry else by_name.get(base)
-        if code is not None:
-            if (code, lag) in rename.values():
-                problems.append(InputProblem("表头", head, head, "列重复"))
-            rename[col] = (code, lag)
-    uscc_col = next((c for c in table.columns if str(c).strip().lower() in USCC_HEADERS), None)
-    if uscc_col is None:
-        problems.append(InputProblem("表头", "uscc", "", "缺少统一社会信用代码列（uscc 或 统一社会信用代码）"))
-    need = needed_fields(system)
-    have = set(rename.values())
-    absent = sorted(name for name in need if (name, 0) not in have)
-    for name in absent:
-        problems.append(InputProblem("表头", name, "", f"缺少列：{name}（{registry[name].name}）"))
-    if problems:
-        raise InvalidInput(problems)
-    usccs = []
-    seen: dict[str, int] = {}
-    for i, raw in enumerate(table[uscc_col].tolist()):
-        line = i + 2  # the header is line 1 in the spreadsheet
-        try:
-            code = validate_uscc(str(raw) if raw is not None else "")
-        except ValueError as exc:
-            problems.append(InputProblem(f"第 {line} 行", str(uscc_col), raw, str(exc)))
-            code = f"#row{line}"
-        if code in seen:
-            problems.append(InputProblem(f"第 {line} 行", str(uscc_col), raw, f"与第 {seen[code]} 行重复"))
-        seen.setdefault(code, line)
-        usccs.append(code)
-    index = pd.Index(usccs, name="uscc")
-    frames: dict[int, dict[str, object]] = {}
-    for (code, lag), col in sorted((v, k) for k, v in rename.items()):
-        frames.setdefault(year - lag, {})[code] = table[col].to_numpy()  # type: ignore[index]
-    built = {y: pd.DataFrame(cols, index=index) for y, cols in frames.items()}  # type: ignore[arg-type]
-    return built, problems
+    path: Path
+    enterprises: int
+    with_missing: int
+    warnings: list[str]
 
 
-def score_file(system: IndicatorSystem, source: Path, output: Path, *, year: int | None = None) -> pd.DataFrame:
-    """Score `source` and write `output` (CSV or XLSX) atomically; return the result table."""
-    if output.suffix.lower() not in (".csv", ".xlsx"):
-        raise InvalidInput([InputProblem("-", "-", str(output), "输出文件只能是 .csv 或 .xlsx")])
-    table = read_table(source)
-    if table.empty:
-        raise InvalidInput([InputProblem("-", "-", source.name, "表中没有数据行")])
+def score_file(
+    system: IndicatorSystem,
+    source: Path,
+    output: Path,
+    *,
+    year: int | None = None,
+    registry: Mapping[str, FieldDef] | None = None,
+) -> ScoredFile:
+    """Score `source` under `system` and write the result table to `output` (.xlsx or .csv)."""
+    source, output = Path(source), Path(output)
+    if output.suffix.lower() not in SUFFIXES:
+        raise OutputNotWritable(f"输出文件只能是 .xlsx 或 .csv：{output}")
+    check_target(output)
+    if output.resolve() == source.resolve():
+        raise OutputNotWritable(f"输出文件不能与输入文件相同：{output}")
     y = year or system.year
-    frames, problems = table_to_frames(table, system, year=y)
-    # Report bad codes and bad cells together, by spreadsheet line, so one pass fixes the file.
-    line_of = {f"企业 {u}": f"第 {i + 2} 行（{u}）" for i, u in enumerate(frames[y].index)}
+    data = read_input(source, system, year=y, registry=registry)
     try:
-        result = score_frames(system, frames, year=y)
-    except InvalidInput as exc:
-        problems += [InputProblem(line_of.get(p.row, p.row), p.column, p.value, p.reason) for p in exc.problems]
-    if problems:
-        raise InvalidInput(problems, source=source.name)
-    frame = result.to_frame()
-    out = frame.drop(columns=[c for c in frame.columns if c.startswith("missing.")])
-    fd, tmp = tempfile.mkstemp(dir=output.parent if output.parent.exists() else None, suffix=output.suffix)
-    os.close(fd)
-    try:
-        if output.suffix.lower() == ".csv":
-            out.to_csv(tmp, encoding="utf-8-sig")
-        else:
-            out.to_excel(tmp)
-        os.replace(tmp, output)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return out
+        result = score_frames(system, data.frames, year=y)
+    except InvalidInput as exc:  # checks the parser leaves to the engine (expert points' ranges)
+        line = {f"企业 {u}": f"第 {r} 行（{u}）" for u, r in data.rows.items()}
+        raise InvalidInput([InputProblem(line.get(p.row, p.row), p.column, p.value, p.reason) for p in exc.problems],
+                           source=source.name) from None
+    table = result_sheet(result, names=data.names, missing=data.missing, shares=exact_shares(result, data.frames))
+    if output.suffix.lower() == ".csv":
+        write_csv(output, table)
+    else:
+        write_tables(output, [table, _about(system, y, source, data.warnings)])
+    return ScoredFile(output, result.size, sum(1 for m in data.missing.values() if m), data.warnings)
+
+
+def _about(system: IndicatorSystem, year: int, source: Path, warnings: list[str]) -> Sheet:
+    """The 说明 sheet: which system, year and file, how missing data was scored, the notes."""
+    rows = [
+        ["指标体系", f"{system.name}（{system.version}）"],
+        ["数据年度", f"{year} 年"],
+        ["输入文件", source.name],
+        ["评分时间", f"{datetime.now(BEIJING):%Y-%m-%d %H:%M} 北京时间"],
+        ["缺失数据", (f"空白单元格按缺失处理，{POLICY_TEXT[system.missing]}（个别指标另有规定）；"
+                      "“缺失数据”列列出每家企业空白的数据项，指标值显示为“缺失”")],
+        ["得分", "按计算结果保存，显示两位小数；比例按原始数值精确计算后以百分数显示"],
+        *(["提示", w] for w in warnings),
+    ]
+    return Sheet("说明", [Column("项目", 12), Column("内容", 100)], rows)
