@@ -67,6 +67,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import httpx
+from stats import percentile  # benchmarks/stats.py: wrk's definition, so both drivers report alike
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
@@ -371,15 +372,6 @@ async def wrk_run(base_url: str, cfg: Config, tmp: Path) -> dict[str, WrkSample]
 
 
 # --- figures ----------------------------------------------------------------------------------
-
-
-def percentile(sorted_values: list[float], q: float) -> float:
-    """Linear interpolation between closest ranks (numpy's default) of an ascending list."""
-    if not sorted_values:
-        return float("nan")
-    pos = (len(sorted_values) - 1) * q / 100
-    lo, hi = math.floor(pos), math.ceil(pos)
-    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
 
 
 def figures(sample: Sample | WrkSample, concurrency: int) -> dict[str, float]:

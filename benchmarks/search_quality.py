@@ -43,7 +43,6 @@ import argparse
 import dataclasses
 import json
 import re
-import statistics
 import sys
 import time
 from collections import Counter, defaultdict
@@ -65,6 +64,7 @@ from make_search_queries import (  # noqa: E402
     load_demo,
     load_fixture,
 )
+from stats import percentiles  # benchmarks/stats.py
 
 PAD_SEED = 777
 CACHE = ROOT / "var" / "search_quality_cache"  # passage vectors by text hash (git-ignored var/)
@@ -350,11 +350,8 @@ def evaluate(
             entry["cutoff"] = cut
             results = apply_cutoff(results, cut)
         entry["metrics"] = metrics(queries, results)
-        ms = sorted(t * 1000 for t in times)
-        entry["latency_ms"] = {
-            "p50": statistics.median(ms),
-            "p95": ms[min(len(ms) - 1, int(0.95 * len(ms)))],
-        }
+        p50, p95 = percentiles((t * 1000 for t in times), 50, 95)
+        entry["latency_ms"] = {"p50": p50, "p95": p95}
         entry["results"] = results
         report["systems"][name] = entry
     return report
