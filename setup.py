@@ -1,13 +1,17 @@
 """Which packages the wheel holds: ours, and `data/` shipped as `innopoints_data`.
 
 The metadata is in pyproject.toml; only the folder mapping needs code, because setuptools'
-`packages.find` cannot rename a folder into a package.
+`packages.find` cannot rename a folder into a package. Each data folder is declared as a
+sub-package of `innopoints_data` (setuptools warns about data folders it was not told of).
 """
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, find_packages, setup
+
+DATA_FOLDERS = [f"innopoints_data.{name}" for name in find_namespace_packages(where="data")
+                if name.isidentifier() and not name.startswith("_")]
 
 setup(
-    packages=[*find_packages(include=["assistant*", "search*", "scoring*"]), "innopoints_data"],
+    packages=[*find_packages(include=["assistant*", "search*", "scoring*"]), "innopoints_data", *DATA_FOLDERS],
     package_dir={"innopoints_data": "data"},
-    package_data={"innopoints_data": ["*/*.yaml", "*/*.txt", "*/*.md"]},
+    package_data={name: ["*.yaml", "*.txt", "*.md"] for name in DATA_FOLDERS},
 )
