@@ -20,10 +20,10 @@ from assistant.queries import portrait_store
 from assistant.access.audit import AuditWriter
 from assistant.queries.run_cache import RunCache
 from assistant.api.config import Settings
+from assistant.api.docs import app_options, install_docs
 from assistant.api.errors import error_body, install_error_handlers
 from assistant.api.principal_cache import PrincipalCache
 from assistant.api.routes import ROUTERS, imports
-from assistant.api.schemas import ErrorResponse
 from scoring.store import make_engine
 
 DESCRIPTION = """企业科技创新积分管理信息系统的 HTTP 接口。
@@ -31,7 +31,10 @@ DESCRIPTION = """企业科技创新积分管理信息系统的 HTTP 接口。
 角色：园区工作人员（official）可查看全部数据；企业用户（enterprise）只能查看本企业的详细数据，
 其他企业只能看到公开信息（名称、行业、阶段）；未登录的公众只能看到指标定义与不少于 5 家企业的汇总。
 登录：`POST /api/auth/token`（OAuth2 密码模式）获取令牌，或使用 `X-API-Key`。
-错误统一为 `{"error": {"code", "message", "details"}}`。"""
+错误统一为 `{"error": {"code", "message", "details"}}`；每个接口列出它可能返回的错误状态码。
+
+单位与刻度：总分和各项得分以“分”计（随附的各指标体系满分均为 100）；百分位为 0–100；
+占比为 0–100（%）；指标的标准化得分为 0–1；单位为 % 的指标值是 0–1 的比例；时间均为 UTC（ISO 8601）。"""
 
 
 class BodyLimit:
@@ -86,12 +89,6 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-ERROR_STATUSES = {
-    400: "请求不合理", 401: "未登录或令牌无效", 403: "无权访问", 404: "不存在（或无权查看其详情）",
-    409: "与当前状态冲突（如重复撤销）", 413: "请求体过大", 422: "参数有误", 429: "登录失败次数过多",
-}
-
-
 def create_app(settings: Settings) -> FastAPI:
     """The service with its store engine and caches on `app.state` (loaded in the lifespan)."""
 
@@ -122,16 +119,17 @@ def create_app(settings: Settings) -> FastAPI:
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
+        **app_options(enabled=settings.docs_enabled),
     )
     app.state.settings = settings
     install_error_handlers(app)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"])
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, routes={imports.UPLOAD_PATH: imports.MAX_UPLOAD_BYTES})
-    # Every route may answer with the one error shape; say so in the schema.
-    errors = {code: {"model": ErrorResponse, "description": text} for code, text in ERROR_STATUSES.items()}
-    for router in ROUTERS:
-        app.include_router(router, responses=errors)
+    if settings.docs_enabled:
+        install_docs(app)
+    for router in ROUTERS:  # each route lists its own error statuses (assistant.api.responses)
+        app.include_router(router)
     return app
 
 

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     embedder_query_prefix: str = Field(default="", max_length=200, description="查询前缀（bge 中文模型：为这个句子生成表示以用于检索相关文章：）")
     embedder_passage_prefix: str = Field(default="", max_length=200, description="文档前缀")
     search_warm_start: bool = Field(default=True, description="启动时在后台载入已保存的搜索索引（从不在启动时编码）")
+    docs_enabled: bool = Field(default=True, description="是否提供接口文档 /docs、/redoc 与 /openapi.json（关闭后三者均返回 404）")
 
     @model_validator(mode="after")
     def _safe_secret(self) -> Settings:

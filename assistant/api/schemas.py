@@ -11,276 +11,287 @@ T = TypeVar("T")
 StageCode = Literal["startup", "growth", "development", "mature"]
 
 
+# Scales, one per concept (also in the README): points are the system's own (every shipped system
+# totals 100); a percentile is 0–100, the share of the rest of the stage scoring strictly lower; shares
+# of a whole are 0–100 with one decimal; normalized indicator scores are 0–1; times are UTC.
+TOTAL = "总分（分，0–指标体系满分；随附的各体系满分均为 100）"
+RANK = "阶段内排名（1 为最高；同分同名次，下一名次跳过）"
+PERCENTILE = "阶段内百分位（0–100，不是 0–1：同阶段其他企业中总分严格低于它的所占百分比；阶段只有一家时为 100）"
+UTC = "（UTC 时间，ISO 8601）"
+
+
 class ErrorDetail(BaseModel):
-    code: str
+    code: str = Field(description="错误代码（英文，供程序判断），如 not_found、forbidden、invalid_request")
     message: str = Field(description="中文错误说明")
-    details: Any = None
+    details: Any = Field(default=None, description="补充信息：出错的参数或单元格列表、导入报告等；没有时为 null")
 
 
 class ErrorResponse(BaseModel):
-    error: ErrorDetail
+    """统一的错误格式。"""
+
+    error: ErrorDetail = Field(description="错误")
 
 
 class Page(BaseModel, Generic[T]):
     """One page of a list."""
 
-    items: list[T]
-    total: int
-    page: int
-    size: int
+    items: list[T] = Field(description="本页条目")
+    total: int = Field(description="符合条件的总条数（所有页）")
+    page: int = Field(description="页码，从 1 开始")
+    size: int = Field(description="每页条数")
 
 
 class EnterprisePublic(BaseModel):
     """What anyone may see of an enterprise."""
 
-    uscc: str
-    name: str
-    short_name: str | None = None
-    industry: str | None = None
-    stage: StageCode | None = None
-    stage_name: str | None = None
+    uscc: str = Field(description="统一社会信用代码（18 位）")
+    name: str = Field(description="企业名称（全称）")
+    short_name: str | None = Field(default=None, description="简称")
+    industry: str | None = Field(default=None, description="行业")
+    stage: StageCode | None = Field(default=None, description="成长阶段代码：startup、growth、development、mature")
+    stage_name: str | None = Field(default=None, description="成长阶段名称：初创期、成长期、发展期、成熟期")
 
 
 class EnterpriseListItem(EnterprisePublic):
     """A list row; points, rank and percentile only for callers who may see them."""
 
-    total: float | None = None
-    rank: int | None = None
-    percentile: float | None = None
+    total: float | None = Field(default=None, description=TOTAL + "；无权查看时为 null")
+    rank: int | None = Field(default=None, description=RANK + "；无权查看时为 null")
+    percentile: float | None = Field(default=None, description=PERCENTILE + "；无权查看时为 null")
 
 
 class LatestScore(BaseModel):
-    year: int
-    total: float
-    rank: int
-    percentile: float
+    year: int = Field(description="最近一次评分的年度")
+    total: float = Field(description=TOTAL)
+    rank: int = Field(description=RANK)
+    percentile: float = Field(description=PERCENTILE)
 
 
 class EnterpriseProfile(EnterprisePublic):
     """The profile: public fields for everyone, the rest for the enterprise itself and officials."""
 
-    visibility: Literal["public", "full"]
-    former_names: list[str] | None = None
-    english_name: str | None = None
-    address: str | None = None
-    legal_representative: str | None = None
-    industry_code: str | None = None
-    products: str | None = None
-    business_scope: str | None = None
-    founding_date: date | None = None
-    latest: LatestScore | None = None
+    visibility: Literal["public", "full"] = Field(description="public：只含公开信息（名称、简称、行业、阶段）；full：全部信息")
+    former_names: list[str] | None = Field(default=None, description="曾用名")
+    english_name: str | None = Field(default=None, description="英文名称")
+    address: str | None = Field(default=None, description="地址")
+    legal_representative: str | None = Field(default=None, description="法定代表人")
+    industry_code: str | None = Field(default=None, description="国民经济行业分类代码")
+    products: str | None = Field(default=None, description="主要产品")
+    business_scope: str | None = Field(default=None, description="经营范围")
+    founding_date: date | None = Field(default=None, description="成立日期")
+    latest: LatestScore | None = Field(default=None, description="最近一次评分；没有评分时为 null")
 
 
 class CategoryPoints(BaseModel):
-    code: str
-    name: str
-    points: float
-    max_points: float
-    stage_mean: float | None = None
-    stage_p75: float | None = None
+    code: str = Field(description="类别代码")
+    name: str = Field(description="类别名称")
+    points: float = Field(description="该类别得分（分，0–max_points；已封顶并计入扣分）")
+    max_points: float = Field(description="该类别满分（分）")
+    stage_mean: float | None = Field(default=None, description="同阶段企业该类别平均分（分）；同阶段少于 5 家时为 null")
+    stage_p75: float | None = Field(default=None, description="同阶段企业该类别得分的上四分位数（分）；同阶段少于 5 家时为 null")
 
 
 class IndicatorPoints(BaseModel):
-    code: str
-    name: str
-    category: str
-    unit: str
-    source: str
-    value: float | None
-    value_text: str
-    normalized: float
-    points: float
-    weight: float
-    missing: bool
-    band: int | None
-    explanation: str
+    code: str = Field(description="指标代码")
+    name: str = Field(description="指标名称")
+    category: str = Field(description="所属类别代码")
+    unit: str = Field(description="指标值的单位，如 万元、件、人、%")
+    source: str = Field(description="数据来源代码，如 tax（税务）、ip（知识产权）")
+    value: float | None = Field(description="指标值（按公式由原始数据算出，单位见 unit；unit 为 % 时是 0–1 的比例，0.125 即 12.5%）；缺失为 null")
+    value_text: str = Field(description="给人看的指标值，如 12.5%、350万元、缺失")
+    normalized: float = Field(description="规则给出的标准化得分（0–1；扣分项为 −1–0）")
+    points: float = Field(description="该指标得分（分）= normalized × weight")
+    weight: float = Field(description="该指标在本阶段的满分（分）")
+    missing: bool = Field(description="数据是否缺失（按指标体系的缺失数据规则计分）")
+    band: int | None = Field(description="落入的分档序号（从 0 起，按指标体系文件中的顺序）；非分档规则或未落入任何分档时为 null")
+    explanation: str = Field(description="中文解释：公式、取值、分档或同阶段统计、得分")
 
 
 class AdviceItem(BaseModel):
-    indicator: str
-    name: str
-    kind: str
-    current: float | None
-    target: float
-    points_now: float
-    points_then: float
-    gain: float
-    text: str
+    indicator: str = Field(description="指标代码")
+    name: str = Field(description="指标名称")
+    kind: str = Field(description="建议类型：next_band 达到下一档、next_quartile 达到同阶段下一个四分位、yes 满足条件、fill_missing 补齐缺失数据")
+    current: float | None = Field(description="当前指标值（单位同该指标；% 为 0–1 的比例）；缺失为 null")
+    target: float = Field(description="建议达到的指标值（单位同 current）")
+    points_now: float = Field(description="该指标当前得分（分）")
+    points_then: float = Field(description="达到目标后该指标得分（分）")
+    gain: float = Field(description="达到目标后总分的增加（分；按重新计分得出，已考虑类别封顶）")
+    text: str = Field(description="中文建议")
 
 
 class TrendPoint(BaseModel):
-    year: int
-    system: str
-    total: float
-    stage: str
-    rank: int
-    percentile: float
+    year: int = Field(description="年度")
+    system: str = Field(description="该年度所用的指标体系版本")
+    total: float = Field(description=TOTAL)
+    stage: str = Field(description="该年度的成长阶段代码")
+    rank: int = Field(description=RANK)
+    percentile: float = Field(description=PERCENTILE)
 
 
 class Verdict(BaseModel):
-    passed: bool
-    route: str
+    passed: bool = Field(description="是否通过")
+    route: str = Field(description="通过的途径，或未满足的第一项条件")
 
 
 class Portrait(BaseModel):
     """企业创新画像 for one year."""
 
-    uscc: str
-    name: str
-    short_name: str | None
-    industry: str | None
-    year: int
-    run_id: int
-    system: str
-    stage: StageCode
-    stage_name: str
-    stage_reason: str
-    total: float
-    max_total: float
-    rank: int
-    stage_size: int
-    percentile: float
-    categories: list[CategoryPoints]
-    verdicts: dict[str, Verdict]
-    indicators: list[IndicatorPoints]
-    missing: list[str]
-    advice: list[AdviceItem]
-    trend: list[TrendPoint]
+    uscc: str = Field(description="统一社会信用代码（18 位）")
+    name: str = Field(description="企业名称")
+    short_name: str | None = Field(description="简称")
+    industry: str | None = Field(description="行业")
+    year: int = Field(description="评分年度")
+    run_id: int = Field(description="评分批次号")
+    system: str = Field(description="指标体系版本")
+    stage: StageCode = Field(description="成长阶段代码")
+    stage_name: str = Field(description="成长阶段名称")
+    stage_reason: str = Field(description="划入该阶段的理由（中文）")
+    total: float = Field(description=TOTAL)
+    max_total: float = Field(description="该指标体系的满分（分）")
+    rank: int = Field(description=RANK)
+    stage_size: int = Field(description="同阶段企业数")
+    percentile: float = Field(description=PERCENTILE)
+    categories: list[CategoryPoints] = Field(description="各类别得分，与同阶段均值和上四分位对照")
+    verdicts: dict[str, Verdict] = Field(description="指标体系定义的结论（如是否通过评价），按结论代码")
+    indicators: list[IndicatorPoints] = Field(description="逐项指标得分与解释，按指标体系中的顺序")
+    missing: list[str] = Field(description="数据缺失的指标代码")
+    advice: list[AdviceItem] = Field(description="提分建议，增分多的在前（至多 5 条）")
+    trend: list[TrendPoint] = Field(description="历年得分，按年度升序")
 
 
 class RankingItem(BaseModel):
-    rank: int
-    uscc: str
-    name: str
-    industry: str | None
-    stage: StageCode
-    points: float = Field(description="排序所依据的分数：总分或所选类别得分")
-    total: float
-    percentile: float
+    rank: int = Field(description="按 points 的阶段内排名（1 为最高；同分同名次）")
+    uscc: str = Field(description="统一社会信用代码")
+    name: str = Field(description="企业名称")
+    industry: str | None = Field(description="行业")
+    stage: StageCode = Field(description="成长阶段代码")
+    points: float = Field(description="排序所依据的分数（分）：总分或所选类别得分")
+    total: float = Field(description=TOTAL)
+    percentile: float = Field(description=PERCENTILE + "（按总分）")
 
 
 class Ranking(Page[RankingItem]):
-    year: int
-    run_id: int
-    stage: StageCode
-    category: str | None
+    year: int = Field(description="评分年度")
+    run_id: int = Field(description="评分批次号")
+    stage: StageCode = Field(description="成长阶段代码")
+    category: str | None = Field(description="按该类别得分排名（类别代码）；按总分时为 null")
 
 
 class StageShare(BaseModel):
-    stage: StageCode
-    name: str
-    count: int | None = Field(description="少于 5 家时对非工作人员隐藏（null）")
-    share: float | None
+    stage: StageCode = Field(description="成长阶段代码")
+    name: str = Field(description="成长阶段名称")
+    count: int | None = Field(description="该阶段企业数；少于 5 家时对非工作人员隐藏（null）")
+    share: float | None = Field(description="该阶段企业占比（%，0–100，保留 1 位小数）；隐藏时为 null")
 
 
 class HistogramBin(BaseModel):
-    lo: float
-    hi: float
-    count: int | None
+    lo: float = Field(description="区间下界（分，含）")
+    hi: float = Field(description="区间上界（分，不含；最后一个区间含上界）")
+    count: int | None = Field(description="总分落在该区间的企业数")
 
 
 class CategoryAverages(BaseModel):
-    code: str
-    name: str
-    max_points: float
-    by_stage: dict[str, float | None]
+    code: str = Field(description="类别代码")
+    name: str = Field(description="类别名称")
+    max_points: float = Field(description="该类别满分（分）")
+    by_stage: dict[str, float | None] = Field(description="各阶段（按阶段代码）该类别平均分（分，保留 2 位小数）；少于 5 家的阶段对非工作人员为 null")
 
 
 class Distribution(BaseModel):
-    year: int
-    run_id: int
-    system: str
-    enterprises: int
-    stages: list[StageShare]
-    histogram: list[HistogramBin]
-    categories: list[CategoryAverages]
+    year: int = Field(description="评分年度")
+    run_id: int = Field(description="评分批次号")
+    system: str = Field(description="指标体系版本")
+    enterprises: int = Field(description="参与评分的企业数")
+    stages: list[StageShare] = Field(description="各阶段企业数与占比")
+    histogram: list[HistogramBin] = Field(description="总分直方图（对非工作人员：每个非空区间至少 5 家，不足的与相邻区间合并）")
+    categories: list[CategoryAverages] = Field(description="各类别在各阶段的平均分")
 
 
 class SystemSummary(BaseModel):
-    version: str
-    name: str
-    year: int
-    indicators: int
-    categories: int
-    max_total: float
-    description: str
+    version: str = Field(description="版本号，如 1.0、hte-2016")
+    name: str = Field(description="指标体系名称")
+    year: int = Field(description="适用的数据年度")
+    indicators: int = Field(description="指标个数")
+    categories: int = Field(description="类别个数")
+    max_total: float = Field(description="满分（分）")
+    description: str = Field(description="说明")
 
 
 class RunInfo(BaseModel):
-    id: int
-    system_version: str
-    year: int
+    id: int = Field(description="评分批次号")
+    system_version: str = Field(description="所用指标体系版本")
+    year: int = Field(description="评分的数据年度")
     kind: Literal["zone", "evaluation"] = Field(description="zone：园区积分（该年度最新的已发布批次即园区公布的积分）；evaluation：官方评价批次（科技型中小企业评价、高新技术企业认定），不替换园区积分")
     status: Literal["published", "withdrawn"] = Field(description="published：已发布；withdrawn：已撤回（该年度上一批次恢复为发布）")
-    started_at: datetime
-    published_at: datetime
-    withdrawn_at: datetime | None = None
-    input_batches: list[int]
-    n_enterprises: int
+    started_at: datetime = Field(description="开始计算的时间" + UTC)
+    published_at: datetime = Field(description="发布时间" + UTC)
+    withdrawn_at: datetime | None = Field(default=None, description="撤回时间" + UTC + "；未撤回为 null")
+    input_batches: list[int] = Field(description="所用的导入批次号")
+    n_enterprises: int = Field(description="参与评分的企业数")
 
 
 class CreditListItem(BaseModel):
-    uscc: str
-    name: str
-    industry: str | None
-    stage: StageCode
-    stage_name: str
-    total: float
-    rank: int
-    categories: dict[str, float]
+    uscc: str = Field(description="统一社会信用代码")
+    name: str = Field(description="企业名称")
+    industry: str | None = Field(description="行业")
+    stage: StageCode = Field(description="成长阶段代码")
+    stage_name: str = Field(description="成长阶段名称")
+    total: float = Field(description=TOTAL)
+    rank: int = Field(description=RANK)
+    categories: dict[str, float] = Field(description="各类别得分（分），按类别代码")
 
 
 class CreditList(BaseModel):
-    year: int
-    run_id: int
-    rule: str
-    items: list[CreditListItem]
+    year: int = Field(description="评分年度")
+    run_id: int = Field(description="评分批次号")
+    rule: str = Field(description="入选规则，如 总分≥60，各阶段前10名")
+    items: list[CreditListItem] = Field(description="入选企业，按阶段、排名排序")
 
 
 class Token(BaseModel):
-    access_token: str
-    token_type: Literal["bearer"] = "bearer"
-    expires_in: int
+    access_token: str = Field(description="访问令牌：请求头 Authorization: Bearer <令牌>")
+    token_type: Literal["bearer"] = Field(default="bearer", description="令牌类型，总是 bearer")
+    expires_in: int = Field(description="有效期（秒）")
 
 
 class Me(BaseModel):
-    role: str
-    role_name: str
-    username: str
-    uscc: str | None
+    role: str = Field(description="角色：admin、official、enterprise、public")
+    role_name: str = Field(description="角色名称：管理员、园区工作人员、企业用户、公众")
+    username: str = Field(description="用户名；未登录为空")
+    uscc: str | None = Field(description="企业用户绑定的统一社会信用代码；其他角色为 null")
 
 
 class UserPublic(BaseModel):
-    username: str
-    role: str
-    uscc: str | None
-    display_name: str
-    disabled: bool
+    username: str = Field(description="用户名")
+    role: str = Field(description="角色：admin、official、enterprise")
+    uscc: str | None = Field(description="企业用户绑定的统一社会信用代码；其他角色为 null")
+    display_name: str = Field(description="显示名称")
+    disabled: bool = Field(description="是否已停用")
 
 
 class UserCreate(BaseModel):
-    username: str = Field(min_length=3, max_length=64)
-    password: str = Field(min_length=10, max_length=200)
-    role: Literal["admin", "official", "enterprise"]
-    uscc: str | None = Field(default=None, max_length=40)
-    display_name: str = Field(default="", max_length=100)
+    username: str = Field(min_length=3, max_length=64, description="用户名（3–64 个字母、数字或 _ . @ -）")
+    password: str = Field(min_length=10, max_length=200, description="密码（10–200 个字符）")
+    role: Literal["admin", "official", "enterprise"] = Field(description="角色：admin 管理员、official 园区工作人员、enterprise 企业用户")
+    uscc: str | None = Field(default=None, max_length=40, description="企业用户必填：绑定的统一社会信用代码；其他角色不填")
+    display_name: str = Field(default="", max_length=100, description="显示名称（至多 100 个字符）")
 
 
 class ApiKeyCreated(BaseModel):
-    username: str
-    api_key: str = Field(description="只显示这一次，请妥善保存")
+    username: str = Field(description="密钥所属用户")
+    api_key: str = Field(description="API 密钥（请求头 X-API-Key）：只显示这一次，请妥善保存")
 
 
 class AuditEventPublic(BaseModel):
-    id: int
-    at: datetime
-    username: str
-    role: str
-    action: str
-    target: str
-    path: str
-    client: str
-    detail: str
+    id: int = Field(description="记录号")
+    at: datetime = Field(description="发生时间" + UTC)
+    username: str = Field(description="用户名（失败登录时为所填的用户名）")
+    role: str = Field(description="当时的角色")
+    action: str = Field(description="操作，如 read_portrait、login、login_failed")
+    target: str = Field(description="对象，如统一社会信用代码、批次")
+    path: str = Field(description="请求路径")
+    client: str = Field(description="客户端地址")
+    detail: str = Field(description="补充说明")
 
 
 class SearchHit(EnterprisePublic):
@@ -289,41 +300,41 @@ class SearchHit(EnterprisePublic):
     score: float = Field(ge=0, le=1, description="相关度（0–1）")
     reasons: list[str] = Field(description="为什么匹配，如 简称匹配、拼音首字母: thgn、产品: 光伏组件")
     weak: bool = Field(description="弱匹配：相关度低于阈值，仅在 include_weak=true 时返回")
-    total: float | None = None
-    rank: int | None = Field(default=None, description="阶段内排名")
-    percentile: float | None = None
+    total: float | None = Field(default=None, description=TOTAL + "；无权查看时为 null")
+    rank: int | None = Field(default=None, description=RANK + "；无权查看时为 null")
+    percentile: float | None = Field(default=None, description=PERCENTILE + "；无权查看时为 null")
     year: int | None = Field(default=None, description="积分所属年度")
 
 
 class SearchResults(BaseModel):
     """Hits best first; an empty list means nothing relevant is in the store."""
 
-    query: str
-    items: list[SearchHit]
+    query: str = Field(description="实际搜索的内容（去掉首尾空白）")
+    items: list[SearchHit] = Field(description="搜索结果，最相关的在前；没有相关企业时为空列表")
     semantic: bool = Field(description="本次是否使用了向量（语义）检索；索引尚在生成时只用文本检索")
     year: int | None = Field(description="索引中积分所属的年度（最近一次发布的评分）")
 
 
 class SuggestItem(BaseModel):
-    uscc: str
-    name: str
+    uscc: str = Field(description="统一社会信用代码")
+    name: str = Field(description="企业名称")
     matched: str = Field(description="与输入前缀相符的名称（全称、简称或拼音）")
 
 
 class SuggestResults(BaseModel):
-    query: str
-    items: list[SuggestItem]
+    query: str = Field(description="实际使用的前缀（去掉首尾空白）")
+    items: list[SuggestItem] = Field(description="提示的企业")
 
 
 class SearchIndexStatus(BaseModel):
     """The search index as the service holds it."""
 
-    embedder: str
-    store_signature: str
-    built: bool
-    stale: bool
-    index: dict[str, Any] | None
-    files: dict[str, dict[str, int]]
-    loaded: dict[str, Any] | None
-    encoding: dict[str, int] | None
-    last_error: str | None
+    embedder: str = Field(description="向量模型名称；none 表示只用文本检索")
+    store_signature: str = Field(description="数据库当前状态的指纹：企业数、最新导入批次号、最新发布评分批次号（变化即需重建索引）")
+    built: bool = Field(description="是否已有保存的向量索引")
+    stale: bool = Field(description="保存的索引是否与当前数据或向量模型不符（需重建）")
+    index: dict[str, Any] | None = Field(description="保存的向量索引：count 条数、kind、dim 维数、built_at 生成时间（UTC）、signature、embedder；没有时为 null")
+    files: dict[str, dict[str, int]] = Field(description="索引文件大小（字节），按 vectors、passages 文件夹与文件名")
+    loaded: dict[str, Any] | None = Field(description="内存中的索引：documents 文档数、semantic 是否含向量、built_at 生成时间（UTC）；尚未载入为 null")
+    encoding: dict[str, int] | None = Field(description="后台编码进度：done 已完成、total 总数；不在编码时为 null")
+    last_error: str | None = Field(description="最近一次后台编码的错误；没有为 null")

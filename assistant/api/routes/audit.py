@@ -10,18 +10,19 @@ from assistant.access import accounts
 from assistant.api.deps import PrincipalDep, SessionDep
 from assistant.access.privacy import require_admin
 from assistant.api.routes.common import PageQuery, SizeQuery
-from assistant.api.schemas import AuditEventPublic, ErrorResponse, Page
+from assistant.api.responses import errors
+from assistant.api.schemas import AuditEventPublic, Page
 
-router = APIRouter(prefix="/api/audit", tags=["审计"], responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+router = APIRouter(prefix="/api/audit", tags=["审计"])
 
 
-@router.get("", response_model=Page[AuditEventPublic])
+@router.get("", response_model=Page[AuditEventPublic], summary="审计记录", responses=errors(401, (403, "仅向管理员开放"), 422))
 def audit_log(
     request: Request,
     principal: PrincipalDep,
     session: SessionDep,
-    username: Annotated[str | None, Query(max_length=64)] = None,
-    action: Annotated[str | None, Query(max_length=40)] = None,
+    username: Annotated[str | None, Query(max_length=64, description="只看这个用户的记录（用户名，完全一致；至多 64 个字符）")] = None,
+    action: Annotated[str | None, Query(max_length=40, description="只看这种操作，如 read_portrait、login、login_failed（至多 40 个字符）")] = None,
     page: PageQuery = 1,
     size: SizeQuery = 50,
 ) -> dict[str, Any]:

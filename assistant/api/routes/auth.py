@@ -10,12 +10,16 @@ from fastapi.security import OAuth2PasswordRequestForm
 from assistant.access import accounts
 from assistant.api.deps import ClientDep, PrincipalDep, SessionDep, SettingsDep
 from assistant.errors import BadRequest
-from assistant.api.schemas import ErrorResponse, Me, Token
+from assistant.api.responses import errors
+from assistant.api.schemas import Me, Token
 
-router = APIRouter(prefix="/api/auth", tags=["登录"], responses={401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+router = APIRouter(prefix="/api/auth", tags=["登录"])
 
 
-@router.post("/token", response_model=Token, responses={429: {"model": ErrorResponse}})
+@router.post(
+    "/token", response_model=Token, summary="登录（获取访问令牌）",
+    responses=errors((400, "用户名或密码过长"), (401, "用户名或密码错误，或账号已停用"), 413, 422, 429),
+)
 def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
@@ -34,7 +38,7 @@ def login(
     return Token(access_token=token, expires_in=settings.token_minutes * 60)
 
 
-@router.get("/me", response_model=Me)
+@router.get("/me", response_model=Me, summary="当前调用者", responses=errors(401))
 def me(principal: PrincipalDep) -> Me:
     """当前调用者的角色（未登录为 public）。"""
     return Me(role=principal.role, role_name=accounts.ROLES[principal.role], username=principal.username, uscc=principal.uscc)

@@ -7,11 +7,15 @@ from typing import Annotated
 from fastapi import Query, Request
 from starlette.concurrency import run_in_threadpool
 
+from assistant.api.schemas import StageCode
 from scoring.store.portraits import RunData
 
-YearQuery = Annotated[int | None, Query(ge=1990, le=2100, description="年度（默认最近一次评分的年度）")]
-PageQuery = Annotated[int, Query(ge=1, le=100_000, description="页码，从 1 开始")]
+YearQuery = Annotated[int | None, Query(ge=1990, le=2100, description="年度（1990–2100；默认最近一次发布评分的年度）")]
+PageQuery = Annotated[int, Query(ge=1, le=100_000, description="页码，从 1 开始（1–100000）")]
 SizeQuery = Annotated[int, Query(ge=1, le=200, description="每页条数（1–200）")]
+STAGE_TEXT = "成长阶段：startup 初创期、growth 成长期、development 发展期、mature 成熟期"
+StageQuery = Annotated[StageCode | None, Query(description=STAGE_TEXT + "（不填为全部阶段）")]
+IndustryQuery = Annotated[str | None, Query(max_length=50, description="行业名称，完全一致才算（至多 50 个字符）")]
 
 
 def run_data(request: Request, year: int | None) -> RunData:

@@ -14,8 +14,9 @@ from assistant.queries.run_cache import RunCache
 from assistant.api.deps import PrincipalDep, SessionDep
 from assistant.errors import BadRequest, Forbidden
 from assistant.access.privacy import public_view, require_details
-from assistant.api.routes.common import PageQuery, SizeQuery, YearQuery, run_data
-from assistant.api.schemas import EnterpriseListItem, EnterpriseProfile, ErrorResponse, LatestScore, Page, Portrait, StageCode
+from assistant.api.responses import errors
+from assistant.api.routes.common import IndustryQuery, PageQuery, SizeQuery, StageQuery, YearQuery, run_data
+from assistant.api.schemas import EnterpriseListItem, EnterpriseProfile, LatestScore, Page, Portrait
 from scoring import store
 from scoring.errors import NotFound
 from scoring.store.portraits import portrait as build_portrait
@@ -23,11 +24,9 @@ from scoring.systems.schema import STAGES
 from scoring.store import ScoreRun
 from scoring.uscc import validate_uscc
 
-router = APIRouter(
-    prefix="/api/enterprises", tags=["企业"],
-    responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 401: {"model": ErrorResponse}},
-)
-UsccPath = Annotated[str, Path(min_length=1, max_length=64, description="统一社会信用代码（18 位）")]
+router = APIRouter(prefix="/api/enterprises", tags=["企业"])
+UsccPath = Annotated[str, Path(min_length=1, max_length=64, description="统一社会信用代码（18 位，含校验位；字母大小写均可）")]
+NO_RUN = (404, "该年度（或任何年度）还没有发布的评分")
 SORTS = {"name": "name", "total": "total", "rank": "rank", "uscc": "uscc"}
 
 
@@ -39,18 +38,22 @@ def checked_uscc(uscc: str) -> str:
         raise BadRequest(str(exc)) from None
 
 
-@router.get("", response_model=Page[EnterpriseListItem], responses={403: {"model": ErrorResponse}})
+@router.get(
+    "", response_model=Page[EnterpriseListItem], summary="企业列表",
+    responses=errors((400, "总分下限大于上限"), 401, (403, "按积分筛选或排序仅向园区工作人员开放"), NO_RUN, 422),
+)
 def list_enterprises(
     request: Request,
     principal: PrincipalDep,
     session: SessionDep,
     year: YearQuery = None,
-    stage: StageCode | None = None,
-    industry: Annotated[str | None, Query(max_length=50)] = None,
-    min_points: Annotated[float | None, Query(ge=0, le=1000, description="总分下限（仅工作人员）")] = None,
-    max_points: Annotated[float | None, Query(ge=0, le=1000, description="总分上限（仅工作人员）")] = None,
-    sort: Literal["name", "total", "rank", "uscc"] = "uscc",
-    order: Literal["asc", "desc"] = "asc",
+    stage: StageQuery = None,
+    industry: IndustryQuery = None,
+    min_points: Annotated[float | None, Query(ge=0, le=1000, description="总分下限（分，含；0–1000；仅园区工作人员）")] = None,
+    max_points: Annotated[float | None, Query(ge=0, le=1000, description="总分上限（分，含；0–1000；仅园区工作人员）")] = None,
+    sort: Annotated[Literal["name", "total", "rank", "uscc"], Query(
+        description="排序依据：name 名称、total 总分、rank 阶段内排名、uscc 统一社会信用代码（total 与 rank 仅园区工作人员）")] = "uscc",
+    order: Annotated[Literal["asc", "desc"], Query(description="asc 升序、desc 降序")] = "asc",
     page: PageQuery = 1,
     size: SizeQuery = 20,
 ) -> dict[str, Any]:
@@ -91,7 +94,10 @@ def _short_names(session: SessionDep, usccs: list[str]) -> dict[str, str | None]
     return store.short_names(session=session, usccs=usccs)
 
 
-@router.get("/{uscc}", response_model=EnterpriseProfile, response_model_exclude_none=True)
+@router.get(
+    "/{uscc}", response_model=EnterpriseProfile, response_model_exclude_none=True, summary="企业概况",
+    responses=errors((400, "统一社会信用代码格式或校验位不对"), 401, (404, "没有这家企业"), 422),
+)
 def profile(request: Request, uscc: UsccPath, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
     """企业概况：公开信息对所有人可见；其余信息仅本企业与园区工作人员可见。"""
     code = checked_uscc(uscc)
@@ -108,7 +114,13 @@ def profile(request: Request, uscc: UsccPath, principal: PrincipalDep, session: 
     return full
 
 
-@router.get("/{uscc}/portrait", response_model=Portrait)
+@router.get(
+    "/{uscc}/portrait", response_model=Portrait, summary="企业创新画像",
+    responses=errors(
+        (400, "统一社会信用代码格式或校验位不对"), 401,
+        (404, "没有这家企业在该年度的评分、该年度没有发布的评分，或无权查看（仅本企业与园区工作人员）"), 422,
+    ),
+)
 async def portrait(request: Request, uscc: UsccPath, principal: PrincipalDep, year: YearQuery = None) -> Response:
     """企业创新画像：总分、各类别得分与同阶段均值和上四分位、阶段内排名、逐项指标得分与解释、缺失数据、提分建议、历年趋势。"""
     code = checked_uscc(uscc)

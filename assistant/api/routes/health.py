@@ -12,7 +12,7 @@ def root() -> RedirectResponse:
     return RedirectResponse("/docs")
 
 
-@router.get("/api/health")
+@router.get("/api/health", summary="健康检查")
 async def health() -> dict[str, str]:
     """服务是否在运行。"""
     return {"status": "ok"}

@@ -21,8 +21,7 @@ from assistant.access.audit import audit_read
 from assistant.api.deps import PrincipalDep, SessionDep
 from assistant.errors import BadRequest, ServiceError
 from assistant.access.privacy import require_official
-from assistant.api.routes.common import YearQuery
-from assistant.api.schemas import ErrorResponse
+from assistant.api.responses import errors
 from scoring import store
 from scoring.ingest.importer import ImportReport, import_file
 from scoring.systems.schema import SOURCES
@@ -30,9 +29,10 @@ from scoring.ingest.sources import resolve_source
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 UPLOAD_PATH = "/api/imports"
-router = APIRouter(tags=["数据导入"], responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse},
-                                              404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
-BatchPath = Annotated[int, Path(ge=1, le=2**31, description="批次号")]
+router = APIRouter(tags=["数据导入"])
+BatchPath = Annotated[int, Path(ge=1, le=2**31, description="导入批次号（正整数，1–2147483648）")]
+OFFICIALS_ONLY = (403, "仅向园区工作人员开放")
+NO_BATCH = (404, "没有这个导入批次")
 
 
 class ImportRejected(ServiceError):
@@ -87,8 +87,10 @@ def _info(b: store.Batch) -> dict[str, Any]:
             "source_name": SOURCES.get(b.source, b.source), "values": b.rows}
 
 
-@router.post(UPLOAD_PATH, response_model=ImportReport, status_code=201,
-             responses={200: {"model": ImportReport, "description": "未变化（同一文件已导入）或试导入"}})
+@router.post(UPLOAD_PATH, response_model=ImportReport, status_code=201, summary="上传并导入数据文件",
+             responses={200: {"model": ImportReport, "description": "未变化（同一文件已导入）或试导入"},
+                        **errors((400, "不是 CSV 或 XLSX 文件"), 401, OFFICIALS_ONLY, (413, "文件超过 50 MB"),
+                                 (422, "文件有错误而整体未导入（details 为完整报告）、未知的数据来源，或参数有误"))})
 def upload(
     request: Request,
     principal: PrincipalDep,
@@ -117,11 +119,12 @@ def upload(
     return JSONResponse(report.model_dump(mode="json"), status_code=status)
 
 
-@router.get(UPLOAD_PATH, response_model=list[BatchInfo])
+@router.get(UPLOAD_PATH, response_model=list[BatchInfo], summary="导入批次列表",
+            responses=errors(401, OFFICIALS_ONLY, (422, "未知的数据来源，或参数有误")))
 def list_imports(
     principal: PrincipalDep,
     session: SessionDep,
-    source: Annotated[str | None, Query(max_length=40, description="只看某个数据来源（代码或名称）")] = None,
+    source: Annotated[str | None, Query(max_length=40, description="只看某个数据来源：代码（tax）或名称（税务）；不填为全部")] = None,
 ) -> list[dict[str, Any]]:
     """全部导入批次，最新的在前。"""
     require_official(principal)
@@ -129,7 +132,8 @@ def list_imports(
     return [_info(b) for b in store.list_batches(session=session, source=key)]
 
 
-@router.get(UPLOAD_PATH + "/{batch_id}", response_model=BatchDetail)
+@router.get(UPLOAD_PATH + "/{batch_id}", response_model=BatchDetail, summary="一个导入批次",
+            responses=errors(401, OFFICIALS_ONLY, NO_BATCH, 422))
 def one_import(batch_id: BatchPath, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
     """一个导入批次及其导入报告（提示、行数、冲突数）。"""
     require_official(principal)
@@ -137,7 +141,8 @@ def one_import(batch_id: BatchPath, principal: PrincipalDep, session: SessionDep
     return {**_info(b), "report": b.report or {}}
 
 
-@router.post(UPLOAD_PATH + "/{batch_id}/revert", response_model=BatchInfo)
+@router.post(UPLOAD_PATH + "/{batch_id}/revert", response_model=BatchInfo, summary="撤销导入批次",
+             responses=errors(401, OFFICIALS_ONLY, NO_BATCH, (409, "该批次已撤销，不能重复撤销"), 422))
 def revert(batch_id: BatchPath, request: Request, principal: PrincipalDep) -> dict[str, Any]:
     """撤销一个导入批次：其数值不再参与评分（保留为历史）；重复撤销返回 409。"""
     require_official(principal)
@@ -146,12 +151,13 @@ def revert(batch_id: BatchPath, request: Request, principal: PrincipalDep) -> di
     return _info(b)
 
 
-@router.get("/api/conflicts", response_model=list[ConflictInfo])
+@router.get("/api/conflicts", response_model=list[ConflictInfo], summary="来源冲突列表",
+            responses=errors(401, OFFICIALS_ONLY, 422))
 def conflicts(
     principal: PrincipalDep,
     session: SessionDep,
-    year: YearQuery = None,
-    status: Annotated[str, Query(pattern="^(open|resolved|all)$", description="open | resolved | all")] = "open",
+    year: Annotated[int | None, Query(ge=1990, le=2100, description="只看该年度数据的冲突（1990–2100；不填为全部年度）")] = None,
+    status: Annotated[str, Query(pattern="^(open|resolved|all)$", description="open 待核对、resolved 已处理、all 全部")] = "open",
 ) -> list[store.Conflict]:
     """不同来源对同一企业、年度、字段给出的不同取值（待园区工作人员核对）。"""
     require_official(principal)

@@ -12,28 +12,33 @@ from assistant.access.audit import audit_read
 from assistant.api.deps import PrincipalDep
 from assistant.errors import BadRequest
 from assistant.access.privacy import require_official
+from assistant.api.responses import errors
 from assistant.api.routes.common import YearQuery, run_data
-from assistant.api.schemas import CreditList, ErrorResponse
+from assistant.api.schemas import CreditList
 from scoring.excel.credit_list import credit_list_xlsx
 from scoring.store.portraits import RunData
 from scoring.systems.schema import STAGES
 
-router = APIRouter(prefix="/api/lists", tags=["积分贷白名单"], responses={403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+router = APIRouter(prefix="/api/lists", tags=["积分贷白名单"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get(
     "/credit",
     response_model=CreditList,
-    responses={200: {"content": {XLSX: {}}, "description": "JSON，或 format=xlsx 时为 Excel 文件"}},
+    summary="积分贷白名单",
+    responses={
+        200: {"content": {XLSX: {}}, "description": "JSON，或 format=xlsx 时为 Excel 文件"},
+        **errors((400, "min_total 与 top 都没有给出"), 401, (403, "仅向园区工作人员开放"), (404, "该年度（或任何年度）还没有发布的评分"), 422),
+    },
 )
 def credit_list(
     request: Request,
     principal: PrincipalDep,
     year: YearQuery = None,
-    min_total: Annotated[float | None, Query(ge=0, le=1000, description="总分不低于该值")] = None,
-    top: Annotated[int | None, Query(ge=1, le=100_000, description="每个阶段前 N 名")] = None,
-    format: Literal["json", "xlsx"] = "json",
+    min_total: Annotated[float | None, Query(ge=0, le=1000, description="总分不低于该值（分，含；0–1000）")] = None,
+    top: Annotated[int | None, Query(ge=1, le=100_000, description="每个阶段前 N 名（1–100000；第 N 名并列的企业都在名单中）")] = None,
+    format: Annotated[Literal["json", "xlsx"], Query(description="json，或 xlsx（Excel 文件下载）")] = "json",
 ) -> Any:
     """积分贷白名单：总分不低于阈值、或每个阶段前 N 名的企业（两者都给时取同时满足者），JSON 或 Excel。"""
     require_official(principal)

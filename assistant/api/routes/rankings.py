@@ -10,19 +10,23 @@ from assistant.access.audit import audit_read
 from assistant.api.deps import PrincipalDep
 from assistant.errors import BadRequest
 from assistant.access.privacy import require_official
-from assistant.api.routes.common import PageQuery, SizeQuery, YearQuery, run_data_async
-from assistant.api.schemas import ErrorResponse, Ranking, StageCode
+from assistant.api.responses import errors
+from assistant.api.routes.common import STAGE_TEXT, PageQuery, SizeQuery, YearQuery, run_data_async
+from assistant.api.schemas import Ranking, StageCode
 
-router = APIRouter(prefix="/api/rankings", tags=["排名与分布"], responses={403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+router = APIRouter(prefix="/api/rankings", tags=["排名与分布"])
 
 
-@router.get("", response_model=Ranking)
+@router.get(
+    "", response_model=Ranking, summary="阶段内排名",
+    responses=errors((400, "未知的类别代码"), 401, (403, "仅向园区工作人员开放"), (404, "该年度（或任何年度）还没有发布的评分"), 422),
+)
 async def ranking(
     request: Request,
     principal: PrincipalDep,
-    stage: StageCode,
+    stage: Annotated[StageCode, Query(description=STAGE_TEXT)],
     year: YearQuery = None,
-    category: Annotated[str | None, Query(max_length=40, description="按某一类别得分排名（类别代码）")] = None,
+    category: Annotated[str | None, Query(max_length=40, description="按某一类别的得分排名：类别代码（见 /api/systems/{version}）；不填按总分")] = None,
     page: PageQuery = 1,
     size: SizeQuery = 20,
 ) -> Response:

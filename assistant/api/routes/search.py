@@ -17,16 +17,14 @@ from assistant.access.audit import audit_read
 from assistant.api.deps import PrincipalDep, SearchIndexDep
 from assistant.errors import BadRequest, Forbidden, ServiceError
 from assistant.access.privacy import require_official
-from assistant.api.routes.common import YearQuery
-from assistant.api.schemas import ErrorResponse, SearchIndexStatus, SearchResults, StageCode, SuggestResults
+from assistant.api.responses import errors
+from assistant.api.routes.common import IndustryQuery, StageQuery
+from assistant.api.schemas import SearchIndexStatus, SearchResults, SuggestResults
 
-router = APIRouter(
-    prefix="/api/search", tags=["搜索"],
-    responses={403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
-)
+router = APIRouter(prefix="/api/search", tags=["搜索"])
 MAX_QUERY = 200  # longer than any name, address or product list anyone types
-QueryText = Annotated[str, Query(min_length=1, max_length=MAX_QUERY, description="要找的企业：全称、简称、拼音、首字母、曾用名、英文名、统一社会信用代码或产品")]
-Points = Annotated[float | None, Query(ge=0, le=1000, description="总分范围（仅园区工作人员）")]
+QueryText = Annotated[str, Query(min_length=1, max_length=MAX_QUERY, description="要找的企业：全称、简称、拼音、首字母、曾用名、英文名、统一社会信用代码或产品（1–200 个字符）")]
+Points = Annotated[float | None, Query(ge=0, le=1000, description="总分范围的一端（分，含；0–1000；仅园区工作人员）")]
 
 
 class InvalidQuery(ServiceError):
@@ -40,19 +38,22 @@ def _text(q: str) -> str:
     return text
 
 
-@router.get("", response_model=SearchResults)
+@router.get(
+    "", response_model=SearchResults, summary="企业搜索",
+    responses=errors((400, "总分下限大于上限"), 401, (403, "按积分筛选仅向园区工作人员开放"), (422, "参数有误，或搜索内容只有空白")),
+)
 def search(
     request: Request,
     principal: PrincipalDep,
     index: SearchIndexDep,
     q: QueryText,
-    limit: Annotated[int, Query(ge=1, le=50, description="最多返回条数")] = 10,
-    stage: StageCode | None = None,
-    industry: Annotated[str | None, Query(max_length=50)] = None,
-    year: YearQuery = None,
+    limit: Annotated[int, Query(ge=1, le=50, description="最多返回条数（1–50）")] = 10,
+    stage: StageQuery = None,
+    industry: IndustryQuery = None,
+    year: Annotated[int | None, Query(ge=1990, le=2100, description="只要积分属于该年度的企业（1990–2100；索引只含最近一次发布评分的年度；不填不限）")] = None,
     points_min: Points = None,
     points_max: Points = None,
-    include_weak: Annotated[bool, Query(description="同时返回弱匹配（标记 weak）")] = False,
+    include_weak: Annotated[bool, Query(description="同时返回弱匹配（相关度低于阈值，标记 weak）")] = False,
 ) -> dict[str, Any]:
     """企业搜索：按简称、错别字、拼音或首字母、繁体、英文名、曾用名、统一社会信用代码或产品查找企业，每条结果说明匹配原因；没有相关企业时返回空列表。"""
     text = _text(q)
@@ -72,12 +73,12 @@ def search(
     return {"query": text, "items": items, "semantic": snap.semantic, "year": snap.year}
 
 
-@router.get("/suggest", response_model=SuggestResults)
+@router.get("/suggest", response_model=SuggestResults, summary="输入提示", responses=errors(401, (422, "参数有误，或前缀只有空白")))
 def suggest(
     principal: PrincipalDep,
     index: SearchIndexDep,
-    q: Annotated[str, Query(min_length=1, max_length=50, description="已输入的前缀")],
-    limit: Annotated[int, Query(ge=1, le=20)] = 8,
+    q: Annotated[str, Query(min_length=1, max_length=50, description="已输入的前缀：名称、简称或拼音（1–50 个字符）")],
+    limit: Annotated[int, Query(ge=1, le=20, description="最多返回条数（1–20）")] = 8,
 ) -> dict[str, Any]:
     """输入提示：按已输入的名称、简称或拼音前缀给出企业名称（只含公开信息）。"""
     from assistant.queries.search_hits import suggestion_fields
@@ -89,7 +90,7 @@ def suggest(
     return {"query": text, "items": items}
 
 
-@router.get("/status", response_model=SearchIndexStatus)
+@router.get("/status", response_model=SearchIndexStatus, summary="搜索索引状态", responses=errors(401, (403, "仅向园区工作人员开放")))
 def status(principal: PrincipalDep, index: SearchIndexDep) -> dict[str, Any]:
     """搜索索引状态：向量模型、文档数、生成时间、是否需要重建（仅园区工作人员）。"""
     require_official(principal)

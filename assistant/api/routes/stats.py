@@ -10,11 +10,12 @@ from fastapi import APIRouter, Query, Request
 from assistant.api.deps import PrincipalDep
 from assistant.errors import Forbidden
 from assistant.access.privacy import MIN_GROUP, suppress_small
+from assistant.api.responses import errors
 from assistant.api.routes.common import YearQuery, run_data
-from assistant.api.schemas import Distribution, ErrorResponse
+from assistant.api.schemas import Distribution
 from scoring.systems.schema import STAGES
 
-router = APIRouter(prefix="/api/stats", tags=["排名与分布"], responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+router = APIRouter(prefix="/api/stats", tags=["排名与分布"])
 
 
 def _merge_small(bins: list[list[float]]) -> list[list[float]]:
@@ -35,12 +36,15 @@ def _merge_small(bins: list[list[float]]) -> list[list[float]]:
     return out
 
 
-@router.get("/distribution", response_model=Distribution)
+@router.get(
+    "/distribution", response_model=Distribution, summary="年度积分分布",
+    responses=errors(401, (403, "自定义直方图区间仅向园区工作人员开放"), (404, "该年度（或任何年度）还没有发布的评分"), 422),
+)
 def distribution(
     request: Request,
     principal: PrincipalDep,
     year: YearQuery = None,
-    bin_width: Annotated[float, Query(ge=1, le=100, description="直方图的分数区间宽度")] = 10,
+    bin_width: Annotated[float, Query(ge=1, le=100, description="直方图每个区间的宽度（分，1–100；非园区工作人员只能用默认的 10）")] = 10,
 ) -> dict[str, Any]:
     """年度分布：各阶段企业数与占比、总分直方图、各阶段各类别平均分（对非工作人员：少于 5 家的组隐藏，直方图区间合并到每组至少 5 家）。"""
     if not principal.sees_all and bin_width != 10:

@@ -10,20 +10,25 @@ from assistant.access import accounts
 from assistant.access.audit import audit_read
 from assistant.api.deps import PrincipalDep, SessionDep
 from assistant.access.privacy import require_admin
-from assistant.api.schemas import ApiKeyCreated, ErrorResponse, UserCreate, UserPublic
+from assistant.api.responses import errors
+from assistant.api.schemas import ApiKeyCreated, UserCreate, UserPublic
 
-router = APIRouter(prefix="/api/users", tags=["用户"], responses={400: {"model": ErrorResponse}, 401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
-NamePath = Annotated[str, Path(min_length=1, max_length=64)]
+router = APIRouter(prefix="/api/users", tags=["用户"])
+NamePath = Annotated[str, Path(min_length=1, max_length=64, description="用户名（1–64 个字符）")]
+ADMINS_ONLY = (403, "仅向管理员开放")
 
 
-@router.get("", response_model=list[UserPublic])
+@router.get("", response_model=list[UserPublic], summary="用户列表", responses=errors(401, ADMINS_ONLY))
 def list_users(principal: PrincipalDep, session: SessionDep) -> list[dict[str, Any]]:
     """全部用户（仅管理员）。"""
     require_admin(principal)
     return [accounts.public_user(u) for u in accounts.list_users(session=session)]
 
 
-@router.post("", response_model=UserPublic, status_code=201)
+@router.post(
+    "", response_model=UserPublic, status_code=201, summary="新建用户",
+    responses=errors((400, "用户名、角色、密码或统一社会信用代码不合要求，或用户名已存在"), 401, ADMINS_ONLY, 413, 422),
+)
 def add_user(body: UserCreate, request: Request, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
     """新建用户；企业用户须绑定统一社会信用代码（仅管理员）。"""
     require_admin(principal)
@@ -33,7 +38,10 @@ def add_user(body: UserCreate, request: Request, principal: PrincipalDep, sessio
     return accounts.public_user(user)
 
 
-@router.post("/{username}/disable", response_model=UserPublic)
+@router.post(
+    "/{username}/disable", response_model=UserPublic, summary="停用用户",
+    responses=errors((400, "没有这个用户"), 401, ADMINS_ONLY, 422),
+)
 def disable_user(username: NamePath, request: Request, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
     """停用用户：其令牌和 API 密钥立即失效（仅管理员）。"""
     require_admin(principal)
@@ -43,7 +51,10 @@ def disable_user(username: NamePath, request: Request, principal: PrincipalDep, 
     return accounts.public_user(user)
 
 
-@router.post("/{username}/api-keys", response_model=ApiKeyCreated, status_code=201)
+@router.post(
+    "/{username}/api-keys", response_model=ApiKeyCreated, status_code=201, summary="生成 API 密钥",
+    responses=errors(401, ADMINS_ONLY, (404, "没有这个用户，或已停用"), 422),
+)
 def new_api_key(username: NamePath, request: Request, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
     """为用户生成 API 密钥（只显示一次；仅管理员）。"""
     require_admin(principal)
