@@ -99,7 +99,7 @@ def create_app(settings: Settings) -> FastAPI:
         accounts.ensure_tables(engine)
         portrait_store.ensure_table(engine)
         app.state.engine = engine
-        app.state.runs = RunCache(engine, recheck_s=settings.recheck_seconds)
+        app.state.runs = RunCache(engine, runs=settings.run_cache_runs, recheck_s=settings.recheck_seconds)
         app.state.principals = PrincipalCache(recheck_s=settings.recheck_seconds)
         app.state.audit = AuditWriter(engine)
         app.state.audit.start()

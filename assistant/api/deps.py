@@ -12,9 +12,12 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from assistant.access import accounts
+from assistant.access.audit import audit_read
+from assistant.access.privacy import PUBLIC, Principal
 from assistant.api.config import Settings
 from assistant.api.principal_cache import PrincipalCache
-from assistant.access.privacy import PUBLIC, Principal
+from assistant.queries.audit import Audit
+from assistant.queries.run_cache import RunCache
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
@@ -79,6 +82,23 @@ def _verify(engine: Engine, settings: Settings, token: str | None, api_key: str 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 ClientDep = Annotated[str, Depends(client_address)]
+
+
+async def get_runs(request: Request) -> RunCache:
+    return request.app.state.runs  # type: ignore[no-any-return]
+
+
+async def get_audit(request: Request, principal: PrincipalDep) -> Audit:
+    """The queries' audit callback: records the caller with this request's path and client."""
+
+    def audit(*, action: str, target: str) -> None:
+        audit_read(request, principal, action=action, target=target)
+
+    return audit
+
+
+RunsDep = Annotated[RunCache, Depends(get_runs)]
+AuditDep = Annotated[Audit, Depends(get_audit)]
 
 
 async def get_search_index(request: Request) -> Any:

@@ -1,9 +1,16 @@
-"""In-process caches of what published runs never change: per-run shared data and portraits.
+"""In-process caches of what published runs never change: per-run shared data and finished answers.
 
 A run is immutable once published, so entries never go stale; a new run simply has a new id.
 Which runs are the published ones is re-read at most every `recheck_s` seconds: a hot read path
 (a portrait served from this cache) then touches neither the database nor a worker thread, and a
 run published by another process shows within `recheck_s`.
+
+Both caches are bounded, because every worker process holds its own, and both evict the least
+recently used entry. Run data: at most `runs` runs (at 2,791 firms 9 MiB each, 15 MiB once every
+ranking was asked for; most reads ask for the newest year, so a few runs serve nearly every
+request, and an evicted run is read again in 0.3–0.6 s on the demo zone). Finished answers: up to
+`answer_bytes` (a portrait is about 49 kB plain and 8 kB gzipped at 2,791 firms, so the former
+limit of 4,096 answers could pass 200 MiB).
 """
 
 from __future__ import annotations
@@ -12,10 +19,10 @@ import gzip
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Any
 
-from fastapi import Request, Response
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -25,21 +32,23 @@ from scoring.errors import NotFound
 from scoring.store.portraits import RunData, load_run_data
 from scoring.store.runs import publication_signature
 
+RUNS = 4
+ANSWER_BYTES = 64 << 20
+# A surface's JSON encoder for the answers kept here (the API validates through its response schema).
+Encode = Callable[[dict[str, Any]], bytes]
+
 
 @dataclass(frozen=True)
 class Answer:
     """A finished JSON answer, kept both plain and gzip-compressed (compressed once, sent many
-    times: a 45 kB portrait becomes ~6 kB, which is most of the cost of sending it)."""
+    times: a 49 kB portrait becomes ~8 kB, which is most of the cost of sending it)."""
 
     body: bytes
     gzipped: bytes
 
-    def response(self, request: Request) -> Response:
-        """The answer, compressed when the client accepts gzip (browsers and httpx do)."""
-        if "gzip" in request.headers.get("accept-encoding", ""):
-            return Response(self.gzipped, media_type="application/json",
-                            headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
-        return Response(self.body, media_type="application/json", headers={"Vary": "Accept-Encoding"})
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped)
 
 
 @dataclass(frozen=True)
@@ -60,16 +69,21 @@ class PublishedRuns:
 
 
 class RunCache:
-    """RunData per run id and a bounded LRU of finished answers (portraits per run set and USCC,
-    ranking pages per run)."""
+    """`RunData` of at most `runs` runs and finished answers up to `answer_bytes` (portraits per
+    run set and USCC, ranking pages per run), each evicting the least recently used."""
 
-    def __init__(self, engine: Engine, *, portraits: int = 4096, recheck_s: float = 1.0) -> None:
+    def __init__(self, engine: Engine, *, runs: int = RUNS, answer_bytes: int = ANSWER_BYTES,
+                 recheck_s: float = 1.0) -> None:
+        if runs < 1:
+            raise ValueError(f"runs 至少为 1（收到 {runs}）")
         self.engine = engine
         self.recheck_s = recheck_s
+        self.max_runs = runs
+        self.answer_bytes = answer_bytes
         self._checked_at = float("-inf")
-        self._runs: dict[int, RunData] = {}
-        self._portraits: OrderedDict[Hashable, bytes] = OrderedDict()
-        self._limit = portraits
+        self._runs: OrderedDict[int, RunData] = OrderedDict()
+        self._answers: OrderedDict[Hashable, Answer] = OrderedDict()
+        self._answers_size = 0
         self._lock = threading.Lock()
         self._loading = threading.Lock()
         self._published = PublishedRuns(-1, {})
@@ -106,43 +120,67 @@ class RunCache:
         if runs is None:
             return None
         run = runs.for_year(year)
-        with self._lock:
-            return self._runs.get(run.id)  # type: ignore[arg-type]
+        assert run.id is not None
+        return self._held(run.id)
 
     def run_data_for_year(self, year: int | None) -> RunData:
         """The shared data of the newest published run of `year` (or of the newest year)."""
         return self.run_data(self.published().for_year(year))
 
     def run_data(self, run: store.ScoreRun) -> RunData:
+        """The shared data of `run`: from memory, or read (and kept, evicting the least recently used)."""
         assert run.id is not None
-        with self._lock:
-            hit = self._runs.get(run.id)
+        hit = self._held(run.id)
         if hit is not None:
             return hit
-        # One loader per run: under a burst of first requests the others wait for it instead of
-        # each reading the whole run (and each holding a database connection meanwhile).
+        # One loader at a time: under a burst of first requests the others wait for it instead of
+        # each reading the whole run (and each holding a database connection and its memory meanwhile).
         with self._loading:
-            with self._lock:
-                hit = self._runs.get(run.id)
+            hit = self._held(run.id)
             if hit is not None:
                 return hit
             with Session(self.engine) as session:
                 data = load_run_data(session=session, run=run)
             with self._lock:
                 self._runs[run.id] = data
+                while len(self._runs) > self.max_runs:
+                    self._runs.popitem(last=False)
         return data
 
-    def portrait(self, key: Hashable) -> Answer | None:
+    def held_runs(self) -> list[int]:
+        """Ids of the runs whose data is in memory, least recently used first."""
         with self._lock:
-            hit = self._portraits.get(key)
+            return list(self._runs)
+
+    def _held(self, run_id: int) -> RunData | None:
+        with self._lock:
+            hit = self._runs.get(run_id)
             if hit is not None:
-                self._portraits.move_to_end(key)
+                self._runs.move_to_end(run_id)
             return hit
 
-    def keep_portrait(self, key: Hashable, value: bytes) -> Answer:
-        answer = Answer(value, gzip.compress(value, compresslevel=6, mtime=0))
+    def answer(self, key: Hashable) -> Answer | None:
+        """A finished answer kept under `key`, or None (no I/O)."""
         with self._lock:
-            self._portraits[key] = answer
-            while len(self._portraits) > self._limit:
-                self._portraits.popitem(last=False)
+            hit = self._answers.get(key)
+            if hit is not None:
+                self._answers.move_to_end(key)
+            return hit
+
+    def keep_answer(self, key: Hashable, body: bytes) -> Answer:
+        """Keep a finished JSON answer (and its gzip form) under `key`."""
+        answer = Answer(body, gzip.compress(body, compresslevel=6, mtime=0))
+        with self._lock:
+            old = self._answers.pop(key, None)
+            if old is not None:
+                self._answers_size -= old.size
+            self._answers[key] = answer
+            self._answers_size += answer.size
+            # The newest answer stays even if it alone is over the limit: it is about to be sent.
+            while self._answers_size > self.answer_bytes and len(self._answers) > 1:
+                _, dropped = self._answers.popitem(last=False)
+                self._answers_size -= dropped.size
         return answer
+
+
+__all__ = ["ANSWER_BYTES", "RUNS", "Answer", "Encode", "PublishedRuns", "RunCache"]

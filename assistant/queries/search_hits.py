@@ -3,6 +3,8 @@
 A hit shows the public profile (name, short name, industry, stage) to everyone; total, rank and
 percentile, and reasons quoting non-public fields (products, former and English names), only to
 callers who may see that firm's details (`assistant.access.privacy`, which also shortens the reasons).
+Filtering by points is for officials only: it would let anyone bisect another enterprise's points.
+A search whose answer holds non-public data is audited like any other read.
 """
 
 from __future__ import annotations
@@ -10,12 +12,64 @@ from __future__ import annotations
 from math import inf
 from typing import TYPE_CHECKING, Any
 
-from assistant.access.privacy import public_reason
+from assistant.access.privacy import Principal, public_reason, require_official
+from assistant.errors import BadRequest, Forbidden, ServiceError
+from assistant.queries.audit import Audit, record
 from scoring.systems.schema import STAGES
 from search.hybrid import Filters, Hit, Suggestion
 
 if TYPE_CHECKING:
-    from assistant.queries.search_index import Snapshot
+    from assistant.queries.search_index import SearchIndex, Snapshot
+
+
+class InvalidQuery(ServiceError):
+    """A search text with nothing to search for (only blanks)."""
+
+    status, code = 422, "invalid_query"
+
+
+def checked_text(text: str) -> str:
+    """The text to search for, stripped; InvalidQuery if nothing is left."""
+    stripped = text.strip()
+    if not stripped:
+        raise InvalidQuery("搜索内容不能为空")
+    return stripped
+
+
+def search(
+    *, principal: Principal, index: SearchIndex, audit: Audit | None, text: str, limit: int = 10,
+    stage: str | None = None, industry: str | None = None, year: int | None = None,
+    points_min: float | None = None, points_max: float | None = None, include_weak: bool = False,
+) -> dict[str, Any]:
+    """Enterprises matching `text`, each hit as the caller may see it: `{query, items, semantic, year}`."""
+    query = checked_text(text)
+    if points_min is not None or points_max is not None:
+        if not principal.sees_all:
+            raise Forbidden("按积分筛选仅向园区工作人员开放")
+        if points_min is not None and points_max is not None and points_min > points_max:
+            raise BadRequest("总分下限不能大于上限")
+    snap = index.current()
+    hits = run_search(snap, query, limit=limit, stage=stage, industry=industry, year=year,
+                      points_min=points_min, points_max=points_max, include_weak=include_weak)
+    items = [hit_fields(snap, h, details=principal.may_see_details(h.id)) for h in hits]
+    if any(i.get("total") is not None for i in items):
+        record(audit, action="search", target=f"{query[:60]}（{len(items)} 条）")
+    return {"query": query, "items": items, "semantic": snap.semantic, "year": snap.year}
+
+
+def suggest(*, principal: Principal, index: SearchIndex, text: str, limit: int = 8) -> dict[str, Any]:
+    """Names for a typed prefix (public fields only): `{query, items}`."""
+    query = checked_text(text)
+    snap = index.current()
+    found = snap.searcher.suggest(query, limit=limit)
+    items = [suggestion_fields(snap, s, details=principal.may_see_details(s.id)) for s in found]
+    return {"query": query, "items": items}
+
+
+def index_status(*, principal: Principal, index: SearchIndex) -> dict[str, Any]:
+    """The search index's embedder, size, build time and whether it needs rebuilding (officials)."""
+    require_official(principal)
+    return index.status()
 
 
 def run_search(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
-from fastapi import Query, Request
+from fastapi import Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from assistant.api.schemas import StageCode
-from scoring.store.portraits import RunData
+from assistant.queries.run_cache import Answer, RunCache
+from scoring.errors import NotFound
+
+T = TypeVar("T")
 
 YearQuery = Annotated[int | None, Query(ge=1990, le=2100, description="年度（1990–2100；默认最近一次发布评分的年度）")]
 PageQuery = Annotated[int, Query(ge=1, le=100_000, description="页码，从 1 开始（1–100000）")]
@@ -18,16 +22,19 @@ StageQuery = Annotated[StageCode | None, Query(description=STAGE_TEXT + "（不�
 IndustryQuery = Annotated[str | None, Query(max_length=50, description="行业名称，完全一致才算（至多 50 个字符）")]
 
 
-def run_data(request: Request, year: int | None) -> RunData:
-    """The newest published run of `year` (or of the newest year), with its cached shared data."""
-    return request.app.state.runs.run_data_for_year(year)  # type: ignore[no-any-return]
+def send(answer: Answer, request: Request) -> Response:
+    """A kept answer, gzip-compressed when the client accepts gzip (browsers and httpx do)."""
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(answer.gzipped, media_type="application/json",
+                        headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+    return Response(answer.body, media_type="application/json", headers={"Vary": "Accept-Encoding"})
 
 
-async def run_data_async(request: Request, year: int | None) -> RunData:
-    """`run_data` for async routes: answered in the event loop when cached, else read in a worker
-    thread so that the loop never waits on the database."""
-    cache = request.app.state.runs
-    data = cache.run_data_if_ready(year)
-    if data is None:
-        data = await run_in_threadpool(cache.run_data_for_year, year)
-    return data  # type: ignore[no-any-return]
+async def when_ready(runs: RunCache, year: int | None, call: Callable[[], T]) -> T:
+    """`call()` in the event loop when `year`'s run data is already in memory (no I/O), else in a
+    worker thread, so that the loop never waits on the database."""
+    try:
+        ready = runs.run_data_if_ready(year) is not None
+    except NotFound:
+        ready = False  # `call` raises it, after its own checks: a caller refused sees 403 first
+    return call() if ready else await run_in_threadpool(call)

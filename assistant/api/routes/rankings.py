@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from assistant.access.audit import audit_read
-from assistant.api.deps import PrincipalDep
-from assistant.errors import BadRequest
-from assistant.access.privacy import require_official
+from assistant.api.deps import AuditDep, PrincipalDep, RunsDep
 from assistant.api.responses import errors
-from assistant.api.routes.common import STAGE_TEXT, PageQuery, SizeQuery, YearQuery, run_data_async
+from assistant.api.routes.common import (
+    STAGE_TEXT,
+    PageQuery,
+    SizeQuery,
+    YearQuery,
+    send,
+    when_ready,
+)
 from assistant.api.schemas import Ranking, StageCode
+from assistant.queries import rankings
 
 router = APIRouter(prefix="/api/rankings", tags=["排名与分布"])
 
@@ -24,6 +30,8 @@ router = APIRouter(prefix="/api/rankings", tags=["排名与分布"])
 async def ranking(
     request: Request,
     principal: PrincipalDep,
+    runs: RunsDep,
+    audit: AuditDep,
     stage: Annotated[StageCode, Query(description=STAGE_TEXT)],
     year: YearQuery = None,
     category: Annotated[str | None, Query(max_length=40, description="按某一类别的得分排名：类别代码（见 /api/systems/{version}）；不填按总分")] = None,
@@ -31,18 +39,14 @@ async def ranking(
     size: SizeQuery = 20,
 ) -> Response:
     """某一阶段的企业排名：按总分，或按某一类别得分（仅园区工作人员）。"""
-    require_official(principal)
-    data = await run_data_async(request, year)
-    if category is not None and category not in data.system.category_by_code:
-        valid = "、".join(data.system.category_by_code)
-        raise BadRequest(f"未知的类别 {category}；可用的类别：{valid}")
-    # A run never changes, so each page's finished JSON is kept like a portrait.
-    key = ("ranking", data.run.id, stage, category, page, size)
-    answer = request.app.state.runs.portrait(key)
-    if answer is None:
-        ranked = data.ranking(stage, category)
-        page_ = {"items": ranked[(page - 1) * size : page * size], "total": len(ranked), "page": page, "size": size,
-                 "year": data.run.year, "run_id": data.run.id, "stage": stage, "category": category}
-        answer = request.app.state.runs.keep_portrait(key, Ranking.model_validate(page_).model_dump_json().encode())
-    audit_read(request, principal, action="read_ranking", target=f"{stage} {category or 'total'}")
-    return answer.response(request)
+    # Answered in the event loop when the run's data is in memory (a kept page is then sent as is).
+    answer = await when_ready(runs, year, partial(
+        rankings.ranking_answer, principal=principal, runs=runs, audit=audit, stage=stage, year=year,
+        category=category, page=page, size=size, encode=encode_ranking,
+    ))
+    return send(answer, request)
+
+
+def encode_ranking(page: dict[str, Any]) -> bytes:
+    """A ranking page's JSON as the schema shapes it."""
+    return Ranking.model_validate(page).model_dump_json().encode()

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Path
 from assistant.api.deps import SessionDep
 from assistant.api.responses import errors
 from assistant.api.schemas import RunInfo
+from assistant.queries import runs
 from scoring import store
-from scoring.errors import NotFound
 
 router = APIRouter(prefix="/api/runs", tags=["评分批次"])
 
@@ -18,13 +18,10 @@ router = APIRouter(prefix="/api/runs", tags=["评分批次"])
 @router.get("", response_model=list[RunInfo], summary="评分批次列表")
 def list_runs(session: SessionDep) -> list[store.ScoreRun]:
     """全部评分批次：园区积分与官方评价批次（kind），含已撤回的（status）。"""
-    return store.list_runs(session=session)
+    return runs.all_runs(session=session)
 
 
 @router.get("/{run_id}", response_model=RunInfo, summary="一个评分批次", responses=errors((404, "没有这个评分批次"), 422))
 def one_run(run_id: Annotated[int, Path(ge=1, le=2**31, description="评分批次号（正整数，1–2147483648）")], session: SessionDep) -> store.ScoreRun:
     """一个评分批次：类型（园区积分或官方评价）、指标体系版本、年度、状态、时间、输入批次。"""
-    run = session.get(store.ScoreRun, run_id)
-    if run is None:
-        raise NotFound(f"没有第 {run_id} 次评分")
-    return run
+    return runs.one_run(session=session, run_id=run_id)

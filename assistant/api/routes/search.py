@@ -11,12 +11,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
-from assistant.access.audit import audit_read
-from assistant.api.deps import PrincipalDep, SearchIndexDep
-from assistant.errors import BadRequest, Forbidden, ServiceError
-from assistant.access.privacy import require_official
+from assistant.api.deps import AuditDep, PrincipalDep, SearchIndexDep
 from assistant.api.responses import errors
 from assistant.api.routes.common import IndustryQuery, StageQuery
 from assistant.api.schemas import SearchIndexStatus, SearchResults, SuggestResults
@@ -27,25 +24,14 @@ QueryText = Annotated[str, Query(min_length=1, max_length=MAX_QUERY, description
 Points = Annotated[float | None, Query(ge=0, le=1000, description="总分范围的一端（分，含；0–1000；仅园区工作人员）")]
 
 
-class InvalidQuery(ServiceError):
-    status, code = 422, "invalid_query"
-
-
-def _text(q: str) -> str:
-    text = q.strip()
-    if not text:
-        raise InvalidQuery("搜索内容不能为空")
-    return text
-
-
 @router.get(
     "", response_model=SearchResults, summary="企业搜索",
     responses=errors((400, "总分下限大于上限"), 401, (403, "按积分筛选仅向园区工作人员开放"), (422, "参数有误，或搜索内容只有空白")),
 )
 def search(
-    request: Request,
     principal: PrincipalDep,
     index: SearchIndexDep,
+    audit: AuditDep,
     q: QueryText,
     limit: Annotated[int, Query(ge=1, le=50, description="最多返回条数（1–50）")] = 10,
     stage: StageQuery = None,
@@ -56,21 +42,10 @@ def search(
     include_weak: Annotated[bool, Query(description="同时返回弱匹配（相关度低于阈值，标记 weak）")] = False,
 ) -> dict[str, Any]:
     """企业搜索：按简称、错别字、拼音或首字母、繁体、英文名、曾用名、统一社会信用代码或产品查找企业，每条结果说明匹配原因；没有相关企业时返回空列表。"""
-    text = _text(q)
-    if points_min is not None or points_max is not None:
-        if not principal.sees_all:
-            raise Forbidden("按积分筛选仅向园区工作人员开放")
-        if points_min is not None and points_max is not None and points_min > points_max:
-            raise BadRequest("总分下限不能大于上限")
-    from assistant.queries.search_hits import hit_fields, run_search  # the lifespan loaded the search stack
+    from assistant.queries.search_hits import search as find  # the lifespan loaded the search stack
 
-    snap = index.current()
-    hits = run_search(snap, text, limit=limit, stage=stage, industry=industry, year=year,
-                      points_min=points_min, points_max=points_max, include_weak=include_weak)
-    items = [hit_fields(snap, h, details=principal.may_see_details(h.id)) for h in hits]
-    if any(i.get("total") is not None for i in items):
-        audit_read(request, principal, action="search", target=f"{text[:60]}（{len(items)} 条）")
-    return {"query": text, "items": items, "semantic": snap.semantic, "year": snap.year}
+    return find(principal=principal, index=index, audit=audit, text=q, limit=limit, stage=stage, industry=industry,
+                year=year, points_min=points_min, points_max=points_max, include_weak=include_weak)
 
 
 @router.get("/suggest", response_model=SuggestResults, summary="输入提示", responses=errors(401, (422, "参数有误，或前缀只有空白")))
@@ -81,17 +56,14 @@ def suggest(
     limit: Annotated[int, Query(ge=1, le=20, description="最多返回条数（1–20）")] = 8,
 ) -> dict[str, Any]:
     """输入提示：按已输入的名称、简称或拼音前缀给出企业名称（只含公开信息）。"""
-    from assistant.queries.search_hits import suggestion_fields
+    from assistant.queries.search_hits import suggest as complete
 
-    text = _text(q)
-    snap = index.current()
-    found = snap.searcher.suggest(text, limit=limit)
-    items = [suggestion_fields(snap, s, details=principal.may_see_details(s.id)) for s in found]
-    return {"query": text, "items": items}
+    return complete(principal=principal, index=index, text=q, limit=limit)
 
 
 @router.get("/status", response_model=SearchIndexStatus, summary="搜索索引状态", responses=errors(401, (403, "仅向园区工作人员开放")))
 def status(principal: PrincipalDep, index: SearchIndexDep) -> dict[str, Any]:
     """搜索索引状态：向量模型、文档数、生成时间、是否需要重建（仅园区工作人员）。"""
-    require_official(principal)
-    return index.status()
+    from assistant.queries.search_hits import index_status
+
+    return index_status(principal=principal, index=index)
