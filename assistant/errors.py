@@ -5,6 +5,8 @@
      ├── Forbidden          403  the role may not use this resource
      ├── TooManyAttempts    429  login throttled
      └── BadRequest         400  a request that makes no sense (e.g. min > max)
+          ├── Unprocessable  422  a value the service refuses (a short password, a USCC not in the store)
+          └── Conflict       409  it would clash with what exists (a user name taken, in any letter case)
 
 Domain errors of the scoring core map here too (NotFound → 404, InvalidInput → 422,
 InvalidIndicatorSystem → 422, StoreError → 409). Every error answers
@@ -44,6 +46,14 @@ class TooManyAttempts(ServiceError):
 
 class BadRequest(ServiceError):
     status, code = 400, "bad_request"
+
+
+class Unprocessable(BadRequest):
+    status, code = 422, "unprocessable"
+
+
+class Conflict(BadRequest):
+    status, code = 409, "conflict"
 
 
 class PayloadTooLarge(ServiceError):

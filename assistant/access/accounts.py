@@ -24,12 +24,14 @@ from sqlalchemy import Index, func
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
-from assistant.errors import BadRequest, NotAuthenticated, TooManyAttempts
+from assistant.access.roles import ACCOUNT_ROLES, ROLES, role_choices, role_code
+from assistant.errors import BadRequest, Conflict, NotAuthenticated, TooManyAttempts, Unprocessable
 from scoring.errors import NotFound
+from scoring.store.models import Enterprise
 from scoring.uscc import validate_uscc
 
 Role = Literal["admin", "official", "enterprise"]
-ROLES: dict[str, str] = {"admin": "管理员", "official": "园区工作人员", "enterprise": "企业用户", "public": "公众"}
+MIN_PASSWORD = 10
 _HASHER = PasswordHasher()
 
 
@@ -103,27 +105,55 @@ def ensure_tables(engine: Engine) -> None:
 def add_user(
     *, session: Session, username: str, password: str, role: str, uscc: str | None = None, display_name: str = ""
 ) -> User:
-    """Create a user; enterprise users must name a valid USCC, others must not."""
-    if not _USERNAME.match(username or ""):
-        raise BadRequest("用户名须为 3–64 个字母、数字或 _ . @ -")
-    if role not in ("admin", "official", "enterprise"):
-        raise BadRequest(f"未知的角色 {role}；可用的角色：admin、official、enterprise")
-    if len(password or "") < 10:
-        raise BadRequest("密码至少 10 个字符")
-    if role == "enterprise":
-        try:
-            uscc = validate_uscc(uscc or "")
-        except ValueError as exc:
-            raise BadRequest(f"企业用户必须绑定有效的统一社会信用代码：{exc}") from None
-    elif uscc:
-        raise BadRequest("只有企业用户可以绑定统一社会信用代码")
-    if session.exec(select(User).where(User.username == username)).first():
-        raise BadRequest(f"用户名 {username} 已存在")
-    user = User(username=username, password_hash=_HASHER.hash(password), role=role, uscc=uscc, display_name=display_name)
+    """Create a user, or refuse with one Chinese sentence naming the bad value (nothing written).
+
+    The role may be a code or its Chinese name (`enterprise`, `企业`); an enterprise user is
+    bound to a USCC of an enterprise in the store, others to none; user names are unique in any
+    letter case (`Admin` beside `admin` would let one pass for the other).
+    """
+    code, uscc = check_new_user(session=session, username=username, role=role, uscc=uscc)
+    if len(password or "") < MIN_PASSWORD:
+        raise Unprocessable(f"密码太短：只有 {len(password or '')} 个字符，至少 {MIN_PASSWORD} 个")
+    user = User(username=username, password_hash=_HASHER.hash(password), role=code, uscc=uscc, display_name=display_name)
     session.add(user)
     session.commit()
     session.refresh(user)
     return user
+
+
+def check_new_user(*, session: Session, username: str, role: str, uscc: str | None = None) -> tuple[str, str | None]:
+    """Everything `add_user` checks but the password: the role code and the normalized USCC.
+
+    The command line asks for the password only after these passed.
+    """
+    if not _USERNAME.match(username or ""):
+        raise Unprocessable(f"用户名“{username}”不合要求：须为 3–64 个字母、数字或 _ . @ -")
+    code = role_code(role)
+    if code is None or code not in ACCOUNT_ROLES:
+        hint = "公众不需要账号；" if code == "public" else ""
+        raise Unprocessable(f"未知的角色“{role}”：{hint}可用的角色：{role_choices()}")
+    if code == "enterprise":
+        uscc = _enterprise_uscc(session, uscc)
+    elif uscc:
+        raise Unprocessable(f"只有企业用户可以绑定统一社会信用代码（角色为 {ROLES[code]}，代码为 {uscc}）")
+    taken = session.exec(select(User).where(func.lower(User.username) == username.lower())).first()
+    if taken is not None:
+        same = "" if taken.username == username else f"（已有用户“{taken.username}”，用户名不区分大小写）"
+        raise Conflict(f"用户名“{username}”已存在{same}")
+    return code, uscc
+
+
+def _enterprise_uscc(session: Session, uscc: str | None) -> str:
+    """The normalized USCC an enterprise user is bound to: well-formed and in the store."""
+    if not uscc:
+        raise Unprocessable("企业用户必须绑定统一社会信用代码")
+    try:
+        code = validate_uscc(uscc)
+    except ValueError as exc:
+        raise Unprocessable(f"统一社会信用代码“{uscc}”无效：{exc}") from None
+    if session.get(Enterprise, code) is None:
+        raise Unprocessable(f"统一社会信用代码 {code} 不在库中：库里没有这家企业，不能绑定")
+    return code
 
 
 def list_users(*, session: Session) -> list[User]:

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
+from assistant.errors import ServiceError
 from scoring.errors import InvalidInput, ScoringError
 from search.errors import SearchError
 
@@ -27,19 +29,24 @@ YearOpt = Annotated[int | None, typer.Option("--year", help="年度（默认最�
 
 
 def friendly(fn: F) -> F:
-    """Turn domain errors (scoring, search) into a Chinese message and exit code 1 (no traceback)."""
+    """Turn refusals (scoring, search, the service's own: accounts, privacy) into one Chinese
+    line and exit code 1, never a traceback. Messages are escaped: a range like `[0, 1)` in one
+    is text, not console markup."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except InvalidInput as exc:
-            err.print(f"[red]错误：{exc.source + '：' if exc.source else ''}输入数据有 {len(exc.problems)} 处问题[/red]")
+            err.print(f"[red]错误：{escape(exc.source + '：' if exc.source else '')}输入数据有 {len(exc.problems)} 处问题[/red]")
             for p in exc.problems[:200]:
-                err.print(f"  {p}")
+                err.print(f"  {p}", markup=False)
             raise typer.Exit(1) from None
         except (ScoringError, SearchError) as exc:
-            err.print(f"[red]错误：{exc}[/red]")
+            err.print(f"[red]错误：{escape(str(exc))}[/red]", soft_wrap=True)
+            raise typer.Exit(1) from None
+        except ServiceError as exc:
+            err.print(f"[red]错误：{escape(exc.message)}[/red]", soft_wrap=True)
             raise typer.Exit(1) from None
         except ValueError as exc:  # Settings() refusing the environment (e.g. no secret in production)
             from pydantic import ValidationError  # imported here: `--help` stays light

@@ -10,49 +10,69 @@ from rich.table import Table
 from assistant.cli.common import JsonOpt, console, emit, friendly, open_engine
 
 app = typer.Typer(help="用户：新建、列表、停用", no_args_is_help=True)
+ROLE_HELP = "角色：admin（管理员）、official（园区工作人员）、enterprise（企业用户）；也可写中文：管理员、工作人员、企业"
 
 
 @app.command("add")
 @friendly
 def users_add(
     username: str,
-    role: Annotated[str, typer.Option(help="admin | official | enterprise")],
-    uscc: Annotated[str | None, typer.Option(help="企业用户绑定的统一社会信用代码")] = None,
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="密码（至少 10 个字符）")] = "",
+    role: Annotated[str, typer.Option(help=ROLE_HELP)],
+    uscc: Annotated[str | None, typer.Option(help="企业用户绑定的统一社会信用代码（须是库中已有的企业）")] = None,
+    password: Annotated[str | None, typer.Option(help="密码（至少 10 个字符；不写则在检查通过后提示输入）")] = None,
     display_name: Annotated[str, typer.Option(help="显示名")] = "",
 ) -> None:
-    """新建用户。"""
+    """新建用户：用户名（不区分大小写）不得重复，企业用户须绑定库中已有企业。"""
     from sqlmodel import Session
 
     from assistant.access import accounts
     from assistant.api.config import Settings
+    from assistant.display import role_name
 
     engine = open_engine(Settings())
     accounts.ensure_tables(engine)
     with Session(engine) as session:
-        user = accounts.add_user(session=session, username=username, password=password, role=role, uscc=uscc, display_name=display_name)
-    console.print(f"已新建用户 {user.username}（{accounts.ROLES[user.role]}）")
+        # Check the name, role and enterprise before asking for a password typed twice.
+        accounts.check_new_user(session=session, username=username, role=role, uscc=uscc)
+        if password is None:
+            password = typer.prompt("密码", hide_input=True, confirmation_prompt="再输入一次密码")
+        user = accounts.add_user(session=session, username=username, password=password, role=role,
+                                 uscc=uscc, display_name=display_name)
+        bound = f"，绑定 {_enterprise(session, user.uscc)}" if user.uscc else ""
+    console.print(f"已新建用户 {user.username}（{role_name(user.role)}{bound}）", markup=False)
+
+
+def _enterprise(session: object, uscc: str | None) -> str:
+    """`常州晨易微电子有限责任公司（91320411MAHLE600X4）`."""
+    from scoring.store.models import Enterprise
+
+    row = session.get(Enterprise, uscc) if uscc else None  # type: ignore[attr-defined]
+    return f"{row.name}（{uscc}）" if row is not None else (uscc or "-")
 
 
 @app.command("list")
 @friendly
 def users_list(json_out: JsonOpt = False) -> None:
-    """列出用户。"""
+    """列出用户：角色、绑定企业、状态、新建时间（北京时间）。"""
     from sqlmodel import Session
 
     from assistant.access import accounts
     from assistant.api.config import Settings
+    from assistant.display import beijing_time, role_name
 
     engine = open_engine(Settings())
     accounts.ensure_tables(engine)
     with Session(engine) as session:
-        rows = [accounts.public_user(u) for u in accounts.list_users(session=session)]
+        users = accounts.list_users(session=session)
+        rows = [accounts.public_user(u) for u in users]
+        bound = {u.username: _enterprise(session, u.uscc) for u in users if u.uscc}
     if json_out:
         emit(rows)
         return
-    table = Table("用户名", "角色", "绑定企业", "状态")
-    for r in rows:
-        table.add_row(r["username"], accounts.ROLES[r["role"]], r["uscc"] or "-", "已停用" if r["disabled"] else "正常")
+    table = Table("用户名", "显示名", "角色", "绑定企业", "状态", "新建时间")
+    for u, r in zip(users, rows):
+        table.add_row(r["username"], r["display_name"] or "-", role_name(r["role"]), bound.get(r["username"], "-"),
+                      "已停用" if r["disabled"] else "正常", beijing_time(u.created_at))
     console.print(table)
 
 
@@ -69,4 +89,4 @@ def users_disable(username: str) -> None:
     accounts.ensure_tables(engine)
     with Session(engine) as session:
         accounts.set_disabled(session=session, username=username)
-    console.print(f"已停用用户 {username}")
+    console.print(f"已停用用户 {username}", markup=False)

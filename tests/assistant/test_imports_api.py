@@ -29,6 +29,8 @@ def app_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     with TestClient(create_app(settings)) as client:
         engine = client.app.state.engine  # type: ignore[attr-defined]
         with Session(engine) as s:
+            s.add(store.Enterprise(uscc=USCCS[0], name=NAMES[0]))  # an enterprise user is bound to one in the store
+            s.commit()
             for user, role, uscc in (("admin", "admin", None), ("official", "official", None), ("enterprise1", "enterprise", USCCS[0])):
                 accounts.add_user(session=s, username=user, password=PASSWORD, role=role, uscc=uscc)
         a = Api(client)
