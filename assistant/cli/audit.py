@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from assistant.cli.common import JsonOpt, console, emit, friendly, open_engine
@@ -24,6 +25,7 @@ def audit(
 
     from assistant.access import accounts
     from assistant.api.config import Settings
+    from assistant.display import action_name, actor_role, beijing_time
 
     engine = open_engine(Settings())
     accounts.ensure_tables(engine)
@@ -35,5 +37,7 @@ def audit(
         return
     table = Table("时间", "用户", "角色", "操作", "对象", "来源")
     for r in data:
-        table.add_row(r["at"][:19], r["username"], r["role"], r["action"], r["target"], r["client"])
+        table.add_row(beijing_time(r["at"], seconds=True), escape(r["username"] or "-"), actor_role(r["role"]),
+                      action_name(r["action"]), escape(r["target"] or "-"), escape(r["client"] or "-"))
+    console.print(f"共 {total} 条审计记录，显示最新 {len(data)} 条")
     console.print(table)

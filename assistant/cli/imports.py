@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -86,10 +87,12 @@ def batches_list(
     if json_out:
         emit(rows)
         return
+    from assistant.display import beijing_time
+
     table = Table("批次", "来源", "文件", "年度", "数值", "行数", "状态", "导入时间")
     for r in rows:
-        table.add_row(str(r["id"]), r["source_name"], r["file"], str(r["year"] or "-"), str(r["values"]),
-                      str(r["rows_imported"]), STATUS.get(r["status"], r["status"]), f"{r['created_at']:%Y-%m-%d %H:%M}")
+        table.add_row(str(r["id"]), r["source_name"], escape(r["file"] or "-"), str(r["year"] or "-"), str(r["values"]),
+                      str(r["rows_imported"]), STATUS.get(r["status"], r["status"]), beijing_time(r["created_at"]))
     console.print(table)
 
 
@@ -108,12 +111,18 @@ def batches_show(batch_id: Annotated[int, typer.Argument(help="批次号")], jso
     if json_out:
         emit(data)
         return
+    from assistant.display import beijing_time
+
     console.print(f"[bold]第 {data['id']} 号批次[/bold]  {data['source_name']}  {STATUS.get(data['status'], data['status'])}")
     for label, key in (("文件", "file"), ("SHA-256", "sha256"), ("年度", "year"), ("工作表", "sheets"),
                        ("读取行数", "rows_read"), ("导入行数", "rows_imported"), ("写入数值", "values"),
                        ("导入时间", "created_at"), ("撤销时间", "reverted_at")):
         value = data[key]
-        console.print(f"  {label}：{'、'.join(value) if isinstance(value, list) else ('-' if value in (None, '') else value)}", markup=False)
+        if key.endswith("_at"):
+            value = beijing_time(value) if value else None
+        if isinstance(value, list):
+            value = "、".join(value)
+        console.print(f"  {label}：{'-' if value in (None, '') else value}", markup=False)
     for w in (data["report"] or {}).get("warnings", []):
         console.print(f"  提示：{w}", markup=False)
 
@@ -145,9 +154,11 @@ def conflicts(
 
     if status not in ("open", "resolved", "all"):
         raise typer.BadParameter("只能是 open、resolved 或 all", param_hint="--status")
-    names = {k: f.name for k, f in default_fields().items()}
+    registry = default_fields()
+    names = {k: f.name for k, f in registry.items()}
     with Session(open_engine(Settings())) as session:
         rows = [c.model_dump(mode="json") for c in store.list_conflicts(session=session, year=year, status=None if status == "all" else status)]
+        firms = _enterprise_names(session, {r["uscc"] for r in rows})
     for r in rows:
         r["field_name"] = names.get(r["field"], r["field"])
     if json_out:
@@ -156,10 +167,35 @@ def conflicts(
     if not rows:
         console.print("没有" + ("待处理的" if status == "open" else "") + "数据冲突")
         return
-    table = Table("编号", "企业", "年度", "字段", "原值（来源/批次）", "新值（来源/批次）", "状态")
+    from assistant.display import beijing_time
+
+    table = Table("编号", "企业", "年度", "字段", "原值（来源/批次）", "新值（来源/批次）", "状态", "发现时间")
     for r in rows:
-        table.add_row(str(r["id"]), r["uscc"], str(r["year"]), r["field_name"],
-                      f"{r['value_a']}（{SOURCES.get(r['source_a'], r['source_a'])}/#{r['batch_a']}）",
-                      f"{r['value_b']}（{SOURCES.get(r['source_b'], r['source_b'])}/#{r['batch_b']}）",
-                      STATUS.get(r["status"], r["status"]))
+        unit = registry[r["field"]].unit if r["field"] in registry else ""
+        firm = f"{firms[r['uscc']]}（{r['uscc']}）" if r["uscc"] in firms else r["uscc"]
+        table.add_row(str(r["id"]), escape(firm), str(r["year"]), r["field_name"],
+                      escape(f"{_raw(r['value_a'], unit)}（{SOURCES.get(r['source_a'], r['source_a'])}/#{r['batch_a']}）"),
+                      escape(f"{_raw(r['value_b'], unit)}（{SOURCES.get(r['source_b'], r['source_b'])}/#{r['batch_b']}）"),
+                      STATUS.get(r["status"], r["status"]), beijing_time(r["created_at"]))
     console.print(table)
+
+
+def _enterprise_names(session: Any, usccs: set[str]) -> dict[str, str]:
+    """Names of the enterprises a list mentions, in one query."""
+    from sqlmodel import select
+
+    from scoring.store.models import Enterprise
+
+    if not usccs:
+        return {}
+    return dict(session.exec(select(Enterprise.uscc, Enterprise.name).where(Enterprise.uscc.in_(sorted(usccs)))).all())  # type: ignore[attr-defined]
+
+
+def _raw(value: str, unit: str) -> str:
+    """A raw value as stored (text) for people: `1234.5万元`; text as it is."""
+    from assistant.display import number
+
+    try:
+        return f"{number(float(value))}{unit}"
+    except ValueError:
+        return value

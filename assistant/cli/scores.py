@@ -133,7 +133,7 @@ def show(
     from sqlmodel import Session
 
     from assistant.api.config import Settings
-    from scoring.store.portraits import portrait
+    from scoring.store.portraits import portrait, stored_system
     from scoring.uscc import validate_uscc
 
     try:
@@ -142,25 +142,39 @@ def show(
         raise ScoringError(str(exc)) from None
     with Session(open_engine(Settings())) as session:
         data = portrait(session=session, uscc=code, year=year)
+        verdict_names = {v.code: v.name for v in stored_system(session=session, version=data["system"]).verdicts}
     if json_out:
         emit(data)
         return
-    console.print(f"[bold]{data['name']}[/bold]（{data['uscc']}）  {data['industry']}")
-    console.print(f"{data['year']} 年  指标体系 {data['system']}  阶段：{data['stage_name']}（{data['stage_reason']}）")
-    console.print(f"总分 {data['total']:g} / {data['max_total']:g}，阶段内第 {data['rank']} 名，优于同阶段 {data['percentile']:g}% 的企业")
+    print_portrait(data, verdict_names=verdict_names)
+
+
+def print_portrait(data: dict[str, Any], *, verdict_names: dict[str, str]) -> None:
+    """A portrait for officials: names not codes, points with 2 decimals, percentages as 12.5 %."""
+    from rich.markup import escape
+
+    from assistant.display import number, points, share, text
+
+    name = {i["code"]: f"{i['code']} {i['name']}" for i in data["indicators"]}
+    console.print(f"[bold]{escape(data['name'])}[/bold]（{data['uscc']}）  {escape(text(data['industry']))}")
+    console.print(f"{data['year']} 年  指标体系 {data['system']}  阶段：{data['stage_name']}（{escape(data['stage_reason'])}）",
+                  highlight=False)
+    console.print(f"总分 {points(data['total'])} / {number(data['max_total'])} 分，阶段内第 {data['rank']} 名"
+                  f"（{data['stage_name']}共 {data['stage_size']} 家），优于同阶段 {share(data['percentile'])} 的企业", highlight=False)
     for cat in data["categories"]:
-        console.print(f"  {cat['name']}：{cat['points']:g} / {cat['max_points']:g}")
+        bench = "" if cat.get("stage_mean") is None else f"（同阶段平均 {points(cat['stage_mean'])}，上四分位 {points(cat['stage_p75'])}）"
+        console.print(f"  {cat['name']}：{points(cat['points'])} / {number(cat['max_points'])} 分{bench}", highlight=False)
     for code_, v in data["verdicts"].items():
-        console.print(f"  结论 {code_}：{'通过' if v['passed'] else '未通过'}（{v['route']}）")
+        console.print(f"  {verdict_names.get(code_, code_)}：{'通过' if v['passed'] else '未通过'}（{escape(str(v['route']))}）")
     table = Table("指标", "得分", "解释", show_lines=False)
     for ind in data["indicators"]:
-        table.add_row(f"{ind['code']} {ind['name']}", f"{ind['points']:g}/{ind['weight']:g}", ind["explanation"])
+        table.add_row(name[ind["code"]], f"{points(ind['points'])} / {number(ind['weight'])}", escape(ind["explanation"]))
     console.print(table)
     if data["missing"]:
-        console.print(f"缺失数据的指标：{'、'.join(data['missing'])}")
+        console.print(f"缺失数据的指标：{'、'.join(name.get(c, c) for c in data['missing'])}", highlight=False)
     console.print("[bold]提分建议[/bold]")
     for tip in data["advice"] or [{"text": "暂无可测算的提分空间"}]:
-        console.print(f"  · {tip['text']}")
+        console.print(f"  · {escape(tip['text'])}", highlight=False)
 
 
 @app.command()
@@ -185,15 +199,20 @@ def stats(year: YearOpt = None, json_out: JsonOpt = False) -> None:
 
 
 def print_stats(data: dict[str, Any]) -> None:
-    console.print(f"[bold]{data['year']} 年园区概况[/bold]（指标体系 {data['system']}，评分批次 #{data['run_id']}）：{data['enterprises']} 家企业，平均总分 {data['mean_total']}")
+    """The zone's summary for officials: stage names, shares as 55 %, points with 2 decimals."""
+    from assistant.display import number, points, share
+
+    mean = "—" if data["mean_total"] is None else f"{points(data['mean_total'])} 分"
+    console.print(f"[bold]{data['year']} 年园区概况[/bold]（指标体系 {data['system']}，评分批次 #{data['run_id']}）："
+                  f"{data['enterprises']} 家企业，平均总分 {mean}（满分 {number(data['max_total'])} 分）", highlight=False)
     # "科技创新基础能力" → "基础": the full names do not fit a terminal's width.
     short = [c["name"].replace("科技创新", "").replace("能力", "") or c["name"] for c in data["categories"]]
     table = Table("阶段", "企业数", "占比", "平均总分", *short)
     for s in data["stages"]:
         cats = s.get("categories", {})
         table.add_row(
-            s["name"], str(s["count"]), f"{s['share']}%", str(s.get("mean_total", "-")),
-            *[str(cats.get(c["code"], "-")) for c in data["categories"]],
+            s["name"], str(s["count"]), share(s["share"]), points(s["mean_total"]) if "mean_total" in s else "—",
+            *[points(cats[c["code"]]) if c["code"] in cats else "—" for c in data["categories"]],
         )
     console.print(table)
 

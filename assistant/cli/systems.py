@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from rich.table import Table
 
@@ -27,26 +29,71 @@ def systems_list(json_out: JsonOpt = False) -> None:
         return
     table = Table("版本", "名称", "适用年度", "指标数", "满分", "文件")
     for r in rows:
-        table.add_row(r["version"], r["name"], str(r["year"]), str(r["indicators"]), f"{r['max_total']:g}", r["file"])
+        table.add_row(r["version"], r["name"], str(r["year"]), str(r["indicators"]), f"{r['max_total']:g} 分", r["file"])
     console.print(table)
 
 
 @app.command("show")
 @friendly
 def systems_show(version: str, json_out: JsonOpt = False) -> None:
-    """显示一个版本的全部类别与指标定义。"""
+    """显示一个版本：阶段划分、各类别与指标的公式、计分规则和权重（文字表述）。"""
     from assistant.api.config import Settings
     from scoring.systems.loader import find_system
 
     s = find_system(version, Settings().systems_dir)
     if json_out:
-        emit(s.model_dump(mode="json"))
+        data = s.model_dump(mode="json")
+        # Each rule with its own parameters: the field is typed as the base rule, whose dump
+        # would keep only `kind`.
+        for item, ind in zip(data["indicators"], s.indicators):
+            item["rule"] = ind.rule.model_dump(mode="json", exclude_none=True)
+        emit(data)
         return
-    console.print(f"[bold]{s.name}[/bold]（版本 {s.version}，{s.year} 年起适用，满分 {s.max_total:g}）")
+    for line in system_lines(s):
+        console.print(line, markup=False, highlight=False)
+
+
+def system_lines(s: Any) -> list[str]:
+    """An indicator system for officials: names not codes, formulas and rules in words."""
+    from scoring.systems.diff import MISSING_WORDS, stage_rule_words, weights_words
+    from scoring.systems.fields import default_fields
+    from scoring.systems.labels import SOURCES
+    from scoring.systems.words import default_formula_words, formula_words, number
+
+    out = [
+        s.name,
+        f"  版本 {s.version}，{s.year} 年起适用，满分 {number(s.max_total)} 分；缺失数据默认{MISSING_WORDS[s.missing]}",
+        "  指标得分 = 计分规则所得分 ÷ 规则满分 × 该阶段权重；类别得分不超过类别满分",
+        "阶段划分（依次判断，先满足者为准）",
+        *(f"  {stage_rule_words(rule)}" for rule in s.stages),
+    ]
     for cat in s.categories:
-        console.print(f"[bold]{cat.name}[/bold]（{cat.code}，满分 {cat.max_points:g}）")
+        how = "各指标得分求和" if cat.aggregate == "sum" else "取得分最高的一项"
+        out.append(f"{cat.name}（满分 {number(cat.max_points)} 分，{how}）")
         for ind in s.indicators_of(cat.code):
-            console.print(f"  {ind.code} {ind.name}  公式 {ind.formula}  {ind.rule.describe()}", markup=False)
+            marks = [m for m, on in (("加分项", ind.bonus), ("越小越好", ind.direction == "lower")) if on]
+            if ind.missing:
+                marks.append(f"缺失数据{MISSING_WORDS[ind.missing]}")
+            out += [
+                f"  {ind.code} {ind.name}（数据来源：{SOURCES.get(ind.source, ind.source)}"
+                + "".join(f"；{m}" for m in marks) + "）",
+                f"      公式：{default_formula_words(ind.formula)}" + (f"（单位 {ind.unit}）" if ind.unit else ""),
+                f"      计分：{ind.rule.describe(unit=ind.unit)}",
+                f"      权重：{weights_words(ind)}",
+            ]
+    if s.verdicts:
+        names = {f"pts.{i.code}": f"{i.code} {i.name}" for i in s.indicators}
+        names |= {f"val.{i.code}": i.name for i in s.indicators}
+        names |= {f"cat.{c.code}": c.name for c in s.categories} | {f"verdict.{v.code}": v.name for v in s.verdicts}
+        registry = default_fields()
+        out.append("结论")
+        for v in s.verdicts:
+            out.append(f"  {v.name}")
+            for label, conditions in (("须满足", v.requires), ("满足其一即可", v.routes)):
+                for c in conditions:
+                    always = c.when.strip().lower() == "true"
+                    out.append(f"      {label}：{c.name}" + ("" if always else f"（{formula_words(c.when, fields=registry, names=names)}）"))
+    return out
 
 
 @app.command("diff")
