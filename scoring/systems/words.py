@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 MISSING = "缺失"
 UNLIMITED = "不限"
 # Units of whole things: a range of them reads "1–2人" rather than "≥ 1人 且 < 3人".
-COUNT_UNITS = frozenset({"件", "项", "人", "个", "篇", "家", "次"})
+COUNT_UNITS = frozenset({"件", "项", "人", "个", "篇", "家", "次", "档", "级"})
 
 
 # ----------------------------------------------------------------------------- numbers

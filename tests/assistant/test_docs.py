@@ -187,7 +187,7 @@ EXPECTED_ERRORS = {
     "GET /api/runs/{run_id}": {404, 422},
     "GET /api/lists/credit": {400, 401, 403, 404, 422},
     "GET /api/users": {401, 403},
-    "POST /api/users": {400, 401, 403, 413, 422},
+    "POST /api/users": {401, 403, 409, 413, 422},
     "POST /api/users/{username}/disable": {400, 401, 403, 422},
     "POST /api/users/{username}/api-keys": {401, 403, 404, 422},
     "GET /api/audit": {401, 403, 422},

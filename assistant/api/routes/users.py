@@ -27,7 +27,8 @@ def list_users(principal: PrincipalDep, session: SessionDep) -> list[dict[str, A
 
 @router.post(
     "", response_model=UserPublic, status_code=201, summary="新建用户",
-    responses=errors((400, "用户名、角色、密码或统一社会信用代码不合要求，或用户名已存在"), 401, ADMINS_ONLY, 413, 422),
+    responses=errors(401, ADMINS_ONLY, (409, "用户名已存在（不区分大小写）"), 413,
+                     (422, "用户名、角色、密码或统一社会信用代码不合要求；企业用户须绑定库中已有的企业")),
 )
 def add_user(body: UserCreate, request: Request, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
     """新建用户；企业用户须绑定统一社会信用代码（仅管理员）。"""
