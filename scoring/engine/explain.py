@@ -196,8 +196,8 @@ def _targets(
     if isinstance(rule, YesNo):
         return [("yes", 1.0)] if current == 0 else []
     if isinstance(rule, Levels):  # the value is the level's points: the better levels, nearest first
-        better = sorted({level.points for level in rule.levels if level.points > current})
-        return [("next_band", p) for p in better]
+        steps = sorted({level.points for level in rule.levels if level.points > current})
+        return [("next_band", p) for p in steps]
     if isinstance(rule, Bands):
         now = next((b for b in rule.bands if b.range.contains(Fraction(repr(current)))), None)
         better = [b for b in rule.bands if now is None or b.points > now.points]

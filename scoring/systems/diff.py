@@ -42,7 +42,9 @@ class SystemDiff:
 
     def lines(self) -> list[str]:
         """A Chinese, line-by-line rendering."""
-        cat = lambda code: self.category_names.get(code, code)
+        def cat(code: str) -> str:
+            return self.category_names.get(code, code)
+
         out = [f"指标体系 {self.old} → {self.new}"]
         out += [f"+ 新增 {a['code']} {a['name']}（{cat(a['category'])}）" for a in self.added]
         out += [f"- 删除 {r['code']} {r['name']}（{cat(r['category'])}）" for r in self.removed]
@@ -102,7 +104,10 @@ def diff_systems(old: IndicatorSystem, new: IndicatorSystem) -> SystemDiff:
     """Compare two versions indicator by indicator (matched by code)."""
     names = {c.code: c.name for c in old.categories} | {c.code: c.name for c in new.categories}
     d = SystemDiff(old=old.version, new=new.version, category_names=names)
-    category = lambda code: names.get(code, code)
+
+    def category(code: str) -> str:
+        return names.get(code, code)
+
     a, b = old.by_code, new.by_code
     for code in sorted(b.keys() - a.keys()):
         d.added.append({"code": code, "name": b[code].name, "category": b[code].category})

@@ -558,7 +558,7 @@ class Levels(RuleParams):
                     row=f"企业 {row_names[i]}" if len(row_names) else f"第 {i + 1} 行",
                     column=indicator, value=values[i], reason=f"不是可计分的等级（可用：{listed}）",
                 )
-                for i in np.flatnonzero(unknown)
+                for i in map(int, np.flatnonzero(unknown))
             ])
         return out
 

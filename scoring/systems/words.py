@@ -85,10 +85,13 @@ def range_words(
     unit: str = "",
 ) -> str:
     """A value range in words: `≥ 5 %`, `< 3 %`, `≥ 5 % 且 < 10 %`, `1–2人`; never `inf`."""
-    show: Callable[[object], str] = lambda v: quantity(float(v), unit)
+    def show(v: Fraction | float) -> str:
+        return quantity(float(v), unit)
+
     if lo is None and hi is None:
         return "任意值"
     if lo is None:
+        assert hi is not None
         return f"{'≤' if hi_closed else '<'} {show(hi)}"
     if hi is None:
         return f"{'≥' if lo_closed else '>'} {show(lo)}"
@@ -290,7 +293,7 @@ class _Worder:
         if name == "growth" and len(args) == 1:
             return f"{words[0]}较上年增长率", _ATOM
         if name == "avg_growth" and len(args) == 2 and isinstance(args[1], ast.Constant):
-            return f"{words[0]}近 {args[1].value} 年平均增长率", _ATOM
+            return f"{words[0]}近 {args[1].value!s} 年平均增长率", _ATOM
         if name == "max" and len(args) == 2 and _is_zero(args[1]):
             return f"{words[0]}（低于 0 按 0 计）", _ATOM
         if name in ("min", "max"):
@@ -302,14 +305,15 @@ class _Worder:
         if name == "is_missing" and len(args) == 1:
             return f"{words[0]}缺失", _CMP_P
         if name == "in_list" and args:
-            choices = "、".join(f"“{a.value}”" for a in args[1:] if isinstance(a, ast.Constant))
+            choices = "、".join(f"“{a.value!s}”" for a in args[1:] if isinstance(a, ast.Constant))
             return f"{words[0]}属于{choices}之一", _CMP_P
         raise _Unworded(name)
 
 
 def _lag(node: ast.AST) -> int:
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
-        return int(node.operand.value)
+    operand = node.operand if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) else None
+    if isinstance(operand, ast.Constant) and isinstance(operand.value, int):
+        return operand.value
     raise _Unworded("subscript")
 
 
