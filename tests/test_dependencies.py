@@ -59,6 +59,17 @@ def test_every_imported_library_is_declared() -> None:
     assert not missing, f"imported but not declared in pyproject.toml: {missing}"
 
 
+# Packages read as package data, never imported (so the scan above cannot see them): where each is used.
+DATA_PACKAGES = {"fastapi_offline": "assistant/api/docs.py"}
+
+
+def test_data_packages_are_declared() -> None:
+    dists = packages_distributions()
+    for module, where in DATA_PACKAGES.items():
+        assert f'"{module}"' in (ROOT / where).read_text(encoding="utf-8"), f"{where} no longer uses {module}"
+        assert {_norm(d) for d in dists.get(module, [module])} & declared(), module
+
+
 def test_sql_and_asgi_libraries_are_declared() -> None:
     # Imported directly (not only through sqlmodel and fastapi): named on their own.
     assert {"sqlalchemy", "starlette", "numpy", "pyyaml"} <= declared()
