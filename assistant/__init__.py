@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from assistant.api.app import create_app
-    from assistant.api.config import Settings
+    from assistant.config import Settings
 
-_WHERE = {"create_app": "assistant.api.app", "Settings": "assistant.api.config"}
+_WHERE = {"create_app": "assistant.api.app", "Settings": "assistant.config"}
 
 __all__ = ["Settings", "create_app"]
 

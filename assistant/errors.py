@@ -6,6 +6,7 @@
      ├── TooManyAttempts    429  login throttled
      └── BadRequest         400  a request that makes no sense (e.g. min > max)
           ├── Unprocessable  422  a value the service refuses (a short password, a USCC not in the store)
+          │    └── InvalidQuery  422  a search text with nothing to search for
           └── Conflict       409  it would clash with what exists (a user name taken, in any letter case)
 
 Domain errors of the scoring core map here too (NotFound → 404, InvalidInput → 422,
@@ -54,6 +55,12 @@ class Unprocessable(BadRequest):
 
 class Conflict(BadRequest):
     status, code = 409, "conflict"
+
+
+class InvalidQuery(Unprocessable):
+    """A search text with nothing to search for (only blanks)."""
+
+    status, code = 422, "invalid_query"
 
 
 class PayloadTooLarge(ServiceError):

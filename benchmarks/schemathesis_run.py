@@ -55,7 +55,7 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
 )
 
 from assistant.api.app import create_app  # noqa: E402
-from assistant.api.config import Settings  # noqa: E402
+from assistant.config import Settings  # noqa: E402
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 

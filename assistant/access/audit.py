@@ -1,6 +1,7 @@
 """Recording reads of non-public data.
 
-Each route that returns such data calls `audit_read`. Events go to a per-process writer that
+Each read that returns such data calls `record_read` (the HTTP routes through
+`assistant.api.audit.audit_read`, which adds the request's path and client). Events go to a per-process writer that
 commits them in batches (every `interval` seconds, or at once when `batch` are waiting, and always
 at shutdown): with SQLite and several worker processes, one write transaction per read would make
 every request queue for the database lock. Readers of the trail flush first, so nothing recorded
@@ -13,7 +14,6 @@ import queue
 import threading
 from datetime import datetime, timezone
 
-from fastapi import Request
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
@@ -68,11 +68,11 @@ class AuditWriter:
             self.flush()
 
 
-def audit_read(request: Request, principal: Principal, *, action: str, target: str = "") -> None:
+def record_read(
+    writer: AuditWriter, principal: Principal, *, action: str, target: str = "", path: str = "", client: str = ""
+) -> None:
     """Record who read what, when and from where (public callers never reach non-public data)."""
-    writer: AuditWriter = request.app.state.audit
-    query = f"?{request.url.query}" if request.url.query else ""
     writer.add(
         username=principal.username, role=principal.role, action=action, target=target[:200],
-        path=(str(request.url.path) + query)[:300], client=request.client.host if request.client else "", detail="",
+        path=path[:300], client=client, detail="",
     )

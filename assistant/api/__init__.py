@@ -1,7 +1,7 @@
 """The HTTP service (FastAPI): `create_app(settings)`, deps, errors → HTTP, schemas, routes.
 
-`create_app` loads on first use (PEP 562), so that the CLI can read `Settings` from
-`assistant.api.config` without importing FastAPI.
+`create_app` loads on first use (PEP 562), so that importing a sibling module does not import
+FastAPI.
 """
 
 from __future__ import annotations
@@ -11,14 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from assistant.api.app import create_app
-    from assistant.api.config import Settings
 
-_WHERE = {"create_app": "assistant.api.app", "Settings": "assistant.api.config"}
-
-__all__ = ["Settings", "create_app"]
+__all__ = ["create_app"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(import_module(_WHERE[name]), name)
+    if name == "create_app":
+        return import_module("assistant.api.app").create_app
     raise AttributeError(f"module 'assistant.api' has no attribute {name!r}")

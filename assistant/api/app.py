@@ -1,6 +1,6 @@
 """The FastAPI application: `create_app(settings)`; nothing heavy happens at import time.
 
-    >>> from assistant.api.config import Settings
+    >>> from assistant.config import Settings
     >>> app = create_app(Settings())          # served by `innopoints serve`
 """
 
@@ -19,7 +19,7 @@ from assistant.access import accounts
 from assistant.queries import portrait_store
 from assistant.access.audit import AuditWriter
 from assistant.queries.run_cache import RunCache
-from assistant.api.config import Settings
+from assistant.config import Settings
 from assistant.api.docs import app_options, install_docs
 from assistant.api.errors import error_body, install_error_handlers
 from assistant.api.principal_cache import PrincipalCache

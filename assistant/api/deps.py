@@ -12,9 +12,9 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from assistant.access import accounts
-from assistant.access.audit import audit_read
+from assistant.api.audit import audit_read
 from assistant.access.privacy import PUBLIC, Principal
-from assistant.api.config import Settings
+from assistant.config import Settings
 from assistant.api.principal_cache import PrincipalCache
 from assistant.queries.audit import Audit
 from assistant.queries.run_cache import RunCache

@@ -27,7 +27,7 @@ def init_admin(
     from sqlmodel import Session, select
 
     from assistant.access import accounts
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from assistant.cli.runs import record
     from assistant.errors import BadRequest
 

@@ -24,7 +24,7 @@ def audit(
     from sqlmodel import Session
 
     from assistant.access import accounts
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from assistant.display import action_name, actor_role, beijing_time
 
     engine = open_engine(Settings())

@@ -19,7 +19,7 @@ from search.errors import SearchError
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from assistant.api.config import Settings
+    from assistant.config import Settings
 
 console = Console()
 err = Console(stderr=True)

@@ -18,7 +18,7 @@ from assistant.cli.common import console, err, friendly, open_engine
 from assistant.cli.scores import print_stats
 
 if TYPE_CHECKING:
-    from assistant.api.config import Settings
+    from assistant.config import Settings
 
 app = typer.Typer()
 
@@ -36,7 +36,7 @@ def demo(
     """
     from sqlmodel import Session
 
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from scoring import store
     from scoring.demo.build import build_demo
     from scoring.demo.files import import_demo_files, write_demo_files

@@ -33,7 +33,7 @@ def import_cmd(
     json_out: JsonOpt = False,
 ) -> None:
     """导入一个数据来源文件：先整体校验，有任何错误则整个文件不导入并列出全部错误；同一文件重复导入不会重复写入。"""
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from scoring.ingest.importer import import_file
 
     engine = open_engine(Settings())
@@ -77,7 +77,7 @@ def batches_list(
     """列出导入批次（最新的在前）。"""
     from sqlmodel import Session
 
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from scoring import store
     from scoring.ingest.sources import resolve_source
 
@@ -102,7 +102,7 @@ def batches_show(batch_id: Annotated[int, typer.Argument(help="批次号")], jso
     """显示一个导入批次：来源、文件、SHA-256、工作表、行数与导入报告。"""
     from sqlmodel import Session
 
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from scoring import store
 
     with Session(open_engine(Settings())) as session:
@@ -131,7 +131,7 @@ def batches_show(batch_id: Annotated[int, typer.Argument(help="批次号")], jso
 @friendly
 def batches_revert(batch_id: Annotated[int, typer.Argument(help="批次号")]) -> None:
     """撤销一个导入批次：其数值不再参与评分（保留为历史），相关冲突标记为已处理。"""
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from scoring import store
 
     b = store.revert_batch(engine=open_engine(Settings()), batch_id=batch_id)
@@ -148,7 +148,7 @@ def conflicts(
     """数据冲突：不同来源对同一企业、年度、字段给出了不同的值（保留待核对，不会被静默覆盖）。"""
     from sqlmodel import Session
 
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from scoring import store
     from scoring.systems.fields import default_fields
 

@@ -70,7 +70,7 @@ def runs_list(json_out: JsonOpt = False) -> None:
     """列出全部评分批次：园区积分与官方评价，哪一批是各年度当前发布的。"""
     from sqlmodel import Session
 
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from scoring import store
 
     with Session(open_engine(Settings())) as session:
@@ -99,7 +99,7 @@ def runs_unpublish(run_id: Annotated[int, typer.Argument(help="要撤回的评�
     """撤回一个园区积分批次：该年度上一批次恢复为发布的积分（结果保留，记入审计记录）。"""
     from sqlmodel import Session
 
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from scoring.store.runs import withdraw_run
 
     engine = open_engine(Settings())

@@ -13,7 +13,7 @@ from assistant.cli.common import JsonOpt, YearOpt, console, emit, err, friendly,
 from scoring.errors import ScoringError
 
 if TYPE_CHECKING:
-    from assistant.api.config import Settings
+    from assistant.config import Settings
 
 app = typer.Typer()
 
@@ -32,7 +32,7 @@ def score(
     """
     from sqlmodel import Session
 
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from assistant.cli.runs import record
     from scoring import store
     from scoring.errors import NotFound
@@ -110,7 +110,7 @@ def score_file_cmd(
     year: Annotated[int | None, typer.Option("--year", help="数据年度（默认该体系的适用年度）")] = None,
 ) -> None:
     """不经数据库，直接对一张表评分：每行一家企业；表头用字段的中文名（可带单位，如 营业收入（万元）），往年数据在表头后加 [-1]。"""
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from scoring.excel.scorefile import score_file
     from scoring.systems.loader import find_system
 
@@ -132,7 +132,7 @@ def show(
     """企业创新画像：总分、类别得分、阶段内排名、各指标得分与解释、缺失数据、提分建议。"""
     from sqlmodel import Session
 
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from scoring.store.portraits import portrait, stored_system
     from scoring.uscc import validate_uscc
 
@@ -183,7 +183,7 @@ def stats(year: YearOpt = None, json_out: JsonOpt = False) -> None:
     """园区概况：各阶段企业数与占比、各类别平均得分。"""
     from sqlmodel import Session
 
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from scoring import store
     from scoring.engine.summary import zone_summary
     from scoring.store.portraits import stored_system
@@ -228,7 +228,7 @@ def gaps(
     """数据缺口：该年度指标体系所需、任何数据来源都没有提供的字段（每家企业），可生成企业填报表。"""
     from sqlmodel import Session
 
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from scoring.excel.gap_forms import write_forms
     from scoring.store.gaps import find_gaps
     from scoring.store.pipeline import system_for_year, zone_systems

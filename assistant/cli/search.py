@@ -26,7 +26,7 @@ EmbedderOpt = Annotated[
 
 
 def _index(embedder: str | None = None, model_dir: Path | None = None) -> Any:
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from assistant.queries.search_index import SearchIndex
 
     settings = Settings()

@@ -31,7 +31,7 @@ def serve(
     import uvicorn
 
     from assistant.access import accounts
-    from assistant.api.config import Settings
+    from assistant.config import Settings
 
     settings = Settings()
     engine = open_engine(settings)

@@ -16,7 +16,7 @@ app = typer.Typer(help="指标体系版本：列表、详情、比较", no_args_
 @friendly
 def systems_list(json_out: JsonOpt = False) -> None:
     """列出全部指标体系版本。"""
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from scoring.systems.loader import load_system, system_files
 
     rows = []
@@ -37,7 +37,7 @@ def systems_list(json_out: JsonOpt = False) -> None:
 @friendly
 def systems_show(version: str, json_out: JsonOpt = False) -> None:
     """显示一个版本：阶段划分、各类别与指标的公式、计分规则和权重（文字表述）。"""
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from scoring.systems.loader import find_system
 
     s = find_system(version, Settings().systems_dir)
@@ -100,7 +100,7 @@ def system_lines(s: Any) -> list[str]:
 @friendly
 def systems_diff(old: str, new: str, json_out: JsonOpt = False) -> None:
     """比较两个版本：新增、删除、调整权重或分档的指标。"""
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from scoring.systems.diff import diff_systems
     from scoring.systems.loader import find_system
 

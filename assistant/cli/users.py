@@ -26,7 +26,7 @@ def users_add(
     from sqlmodel import Session
 
     from assistant.access import accounts
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from assistant.display import role_name
 
     engine = open_engine(Settings())
@@ -57,7 +57,7 @@ def users_list(json_out: JsonOpt = False) -> None:
     from sqlmodel import Session
 
     from assistant.access import accounts
-    from assistant.api.config import Settings
+    from assistant.config import Settings
     from assistant.display import beijing_time, role_name
 
     engine = open_engine(Settings())
@@ -83,7 +83,7 @@ def users_disable(username: str) -> None:
     from sqlmodel import Session
 
     from assistant.access import accounts
-    from assistant.api.config import Settings
+    from assistant.config import Settings
 
     engine = open_engine(Settings())
     accounts.ensure_tables(engine)

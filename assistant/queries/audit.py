@@ -2,7 +2,7 @@
 
 A query knows when an answer holds non-public data (the privacy rule decides it there), so the
 query, not the surface, decides when to record; the surface knows who asked and from where (the
-HTTP route records path and client, `assistant.access.audit.audit_read`). `None` records nothing:
+HTTP route records path and client, `assistant.api.audit.audit_read`). `None` records nothing:
 for callers who already hold the whole store (the CLI on the server) and for tests.
 """
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from assistant.api.config import Settings
+from assistant.config import Settings
 from scoring import store
 from scoring.errors import NotFound
 from search.embedders import E5Embedder, Embedder, SentenceTransformerEmbedder

@@ -13,19 +13,13 @@ from math import inf
 from typing import TYPE_CHECKING, Any
 
 from assistant.access.privacy import Principal, public_reason, require_official
-from assistant.errors import BadRequest, Forbidden, ServiceError
+from assistant.errors import BadRequest, Forbidden, InvalidQuery
 from assistant.queries.audit import Audit, record
 from scoring.systems.schema import STAGES
 from search.hybrid import Filters, Hit, Suggestion
 
 if TYPE_CHECKING:
     from assistant.queries.search_index import SearchIndex, Snapshot
-
-
-class InvalidQuery(ServiceError):
-    """A search text with nothing to search for (only blanks)."""
-
-    status, code = 422, "invalid_query"
 
 
 def checked_text(text: str) -> str:

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.engine import Engine
 
-from assistant.api.config import Settings
+from assistant.config import Settings
 from assistant.queries.search_docs import ScoreInfo, load_documents, make_embedder, store_signature
 from search.errors import IndexMismatch, IndexNotBuilt
 from search.hybrid import Document, HybridSearcher, passage_text

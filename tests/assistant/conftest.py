@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 from assistant.api.app import create_app
 from assistant.cli.main import app as cli_app
-from assistant.api.config import Settings
+from assistant.config import Settings
 
 ZONE_SIZE = 200
 SECRET = "test-secret-key-for-innopoints-0123456789abcdef"

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from assistant.access import accounts
-from assistant.api.config import DEV_SECRET, Settings
+from assistant.config import DEV_SECRET, Settings
 from scoring.store import make_engine
 from tests.assistant.conftest import SECRET, Api, Isolated, assert_error, bearer, login
 

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from assistant.api import schemas
-from assistant.api.config import Settings
+from assistant.config import Settings
 from tests.assistant.conftest import CJK, Isolated, assert_error
 
 METHODS = {"get", "post", "put", "patch", "delete"}

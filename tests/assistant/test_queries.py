@@ -33,7 +33,7 @@ from assistant.api.schemas import (
     Ranking,
     SearchResults,
 )
-from assistant.errors import BadRequest, Forbidden
+from assistant.errors import BadRequest, Forbidden, InvalidQuery
 from assistant.queries import (
     distributions,
     lists,
@@ -252,7 +252,7 @@ def test_bad_arguments_say_what_is_wrong(served: Served, cache: RunCache) -> Non
         rankings.ranking(principal=official, runs=cache, audit=None, stage="growth", category="weight")
     with Session(served.engine) as session, pytest.raises(BadRequest, match="age"):
         profiles.enterprise_page(principal=official, runs=cache, session=session, audit=None, sort="age")
-    with pytest.raises(search_hits.InvalidQuery):
+    with pytest.raises(InvalidQuery):
         search_hits.search(principal=official, index=served.app.state.search, audit=None, text="   ")
     with pytest.raises(NotFound, match="1999"):
         distributions.distribution(principal=official, runs=cache, year=1999)

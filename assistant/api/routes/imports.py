@@ -17,7 +17,7 @@ from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from assistant.access.audit import audit_read
+from assistant.api.audit import audit_read
 from assistant.api.deps import PrincipalDep, SessionDep
 from assistant.errors import BadRequest, ServiceError
 from assistant.access.privacy import require_official

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 
 from assistant.access import accounts
-from assistant.access.audit import audit_read
+from assistant.api.audit import audit_read
 from assistant.api.deps import PrincipalDep, SessionDep
 from assistant.access.privacy import require_admin
 from assistant.api.responses import errors
