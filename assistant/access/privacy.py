@@ -40,6 +40,9 @@ class Principal:
 
 
 PUBLIC = Principal(role="public")
+# The command line's user works on the server and holds the database file itself: the queries
+# answer it as they answer an administrator (its audit events carry the role `cli`).
+OPERATOR = Principal(role="admin", username="cli")
 
 
 def require_details(principal: Principal, uscc: str) -> None:

@@ -167,7 +167,9 @@ def demo_accounts_in_use(engine: Any) -> list[str]:
 
 
 def _print_accounts(made: list[dict[str, str]]) -> None:
+    from assistant.access.roles import role_name
+
     console.print("[bold]示范账号[/bold]（用户名 / 密码 / 角色）：")
     for a in made:
         bound = f"，绑定 {a['name']}（{a['uscc']}）" if a["uscc"] else ""
-        console.print(f"  {a['username']} / {a['password']} / {a['role']}{bound}")
+        console.print(f"  {a['username']} / {a['password']} / {role_name(a['role'])}{bound}")

@@ -37,10 +37,10 @@ def score(
     from scoring import store
     from scoring.errors import NotFound
     from scoring.store.pipeline import score_year
-    from scoring.systems.loader import find_system
+    from scoring.systems.loader import system_from_user
 
     settings = Settings()
-    sys_ = find_system(system, settings.systems_dir)
+    sys_ = system_from_user(system, settings.systems_dir)
     content = _system_path(settings, sys_.version).read_text(encoding="utf-8")
     engine = open_engine(settings)
     replaced = None
@@ -132,16 +132,14 @@ def show(
     """企业创新画像：总分、类别得分、阶段内排名、各指标得分与解释、缺失数据、提分建议。"""
     from sqlmodel import Session
 
+    from assistant.access.privacy import OPERATOR
     from assistant.config import Settings
-    from scoring.store.portraits import portrait, stored_system
-    from scoring.uscc import validate_uscc
+    from assistant.queries.portraits import portrait
+    from scoring.store.portraits import stored_system
 
-    try:
-        code = validate_uscc(uscc)
-    except ValueError as exc:
-        raise ScoringError(str(exc)) from None
+    # The same read the portrait route makes, as the local operator.
     with Session(open_engine(Settings())) as session:
-        data = portrait(session=session, uscc=code, year=year)
+        data = portrait(principal=OPERATOR, session=session, uscc=uscc, year=year)
         verdict_names = {v.code: v.name for v in stored_system(session=session, version=data["system"]).verdicts}
     if json_out:
         emit(data)

@@ -38,16 +38,11 @@ def systems_list(json_out: JsonOpt = False) -> None:
 def systems_show(version: str, json_out: JsonOpt = False) -> None:
     """显示一个版本：阶段划分、各类别与指标的公式、计分规则和权重（文字表述）。"""
     from assistant.config import Settings
-    from scoring.systems.loader import find_system
+    from scoring.systems.loader import system_from_user
 
-    s = find_system(version, Settings().systems_dir)
+    s = system_from_user(version, Settings().systems_dir)
     if json_out:
-        data = s.model_dump(mode="json")
-        # Each rule with its own parameters: the field is typed as the base rule, whose dump
-        # would keep only `kind`.
-        for item, ind in zip(data["indicators"], s.indicators):
-            item["rule"] = ind.rule.model_dump(mode="json", exclude_none=True)
-        emit(data)
+        emit(s.as_json())
         return
     for line in system_lines(s):
         console.print(line, markup=False, highlight=False)
@@ -102,10 +97,10 @@ def systems_diff(old: str, new: str, json_out: JsonOpt = False) -> None:
     """比较两个版本：新增、删除、调整权重或分档的指标。"""
     from assistant.config import Settings
     from scoring.systems.diff import diff_systems
-    from scoring.systems.loader import find_system
+    from scoring.systems.loader import system_from_user
 
     settings = Settings()
-    d = diff_systems(find_system(old, settings.systems_dir), find_system(new, settings.systems_dir))
+    d = diff_systems(system_from_user(old, settings.systems_dir), system_from_user(new, settings.systems_dir))
     if json_out:
         emit(d.as_dict())
         return

@@ -51,16 +51,18 @@ class ScoreInfo:
 
 
 def store_signature(engine: Engine) -> str:
-    """Enterprise count, newest batch id and newest published run id, in one query."""
-    published = store.ScoreRun.status == "published"
-    stmt = select(
-        select(func.count()).select_from(store.Enterprise).scalar_subquery(),
-        select(func.max(store.Batch.id)).scalar_subquery(),
-        select(func.max(store.ScoreRun.id)).where(published).scalar_subquery(),
-    )
-    with engine.connect() as conn:
-        count, batch, run = conn.execute(stmt).one()
-    return f"enterprises={count or 0};batch={batch or 0};run={run or 0}"
+    """Enterprise count, newest batch id and the zone's publication signature, in one session.
+
+    The publication signature changes whenever the zone's published runs change (a run published or
+    withdrawn); an evaluation run does not change it, since search shows only the zone's points.
+    """
+    with Session(engine) as session:
+        count, batch = session.connection().execute(select(
+            select(func.count()).select_from(store.Enterprise).scalar_subquery(),
+            select(func.max(store.Batch.id)).scalar_subquery(),
+        )).one()
+        run = store.publication_signature(session=session)
+    return f"enterprises={count or 0};batch={batch or 0};runs={run}"
 
 
 def load_documents(engine: Engine) -> tuple[list[Document], dict[str, ScoreInfo], int | None]:

@@ -22,7 +22,7 @@ def system_summaries(*, systems_dir: Path) -> list[dict[str, Any]]:
 
 def system_definition(*, systems_dir: Path, version: str) -> dict[str, Any]:
     """One version's categories, indicator definitions, stage rule and verdict rules, as JSON data."""
-    return find(systems_dir=systems_dir, version=version).model_dump(mode="json")
+    return find(systems_dir=systems_dir, version=version).as_json()
 
 
 def system_diff(*, systems_dir: Path, old: str, new: str) -> dict[str, Any]:

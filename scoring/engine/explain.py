@@ -69,7 +69,7 @@ def show_value(value: float | None, unit: str) -> str:
     return quantity(value, unit)
 
 
-def _show(ind: Indicator, value: float | None) -> str:
+def show_indicator_value(ind: Indicator, value: float | None) -> str:
     """The value of an indicator: a level by its name (`“B”`), others with their unit."""
     if isinstance(ind.rule, Levels) and value is not None and not math.isnan(value):
         return ind.rule.label(value)
@@ -97,7 +97,7 @@ def explain(
         policy = ind.missing or system.missing
         parts.append(f"数据缺失（{POLICY_TEXT[policy]}）")
     elif isinstance(rule, Levels):
-        parts.append(f"等级：{_show(ind, value)}（该级 {number(value)} 分，最高 {number(rule.max_points())} 分）")
+        parts.append(f"等级：{show_indicator_value(ind, value)}（该级 {number(value)} 分，最高 {number(rule.max_points())} 分）")
     elif not isinstance(rule, YesNo):  # a yes/no value is said by 满足/不满足 below
         parts.append(f"数值：{show_value(value, ind.unit)}")
     if isinstance(rule, Bands) and band is not None and band >= 0:
@@ -246,7 +246,7 @@ def _rescore(ind: Indicator, cohort: np.ndarray, me: int, targets: list[float], 
 
 
 def _advice_text(ind: Indicator, kind: str, current: float | None, target: float, gain: float) -> str:
-    now, then, more = _show(ind, current), _show(ind, target), fmt_points(gain)
+    now, then, more = show_indicator_value(ind, current), show_indicator_value(ind, target), fmt_points(gain)
     if kind == "fill_missing":
         return f"补报“{ind.name}”数据（按同阶段中位数 {then} 测算）可增加 {more} 分"
     if kind == "yes":

@@ -17,7 +17,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from scoring import store
-from scoring.engine.explain import explain, improvements, show_value
+from scoring.engine.explain import explain, improvements, show_indicator_value
 from scoring.systems.loader import parse_system
 from scoring.systems.schema import STAGES, IndicatorSystem
 
@@ -113,7 +113,7 @@ def portrait(
             continue
         indicators.append({
             "code": ind.code, "name": ind.name, "category": ind.category, "unit": ind.unit,
-            "source": ind.source, "value": r.value, "value_text": show_value(r.value, ind.unit),
+            "source": ind.source, "value": r.value, "value_text": show_indicator_value(ind, r.value),
             "normalized": r.normalized, "points": r.points, "weight": r.weight,
             "missing": r.missing, "band": r.band,
             "explanation": explain(

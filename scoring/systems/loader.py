@@ -295,11 +295,20 @@ def load_all(folder: Path = SYSTEMS_DIR) -> dict[str, IndicatorSystem]:
     return out
 
 
-def find_system(version: str, folder: Path = SYSTEMS_DIR) -> IndicatorSystem:
-    """A system by version (`1.0`, `v1.0`) or by file path."""
-    p = Path(version)
+def system_from_user(text: str, folder: Path = SYSTEMS_DIR) -> IndicatorSystem:
+    """A system by version, or by the path of a YAML file that a local user names (the CLI).
+
+    Only for local users: a path reads any file the process can read, so the HTTP API takes
+    versions only (`find_system`).
+    """
+    p = Path(text)
     if p.suffix in (".yaml", ".yml") and p.exists():
         return load_system(p)
+    return find_system(text, folder)
+
+
+def find_system(version: str, folder: Path = SYSTEMS_DIR) -> IndicatorSystem:
+    """A system of `folder` by version (`1.0`, `v1.0`) or file stem (`tsme-2017`); never a path."""
     wanted = version[1:] if version.startswith("v") and version[1:2].isdigit() else version
     for path in system_files(folder):
         if path.stem in (version, f"v{wanted}"):

@@ -159,7 +159,18 @@ class IndicatorSystem(_Model):
         """The points scale: the sum of the category maxima."""
         return sum(c.max_points for c in self.categories)
 
+    def as_json(self) -> dict[str, Any]:
+        """The whole definition as JSON data, each rule with its own parameters.
+
+        `model_dump` alone would keep only `kind` of each rule: the field is typed as the base rule.
+        """
+        data = self.model_dump(mode="json")
+        for item, ind in zip(data["indicators"], self.indicators, strict=True):
+            item["rule"] = ind.rule.model_dump(mode="json", exclude_none=True)
+        return data
+
     def indicators_of(self, category: str) -> list[Indicator]:
+        """The indicators of one category, in file order."""
         return [i for i in self.indicators if i.category == category]
 
     def find_indicator(self, text: str) -> Indicator | None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from scoring.errors import ExpressionError, InvalidIndicatorSystem, UnknownRule
-from scoring.systems.loader import load_system, parse_system
+from scoring.systems.loader import find_system, load_system, parse_system, system_from_user
 from scoring.systems.rules import RULES
 from tests.scoring.conftest import dump
 
@@ -156,3 +156,17 @@ def test_v1_0_has_121_indicators_in_five_categories() -> None:
     ]
     assert system.max_total == 100
     assert all(i.aliases and i.description and i.unit is not None for i in system.indicators)
+
+
+def test_find_system_takes_versions_never_paths(mini: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `/api/systems/{version}` reaches find_system: a file name must not open a file outside the
+    # systems folder, even one that exists in the server's working directory.
+    (tmp_path / "stray.yaml").write_text(dump(mini), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InvalidIndicatorSystem, match="找不到指标体系版本"):
+        find_system("stray.yaml")
+    with pytest.raises(InvalidIndicatorSystem, match="找不到指标体系版本"):
+        find_system(str(tmp_path / "stray.yaml"))
+    assert find_system("1.0").version == "1.0"
+    # The CLI's local user may name a file.
+    assert system_from_user("stray.yaml").version == mini["version"]

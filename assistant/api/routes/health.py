@@ -1,14 +1,18 @@
 """Liveness."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
+
+from scoring.errors import NotFound
 
 router = APIRouter(tags=["系统"])
 
 
 @router.get("/", include_in_schema=False)
-def root() -> RedirectResponse:
+def root(request: Request) -> RedirectResponse:
     """The portal comes with a later issue; until then the root opens the API documentation."""
+    if not request.app.state.settings.docs_enabled:
+        raise NotFound("没有这个地址")
     return RedirectResponse("/docs")
 
 
