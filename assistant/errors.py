@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Any
 
 
-
 class ServiceError(Exception):
     """Base of the service's own errors."""
 

@@ -450,7 +450,7 @@ def report(floors_ms: list[float], runs: list[dict[str, Sample | WrkSample]], cf
                            "statuses_all_runs": dict(sorted(statuses.items())), "runs": per_run[name]}
     portrait = endpoints.get("portrait", {})
     return {
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "statistic": f"median of {cfg.repeat} run(s)",
         "runs": cfg.repeat,
         "server_command": " ".join(Path(cmd[0]).name if i == 0 else a for i, a in enumerate(cmd)),

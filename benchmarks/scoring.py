@@ -42,8 +42,8 @@ def naive(system, frames, year):  # type: ignore[no-untyped-def]
     import pandas as pd
 
     from scoring.engine.inputs import build_env
-    from scoring.formula.expr import evaluate, parse
     from scoring.engine.stages import STAGE_CODES, assign_stages
+    from scoring.formula.expr import evaluate, parse
 
     env, usccs = build_env(system, frames, year=year)
     stage, _ = assign_stages(system, env)

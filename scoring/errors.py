@@ -32,7 +32,7 @@ class InvalidIndicatorSystem(ScoringError):
         prefix = "：".join(parts)
         super().__init__(f"{prefix}：{problem}" if prefix else problem)
 
-    def located(self, *, file: str = "", where: str = "") -> "InvalidIndicatorSystem":
+    def located(self, *, file: str = "", where: str = "") -> InvalidIndicatorSystem:
         """Return a copy that also says which file and which place it comes from."""
         err = type(self).__new__(type(self))
         InvalidIndicatorSystem.__init__(

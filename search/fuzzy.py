@@ -11,8 +11,8 @@ weighted), and only those are compared character by character.
 from __future__ import annotations
 
 from array import array
-from itertools import repeat
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt

@@ -33,7 +33,7 @@ import shutil
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -236,7 +236,7 @@ class VectorIndex:
         dim = int(vectors.shape[1])
         meta: dict[str, Any] = {
             "format": FORMAT, "embedder": embedder, "dim": dim, "count": len(ids),
-            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "signature": signature,
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"), "signature": signature,
         }
         if len(ids) > hnsw_above:
             index = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)

@@ -13,8 +13,8 @@ import hashlib
 import re
 import secrets
 import time
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
 import jwt
@@ -44,7 +44,7 @@ ALGORITHM = "HS256"
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class User(SQLModel, table=True):

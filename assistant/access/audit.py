@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
@@ -38,7 +38,7 @@ class AuditWriter:
         self._thread.start()
 
     def add(self, **event: object) -> None:
-        self._queue.put({"at": datetime.now(timezone.utc), **event})
+        self._queue.put({"at": datetime.now(UTC), **event})
         if self._queue.qsize() >= self.batch:
             self._wake.set()  # the writer thread writes; the caller (maybe the event loop) never waits
 

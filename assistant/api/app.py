@@ -15,15 +15,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.access import accounts
-
-from assistant.queries import portrait_store
 from assistant.access.audit import AuditWriter
-from assistant.queries.run_cache import RunCache
-from assistant.config import Settings
 from assistant.api.docs import app_options, install_docs
 from assistant.api.errors import error_body, install_error_handlers
 from assistant.api.principal_cache import PrincipalCache
 from assistant.api.routes import ROUTERS, imports
+from assistant.config import Settings
+from assistant.queries import portrait_store
+from assistant.queries.run_cache import RunCache
 from scoring.store import make_engine
 
 DESCRIPTION = """企业科技创新积分管理信息系统的 HTTP 接口。

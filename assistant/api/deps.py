@@ -12,10 +12,10 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from assistant.access import accounts
-from assistant.api.audit import audit_read
 from assistant.access.privacy import PUBLIC, Principal
-from assistant.config import Settings
+from assistant.api.audit import audit_read
 from assistant.api.principal_cache import PrincipalCache
+from assistant.config import Settings
 from assistant.queries.audit import Audit
 from assistant.queries.run_cache import RunCache
 

@@ -27,8 +27,8 @@ def init_admin(
     from sqlmodel import Session, select
 
     from assistant.access import accounts
-    from assistant.config import Settings
     from assistant.cli.runs import record
+    from assistant.config import Settings
     from assistant.errors import BadRequest
 
     engine = open_engine(Settings())

@@ -32,8 +32,8 @@ def score(
     """
     from sqlmodel import Session
 
-    from assistant.config import Settings
     from assistant.cli.runs import record
+    from assistant.config import Settings
     from scoring import store
     from scoring.errors import NotFound
     from scoring.store.pipeline import score_year

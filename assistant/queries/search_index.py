@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,15 @@ from assistant.config import Settings
 from assistant.queries.search_docs import ScoreInfo, load_documents, make_embedder, store_signature
 from search.errors import IndexMismatch, IndexNotBuilt
 from search.hybrid import Document, HybridSearcher, passage_text
-from search.vector import HNSW_ABOVE, Embedder, PassageCache, Progress, VectorIndex, encode_passages, text_key
+from search.vector import (
+    HNSW_ABOVE,
+    Embedder,
+    PassageCache,
+    Progress,
+    VectorIndex,
+    encode_passages,
+    text_key,
+)
 
 log = logging.getLogger("innopoints.search")
 SYNC_ENCODE_LIMIT = 32  # ~0.5–1.5 s of encoding on an idle host: an import of a few firms is searchable at once
@@ -167,7 +175,7 @@ class SearchIndex:
                   year: int | None, vectors: VectorIndex | None) -> Snapshot:
         semantic = vectors is not None and self.embedder is not None
         searcher = HybridSearcher(docs, embedder=self.embedder if semantic else None, vectors=vectors if semantic else None)
-        return Snapshot(searcher, signature, docs, scores, semantic, year, datetime.now(timezone.utc))
+        return Snapshot(searcher, signature, docs, scores, semantic, year, datetime.now(UTC))
 
     # ------------------------------------------------------------------ vectors
     def _vectors(self, docs: list[Document], signature: str, *, limit: int | None,

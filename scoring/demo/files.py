@@ -39,9 +39,9 @@ from sqlalchemy.engine import Engine
 
 from scoring.demo.build import Demo
 from scoring.errors import InputProblem, InvalidInput
+from scoring.excel.writer import write_rows
 from scoring.systems.fields import DATA_DIR, default_fields
 from scoring.systems.schema import SOURCES, FieldDef
-from scoring.excel.writer import write_rows
 
 if TYPE_CHECKING:
     from scoring.ingest.report import ImportReport
@@ -135,7 +135,8 @@ def import_demo_files(
     progress: Callable[[SourceFile, int, int], None] | None = None,
 ) -> list[ImportReport]:
     """Import the files in order through the real importer; a refused demo file is a bug."""
-    from scoring.ingest.importer import import_file  # the importer pulls in the store; the writer needs neither
+    # The importer pulls in the store; the writer needs neither.
+    from scoring.ingest.importer import import_file
 
     reports = []
     for f in files:

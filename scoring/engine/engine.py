@@ -19,13 +19,13 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from scoring.formula import expr
-from scoring.errors import ExpressionError
-from scoring.formula.exact import evaluate_rows as exact_rows
 from scoring.engine.inputs import build_env
+from scoring.engine.stages import STAGE_CODES, assign_stages, reason_fields, stage_reason
+from scoring.errors import ExpressionError
+from scoring.formula import expr
+from scoring.formula.exact import evaluate_rows as exact_rows
 from scoring.systems.rules import Input, RuleInput
 from scoring.systems.schema import STAGES, IndicatorSystem
-from scoring.engine.stages import STAGE_CODES, assign_stages, reason_fields, stage_reason
 
 NO_ROUTE = -999  # verdict reached by no route
 DECIMALS = 6

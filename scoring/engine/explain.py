@@ -218,7 +218,7 @@ def _targets(
 
 def _entry_point(iv: object, higher: bool, *, integral: bool) -> float | None:
     """The first value inside a band when coming from below (or above, for less-is-better)."""
-    lo, hi = getattr(iv, "lo"), getattr(iv, "hi")
+    lo, hi = iv.lo, iv.hi
     edge, closed = (lo, iv.lo_closed) if higher else (hi, iv.hi_closed)  # type: ignore[attr-defined]
     if edge is None:
         return None

@@ -13,12 +13,12 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from scoring.formula import expr
+from scoring.engine.stages import reason_fields
 from scoring.errors import InputProblem, InvalidInput
+from scoring.formula import expr
 from scoring.systems.fields import default_fields
 from scoring.systems.rules import Input
 from scoring.systems.schema import FieldDef, IndicatorSystem
-from scoring.engine.stages import reason_fields
 
 MAX_PROBLEMS = 1000
 

@@ -16,9 +16,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scoring.ingest.parse import (
+    COUNT_UNITS,
+    MONEY,
+    CellProblem,
+    clean_column,
+    clean_text,
+    parse_column,
+    parse_year,
+)
 from scoring.ingest.read import Table, column_letter
 from scoring.ingest.report import CellError
-from scoring.ingest.parse import COUNT_UNITS, MONEY, CellProblem, clean_column, clean_text, parse_column, parse_year
 from scoring.ingest.sources import Source, Target, normalize_header
 from scoring.uscc import CHARSET, validate_uscc
 

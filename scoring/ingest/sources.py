@@ -34,8 +34,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scoring.errors import InvalidIndicatorSystem, ScoringError
-from scoring.systems.fields import DATA_DIR, default_fields
 from scoring.ingest.parse import COUNT_UNITS, MONEY, normalize_unit
+from scoring.systems.fields import DATA_DIR, default_fields
 from scoring.systems.schema import SOURCES, FieldDef
 
 SOURCES_DIR = DATA_DIR / "sources"

@@ -13,20 +13,6 @@ values, conflicts), `runs` (publish, read), `portraits`, `gaps`, `pipeline` (sto
 # Eager: importing the store means using it, and an explicit list keeps `from scoring.store import x`
 # visible to type checkers. tests/scoring/test_store_exports.py keeps this list whole.
 
-from scoring.store.models import (
-    Batch,
-    CHUNK,
-    CohortStat,
-    Conflict,
-    Enterprise,
-    EnterpriseBase,
-    EnterpriseScore,
-    IndicatorScore,
-    RawValue,
-    RunMatrix,
-    ScoreRun,
-    SystemVersion,
-)
 from scoring.store.db import (
     count_rows,
     make_engine,
@@ -38,6 +24,20 @@ from scoring.store.enterprises import (
     save_enterprises,
     short_names,
     upsert_enterprises,
+)
+from scoring.store.models import (
+    CHUNK,
+    Batch,
+    CohortStat,
+    Conflict,
+    Enterprise,
+    EnterpriseBase,
+    EnterpriseScore,
+    IndicatorScore,
+    RawValue,
+    RunMatrix,
+    ScoreRun,
+    SystemVersion,
 )
 from scoring.store.raw import (
     RAW_COLUMNS,

@@ -9,8 +9,8 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from scoring.errors import NotFound
-from scoring.store.models import Enterprise, EnterpriseBase
 from scoring.store.db import _bulk, _clean
+from scoring.store.models import Enterprise, EnterpriseBase
 
 
 # ----------------------------------------------------------------------------- enterprises & raw

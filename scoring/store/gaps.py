@@ -35,8 +35,8 @@ from sqlmodel import Session, select
 from scoring import store
 from scoring.engine.inputs import needed_fields
 from scoring.errors import NotFound
-from scoring.systems.fields import SYSTEMS_DIR, default_fields
 from scoring.store.pipeline import system_for_year, zone_systems
+from scoring.systems.fields import SYSTEMS_DIR, default_fields
 from scoring.systems.schema import SOURCES, FieldDef, IndicatorSystem
 
 __all__ = ["EnterpriseGaps", "Gap", "GapReport", "find_gaps"]

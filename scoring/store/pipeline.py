@@ -6,7 +6,7 @@ The one place where the store and the engine meet; each stays ignorant of the ot
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +20,7 @@ from scoring.errors import InvalidIndicatorSystem, NotFound
 from scoring.systems.fields import SYSTEMS_DIR, default_fields
 from scoring.systems.loader import load_system, system_files
 from scoring.systems.schema import IndicatorSystem
+
 
 def zone_systems(folder: Path = SYSTEMS_DIR) -> list[tuple[IndicatorSystem, str]]:
     """The zone's own yearly versions (v1.0, v1.1 …) with their file content, oldest first.
@@ -59,7 +60,7 @@ def score_year(
     `on_step` hears each step's Chinese name; `progress` each indicator written (0, 1, …).
     """
     step = on_step or (lambda _: None)
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     need = needed_fields(system)
     years = list(range(year - max(need.values(), default=0), year + 1))
     step("读取原始数据")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from itertools import chain, repeat
 from collections.abc import Iterable, Mapping
+from itertools import chain, repeat
 from typing import Any
 
 import pandas as pd
@@ -13,9 +13,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from scoring.errors import NotFound, StoreError
-from scoring.systems.schema import SOURCES
-from scoring.store.models import Batch, Conflict, RawValue, _now
 from scoring.store.db import _PLACEHOLDERS, _bulk, _fast_insert
+from scoring.store.models import Batch, Conflict, RawValue, _now
+from scoring.systems.schema import SOURCES
 
 
 def add_batch(*, session: Session, source: str, file: str = "", description: str = "") -> Batch:

@@ -23,9 +23,18 @@ from sqlmodel import Session, col, select
 
 from scoring.engine.engine import ScoreResult
 from scoring.errors import NotFound, StoreError
-from scoring.systems.schema import IndicatorSystem
-from scoring.store.models import CohortStat, Enterprise, EnterpriseScore, IndicatorScore, RunMatrix, ScoreRun, SystemVersion, _now
 from scoring.store.db import _bulk, _fast_insert
+from scoring.store.models import (
+    CohortStat,
+    Enterprise,
+    EnterpriseScore,
+    IndicatorScore,
+    RunMatrix,
+    ScoreRun,
+    SystemVersion,
+    _now,
+)
+from scoring.systems.schema import IndicatorSystem
 
 
 # ----------------------------------------------------------------------------- systems

@@ -17,12 +17,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from scoring.formula import expr
 from scoring.errors import ExpressionError, InvalidIndicatorSystem, UnknownRule
+from scoring.formula import expr
 from scoring.systems.fields import SYSTEMS_DIR, default_fields
 from scoring.systems.rules import RULES, Input, Levels
 from scoring.systems.schema import PLACEHOLDER, STAGES, FieldDef, IndicatorSystem
-
 
 
 def load_system(path: str | Path, *, fields: Mapping[str, FieldDef] | None = None) -> IndicatorSystem:

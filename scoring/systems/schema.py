@@ -69,7 +69,7 @@ class Category(_Model):
 
 def _weights(v: Any) -> Any:
     if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return {s: v for s in STAGES}
+        return dict.fromkeys(STAGES, v)
     return v
 
 

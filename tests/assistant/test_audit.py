@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -44,7 +44,7 @@ def iso(isolated: Isolated) -> Isolated:
 def test_official_reads_of_non_public_data_are_recorded(iso: Isolated, zone: Zone) -> None:
     uscc = zone.own["enterprise2"]
     before = {e["id"] for e in _reads(iso)}
-    started = datetime.now(timezone.utc) - timedelta(seconds=1)
+    started = datetime.now(UTC) - timedelta(seconds=1)
     calls = [
         (f"/api/enterprises/{uscc}/portrait", "read_portrait", uscc),
         (f"/api/enterprises/{uscc}", "read_profile", uscc),
@@ -60,7 +60,7 @@ def test_official_reads_of_non_public_data_are_recorded(iso: Isolated, zone: Zon
     for (path, action, target), e in zip(calls, reversed(new)):  # the API lists newest first
         assert (e["action"], e["target"], e["path"]) == (action, target, path)
         assert (e["username"], e["role"], e["client"]) == ("official", "official", "testclient")
-        assert started <= _when(e) <= datetime.now(timezone.utc) + timedelta(seconds=1)
+        assert started <= _when(e) <= datetime.now(UTC) + timedelta(seconds=1)
 
 
 def test_an_enterprise_reading_its_own_details_is_recorded(iso: Isolated, zone: Zone) -> None:

@@ -7,13 +7,13 @@ import base64
 import json
 import statistics
 import time
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 import pytest
 from pydantic import ValidationError
-
 from sqlmodel import Session
 
 from assistant.access import accounts
@@ -29,7 +29,7 @@ def _token(claims: dict[str, Any], secret: str = SECRET, algorithm: str = "HS256
 
 
 def _claims(sub: str = "official", *, minutes: float = 30, **extra: Any) -> dict[str, Any]:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return {"sub": sub, "role": "official", "iat": now, "exp": now + timedelta(minutes=minutes), **extra}
 
 
@@ -52,7 +52,7 @@ def test_a_token_made_with_the_secret_works(api: Api) -> None:
 
 
 def test_expired_token_is_refused_with_a_chinese_message(api: Api) -> None:
-    past = datetime.now(timezone.utc) - timedelta(hours=2)
+    past = datetime.now(UTC) - timedelta(hours=2)
     token = _token({"sub": "official", "role": "official", "iat": past, "exp": past + timedelta(minutes=60)})
     r = api.client.get(ME, headers=bearer(token))
     _unauthorized(r, "登录已过期，请重新登录")
@@ -91,7 +91,7 @@ def test_token_signed_with_another_secret_is_refused(api: Api) -> None:
 
 @pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
 def test_tokens_without_expiry_or_subject_or_with_other_algorithms_are_refused(api: Api) -> None:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     no_exp = _token({"sub": "official", "iat": now})
     no_sub = _token({"role": "official", "iat": now, "exp": now + timedelta(minutes=5)})
     hs512 = _token(_claims(), algorithm="HS512")
@@ -181,7 +181,7 @@ def test_throttled_failures_are_in_the_audit_as_login_failed(isolated_factory: C
     assert body["total"] == 3
     for e in body["items"]:
         assert e["username"] == "official" and e["client"] == "testclient" and e["action"] == "login_failed"
-        assert datetime.fromisoformat(e["at"].replace("Z", "+00:00")) > datetime.now(timezone.utc) - timedelta(minutes=5)
+        assert datetime.fromisoformat(e["at"].replace("Z", "+00:00")) > datetime.now(UTC) - timedelta(minutes=5)
 
 
 def test_throttling_counts_per_client_address_across_user_names(isolated_factory: Callable[..., Isolated]) -> None:

@@ -17,11 +17,19 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from assistant.access.privacy import MIN_GROUP, PUBLIC_FIELDS
 from assistant.api.app import create_app
 from assistant.cli.main import app as cli_app
-from assistant.access.privacy import MIN_GROUP, PUBLIC_FIELDS
 from scoring.uscc import make_usccs
-from tests.assistant.conftest import ZONE_SIZE, Api, Zone, assert_error, bearer, login, make_settings
+from tests.assistant.conftest import (
+    ZONE_SIZE,
+    Api,
+    Zone,
+    assert_error,
+    bearer,
+    login,
+    make_settings,
+)
 
 ROLES = ["public", "own", "other", "official", "admin"]
 CALLER = {"public": None, "own": "enterprise1", "other": "enterprise1", "official": "official", "admin": "admin"}
@@ -49,7 +57,7 @@ def unknown_uscc(everyone: list[dict[str, Any]]) -> str:
 
 
 # ----------------------------------------------------------------------------- who may call what
-ALL_200 = {r: 200 for r in ROLES}
+ALL_200 = dict.fromkeys(ROLES, 200)
 OFFICIALS = {"public": 403, "own": 403, "other": 403, "official": 200, "admin": 200}
 ADMINS = {"public": 403, "own": 403, "other": 403, "official": 403, "admin": 200}
 ACCESS: list[tuple[str, str, dict[str, int]]] = [

@@ -18,8 +18,8 @@ from assistant.cli.main import app
 from scoring import store
 from scoring.demo.build import Demo, build_demo
 from scoring.demo.files import LAYOUTS, SOURCES_DIR, SourceFile, import_demo_files, write_demo_files
-from scoring.systems.fields import default_fields
 from scoring.store.pipeline import score_year, system_for_year, write_sources, zone_systems
+from scoring.systems.fields import default_fields
 
 N = 300
 YEARS = (2023, 2024, 2025)

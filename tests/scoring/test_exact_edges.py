@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -11,8 +12,6 @@ from scoring.engine.engine import score_frames
 from scoring.formula.expr import ArrayEnv, evaluate, parse
 from scoring.systems.loader import parse_system
 from tests.scoring.conftest import dump, frames
-
-import numpy as np
 
 
 def one(expression: str, **columns: list[float]) -> list[float]:

@@ -21,10 +21,10 @@ from sqlmodel import Session, select
 
 from scoring import store
 from scoring.errors import StoreError
-from scoring.systems.fields import default_fields
-from scoring.ingest.importer import ImportReport, import_file, list_conflicts, revert_batch
-from scoring.uscc import make_usccs
 from scoring.excel.import_report import import_report_xlsx
+from scoring.ingest.importer import ImportReport, import_file, list_conflicts, revert_batch
+from scoring.systems.fields import default_fields
+from scoring.uscc import make_usccs
 
 REGISTRY = default_fields()
 USCCS: list[str] = make_usccs(np.random.default_rng(20231), 4)

@@ -20,9 +20,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from scoring import store
+from scoring.excel.import_report import import_report_xlsx
 from scoring.ingest.importer import import_file
 from scoring.uscc import make_usccs
-from scoring.excel.import_report import import_report_xlsx
 
 YEAR = 2024
 CODES = make_usccs(np.random.default_rng(4), 6, region="320411")

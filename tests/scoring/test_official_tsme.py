@@ -294,7 +294,7 @@ def test_direct_route_is_recorded_even_when_the_score_would_pass() -> None:
 # ----------------------------------------------------------------------------- 第六条（一）–（四）
 # Each basic condition failing alone, on an enterprise that would otherwise pass by score AND by
 # every direct route: the direct routes apply only when 第六条（一）–（四） hold.
-ALL_DIRECT = {flag: 1 for flag in DIRECT}
+ALL_DIRECT = dict.fromkeys(DIRECT, 1)
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,6 @@ import pytest
 import yaml
 
 from scoring.engine.inputs import needed_fields
-from scoring.systems.fields import SYSTEMS_DIR, default_fields
-from scoring.systems.loader import load_system
-from scoring.systems.schema import SOURCES
 from scoring.ingest.sources import (
     SOURCES_DIR,
     InvalidSourceMapping,
@@ -21,6 +18,9 @@ from scoring.ingest.sources import (
     resolve_source,
     split_unit,
 )
+from scoring.systems.fields import SYSTEMS_DIR, default_fields
+from scoring.systems.loader import load_system
+from scoring.systems.schema import SOURCES
 
 REGISTRY = default_fields()
 OWNERS = {spec.source for spec in REGISTRY.values()}

@@ -1,6 +1,19 @@
 """One router per resource; `ROUTERS` is what `create_app` mounts."""
 
-from assistant.api.routes import audit, auth, enterprises, health, imports, lists, rankings, runs, search, stats, systems, users
+from assistant.api.routes import (
+    audit,
+    auth,
+    enterprises,
+    health,
+    imports,
+    lists,
+    rankings,
+    runs,
+    search,
+    stats,
+    systems,
+    users,
+)
 
 ROUTERS = [
     health.router,

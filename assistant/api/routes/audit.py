@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from assistant.access import accounts
-from assistant.api.deps import PrincipalDep, SessionDep
 from assistant.access.privacy import require_admin
-from assistant.api.routes.common import PageQuery, SizeQuery
+from assistant.api.deps import PrincipalDep, SessionDep
 from assistant.api.responses import errors
+from assistant.api.routes.common import PageQuery, SizeQuery
 from assistant.api.schemas import AuditEventPublic, Page
 
 router = APIRouter(prefix="/api/audit", tags=["审计"])

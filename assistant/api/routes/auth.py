@@ -9,9 +9,9 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from assistant.access import accounts
 from assistant.api.deps import ClientDep, PrincipalDep, SessionDep, SettingsDep
-from assistant.errors import BadRequest
 from assistant.api.responses import errors
 from assistant.api.schemas import Me, Token
+from assistant.errors import BadRequest
 
 router = APIRouter(prefix="/api/auth", tags=["登录"])
 

@@ -17,15 +17,15 @@ from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from assistant.access.privacy import require_official
 from assistant.api.audit import audit_read
 from assistant.api.deps import PrincipalDep, SessionDep
-from assistant.errors import BadRequest, ServiceError
-from assistant.access.privacy import require_official
 from assistant.api.responses import errors
+from assistant.errors import BadRequest, ServiceError
 from scoring import store
 from scoring.ingest.importer import ImportReport, import_file
-from scoring.systems.schema import SOURCES
 from scoring.ingest.sources import resolve_source
+from scoring.systems.schema import SOURCES
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 UPLOAD_PATH = "/api/imports"

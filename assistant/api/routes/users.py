@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 
 from assistant.access import accounts
+from assistant.access.privacy import require_admin
 from assistant.api.audit import audit_read
 from assistant.api.deps import PrincipalDep, SessionDep
-from assistant.access.privacy import require_admin
 from assistant.api.responses import errors
 from assistant.api.schemas import ApiKeyCreated, UserCreate, UserPublic
 
