@@ -72,10 +72,12 @@ def search_command(
     if not items:
         console.print(f"没有找到与「{text}」相关的企业")
         return
+    from assistant.display import points
+
     table = Table("企业", "统一社会信用代码", "阶段", "总分", "相关度", "匹配原因")
     for i in items:
         name = f"{i['name']}（弱匹配）" if i["weak"] else i["name"]
-        total = "-" if i.get("total") is None else f"{i['total']:g}"
+        total = "-" if i.get("total") is None else points(i["total"])
         table.add_row(name, i["uscc"], i["stage_name"] or "-", total, f"{i['score']:.2f}", "；".join(i["reasons"]))
     console.print(table)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,8 @@ def test_search_prints_json_with_points_for_the_local_official(folder: Path) -> 
     assert body["semantic"] is False
     table = run(folder, "search", name)
     assert table.exit_code == 0 and "相关度" in table.stdout
+    # Points for people: 2 decimals, as everywhere officials read them.
+    assert f"{total:.2f}" in table.stdout and not re.search(r"\d\.\d{3,}", table.stdout)
 
 
 def test_search_refuses_empty_text_and_unknown_stage(folder: Path) -> None:
