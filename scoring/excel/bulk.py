@@ -1,12 +1,13 @@
 """A hand-written streaming XLSX writer for large plain tables (the demo's source files, benchmarks).
 
 Kept for one measured reason. openpyxl serializes XML in pure Python here (lxml is not
-installed): on the demo zone's source workbooks (10 sheets, 804,399 cells) it took a median of
-10.6 s (normal mode, 165 MiB peak) and 8.8 s (write-only mode), this writer 0.94 s (2.5 MiB) —
-about ten times faster, and the demo and the import benchmark write one to two million cells
-(`python benchmarks/xlsx_writers.py`). It emits only the parts a workbook needs — shared strings,
-numbers, booleans and dates (Excel's built-in date format 14) — and openpyxl and pandas read its
-files back (tests). Tables for people, with styles, widths and number formats, are written by
+installed): on the demo zone's source workbooks (10 sheets, 804,399 cells) it took 11.5 s of CPU
+in normal mode (165 MiB peak) and 8.6 s in write-only mode, this writer 1.2 s (2.5 MiB) — seven
+to ten times faster (70,000–94,000 against 680,000 cells per CPU second; median of 3,
+`python benchmarks/xlsx_writers.py`). The demo writes those 800,000 cells on every
+`innopoints demo`, the import benchmark two million. It emits only the parts a workbook
+needs — shared strings, numbers, booleans and dates (Excel's built-in date format 14) — and
+openpyxl and pandas read its files back (tests). Tables for people, with styles, widths and number formats, are written by
 openpyxl through `scoring.excel.writer`, which is also the way in here (`write_rows`).
 
 Strings are always shared-string cells, so no text can become a formula; text that looks like

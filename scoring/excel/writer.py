@@ -9,7 +9,9 @@ Every export goes through here:
   with `put` / `append` and saved with `save`.
 - `write_rows` writes plain, unstyled tables through the hand-written streaming writer
   (`scoring.excel.bulk`): the demo zone's source files hold about 800,000 cells, which openpyxl
-  writes in ~9–11 s and the hand-written writer in ~1 s (`python benchmarks/xlsx_writers.py`).
+  writes in 8.6–11.5 s of CPU and the hand-written writer in 1.2 s (`benchmarks/xlsx_writers.py`).
+  Exports stay on openpyxl: they need styles, and a whole zone's score file (167,520 cells) takes
+  it 1.7 s, as much as openpyxl's bare write-only mode.
 
 One rule for every text cell, in one function, `as_text`: text that begins with ``=``, ``+``,
 ``-`` or ``@`` is stored as a string with Excel's quote prefix, never as a formula. A company name
@@ -142,12 +144,16 @@ def write_tables(target: Path | None, sheets: Sequence[Sheet]) -> Path | bytes:
 
 
 def _cell(ws: Any, value: Any, number_format: str | None, make: Any) -> Any:
+    """A write-only cell where one is needed (formula-like text, a number format); else the value."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    cell = as_text(make(ws, value))
-    if number_format and not isinstance(value, str):
+    if isinstance(value, str):
+        return as_text(make(ws, value)) if looks_like_formula(value) else value
+    if number_format:
+        cell = make(ws, value)
         cell.number_format = number_format
-    return cell
+        return cell
+    return value
 
 
 @overload
