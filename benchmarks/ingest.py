@@ -63,10 +63,10 @@ def generate(n: int, folder: Path) -> dict[str, float]:
             cells.append([None if v is None or v != v else str(v) for v in col])
         else:
             cells.append([None if v is None or v != v else int(v) for v in col.astype("float64")])
-    rows = [list(r) for r in zip(usccs, names, *cells)]
+    rows = [list(r) for r in zip(usccs, names, *cells, strict=True)]
     generated = time.perf_counter() - t0
     write_table(folder / "register.csv", [("", [], ["统一社会信用代码", "企业名称", "成立日期"],
-                                           [list(r) for r in zip(usccs, names, founded)])])
+                                           [list(r) for r in zip(usccs, names, founded, strict=True)])])
     t1 = time.perf_counter()
     write_table(folder / "tax.csv", [("", [], header, rows)], encoding="gbk")
     t2 = time.perf_counter()

@@ -75,7 +75,7 @@ def zone(n: int) -> list[Any]:
                  english_name=text(r.english_name), products=text(r.products), industry=text(r.industry),
                  business_scope=text(r.business_scope), address=text(r.address),
                  stage=stages[int(firms.stage[0, i])], year=2025)
-        for i, (u, r) in enumerate(zip(frame.index, frame.itertuples()))
+        for i, (u, r) in enumerate(zip(frame.index, frame.itertuples(), strict=True))
     ]
 
 
@@ -301,7 +301,7 @@ def hnsw_probe(sizes: list[int]) -> list[dict[str, Any]]:
                 timing[name].append(time.perf_counter() - start)
         _, exact = flat.search(qv, 10)
         _, approx = hnsw.search(qv, 10)
-        recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(exact, approx)])
+        recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(exact, approx, strict=True)])
         rows.append({"n": n, "flat_ms": percentiles(timing["flat"]), "hnsw_ms": percentiles(timing["hnsw"]),
                      "recall10": round(float(recall), 3), "top1": round(float((exact[:, 0] == approx[:, 0]).mean()), 3),
                      "hnsw_build_s": round(built, 1)})

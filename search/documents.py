@@ -82,7 +82,7 @@ def passage_text(doc: Document) -> str:
 def document_words(docs: Iterable[Document], forms: Iterable[NameForms]) -> Iterable[str]:
     """Words the segmenter learns from the documents: names, short names, products, industries."""
     seen: set[str] = set()
-    for doc, f in zip(docs, forms):
+    for doc, f in zip(docs, forms, strict=True):
         for word in (f.core, f.trade, *f.shorts):
             if word not in seen:
                 seen.add(word)
@@ -99,7 +99,7 @@ def document_terms(
 ) -> Iterable[list[str]]:
     """BM25 terms of each document: products, industry, scope and the name's industry words."""
     cache: dict[str, list[str]] = {}  # scope clauses repeat across firms: cut each once
-    for doc, f in zip(docs, forms):
+    for doc, f in zip(docs, forms, strict=True):
         terms: list[str] = []
         text = "；".join(p for p in (doc.products, doc.industry, doc.business_scope) if p)
         for clause in (*_CLAUSE.split(fold(text)), f.descriptor):

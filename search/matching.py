@@ -166,7 +166,7 @@ class NameMatcher:
             return
         if size_trade >= 2 and edit_distance(c[:size_trade], f.trade) >= size_trade:
             return  # the whole trade name differs: another firm, however alike the rest
-        for form, d in zip(forms, distances):
+        for form, d in zip(forms, distances, strict=True):
             size = max(len(c), len(form))
             if d == 1:
                 add(0.7 if size >= 4 else 0.6, "名称近似（一字之差）")

@@ -103,7 +103,7 @@ def vector_evidence(
     span = max(ceiling - floor, 1e-6)
     margin = float(scores[0] - scores[1]) if len(rows) > 1 else 0.0
     out = []
-    for rank, (cos, row) in enumerate(zip(scores.tolist(), rows)):
+    for rank, (cos, row) in enumerate(zip(scores.tolist(), rows, strict=True)):
         closeness = min(max((cos - floor) / span, 0.0), 1.0)
         if closeness <= 0:
             continue

@@ -133,7 +133,7 @@ def create_demo_accounts(engine: Any, usccs: list[str], names: list[str]) -> lis
 
     accounts.ensure_tables(engine)
     made = []
-    bound = iter(zip(usccs, names))
+    bound = iter(zip(usccs, names, strict=True))
     with Session(engine) as session:
         for username, password, role in DEMO_ACCOUNTS:
             uscc, name = next(bound) if role == "enterprise" else (None, "")

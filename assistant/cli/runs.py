@@ -87,7 +87,7 @@ def runs_list(json_out: JsonOpt = False) -> None:
         console.print("还没有评分批次；用 innopoints score --system 版本 --year 年度 评分")
         return
     table = Table("批次", "年度", "类型", "指标体系", "企业数", "发布时间", "状态")
-    for run, row in zip(runs, rows):
+    for run, row in zip(runs, rows, strict=True):
         table.add_row(f"#{run.id}", str(run.year), KINDS.get(run.kind, run.kind), run.system_version,
                       str(run.n_enterprises), beijing(run.published_at), row["state_text"])
     console.print(table)

@@ -70,7 +70,7 @@ def users_list(json_out: JsonOpt = False) -> None:
         emit(rows)
         return
     table = Table("用户名", "显示名", "角色", "绑定企业", "状态", "新建时间")
-    for u, r in zip(users, rows):
+    for u, r in zip(users, rows, strict=True):
         table.add_row(r["username"], r["display_name"] or "-", role_name(r["role"]), bound.get(r["username"], "-"),
                       "已停用" if r["disabled"] else "正常", beijing_time(u.created_at))
     console.print(table)

@@ -65,7 +65,7 @@ def distribution(
     top = data.system.max_total
     edges = np.arange(0, top + bin_width, bin_width)
     binned, _ = np.histogram(df["total"].clip(upper=top), bins=edges)
-    bins = [[float(lo), float(hi), int(c)] for lo, hi, c in zip(edges[:-1], edges[1:], binned)]
+    bins = [[float(lo), float(hi), int(c)] for lo, hi, c in zip(edges[:-1], edges[1:], binned, strict=True)]
     if not principal.sees_all:
         bins = merge_small(bins)
     histogram = [{"lo": lo, "hi": hi, "count": c} for lo, hi, c in bins]

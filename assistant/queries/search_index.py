@@ -191,8 +191,8 @@ class SearchIndex:
         keys = [text_key(t) for t in texts]
         saved = self._load_saved()
         if saved is not None and saved.keys is not None:
-            have = dict(zip(saved.ids, saved.keys))
-            now = dict(zip(ids, keys))
+            have = dict(zip(saved.ids, saved.keys, strict=True))
+            now = dict(zip(ids, keys, strict=True))
             # Firms are never removed and a score run changes no passage: usually only new firms.
             if len(have) == len(saved.ids) and all(now.get(i) == k for i, k in have.items()):
                 new = [j for j, i in enumerate(ids) if i not in have]

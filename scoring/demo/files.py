@@ -212,7 +212,7 @@ def _table(
             head = f"{head}（{unit}）"  # a bare header means the mapping's unit
         header.append(head)
         columns.append(_cells(frame[name], spec, unit, thousands=thousands))
-    return header, [list(r) for r in zip(*columns)]
+    return header, [list(r) for r in zip(*columns, strict=True)]
 
 
 def _pick(variants: Sequence[str], i: int) -> str:

@@ -157,7 +157,7 @@ def improvements(
         current = None if np.isnan(cohort[me]) else float(cohort[me])
         known = quartiles.get(ind.code) if quartiles else None
         targets = [t for t in _targets(ind, current, cohort, known) if cohort_targets or t[0] in ("yes", "next_band")][:2]
-        for (kind, value), pts in zip(targets, _rescore(ind, cohort, me, [v for _, v in targets], stage)):
+        for (kind, value), pts in zip(targets, _rescore(ind, cohort, me, [v for _, v in targets], stage), strict=True):
             cands.append((k, ind.code, current, kind, value, pts))
     if not cands:
         return []
@@ -168,7 +168,7 @@ def improvements(
     gains = np.round(aggregate_categories(system, what_if).sum(axis=0) - total_now, 6)
     out: list[Advice] = []
     done: set[str] = set()
-    for (k, code, current, kind, value, pts), gain in zip(cands, gains.tolist()):
+    for (k, code, current, kind, value, pts), gain in zip(cands, gains.tolist(), strict=True):
         if code in done or gain <= 0:
             continue
         done.add(code)

@@ -157,7 +157,7 @@ def _guide(sheet: Worksheet, gaps: list[Gap], registry: Mapping[str, FieldDef], 
         if uses.get(gap.field):
             meaning += "；用于指标：" + "、".join(uses[gap.field])
         append(sheet, [form_header(spec), spec.unit or "—", help_, meaning, SOURCES.get(spec.source, spec.source)])
-    for col, width in zip("ABCDE", (40, 8, 30, 60, 16)):
+    for col, width in zip("ABCDE", (40, 8, 30, 60, 16), strict=True):
         sheet.column_dimensions[col].width = width
     for row in sheet.iter_rows(min_row=2):
         for cell in row:

@@ -74,7 +74,7 @@ def exact_shares(result: ScoreResult, frames: Mapping[int, pd.DataFrame]) -> dic
             num, den, missing = exact.decimals(floats)
         out[ind.code] = [
             None if np.isnan(f) else Fraction(repr(float(f))) if m else Fraction(int(n), int(d))
-            for f, n, d, m in zip(floats, num, den, missing)
+            for f, n, d, m in zip(floats, num, den, missing, strict=True)
         ]
     return out
 

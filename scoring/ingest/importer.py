@@ -186,7 +186,7 @@ def _derive_ages(src: Source, plan: Plan, known: dict[str, dict[str, Any]]) -> i
     """Register: 成立年限 = import year − founding year, where the file gives no age."""
     if src.key != "register":
         return 0
-    given = {(u, int(y)) for v in plan.values if v.field == "age_years" for u, y in zip(v.usccs, v.years)}
+    given = {(u, int(y)) for v in plan.values if v.field == "age_years" for u, y in zip(v.usccs, v.years, strict=True)}
     rows: list[tuple[str, int, int, float, str | None]] = []
     for uscc, yr, sheet, row in plan.keys:
         founded = plan.master.get(uscc, {}).get("founding_date") or (known.get(uscc) or {}).get("founding_date")

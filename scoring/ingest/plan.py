@@ -118,7 +118,7 @@ class _TablePlanner:
         self.plan.keys.extend(zip(usccs[idx].tolist(), years[idx].tolist(), repeat(t.sheet), rows))
         if name_j is not None:
             names = clean_column(t.columns[name_j])[idx].tolist()
-            self.plan.names.extend((u, n, t.sheet, r) for u, n, r in zip(usccs[idx].tolist(), names, rows) if n)
+            self.plan.names.extend((u, n, t.sheet, r) for u, n, r in zip(usccs[idx].tolist(), names, rows, strict=True) if n)
         for j, (target, unit) in targets.items():
             self.column(j, target, unit, usccs, years, ok)
             self.on_column()

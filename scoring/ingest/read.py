@@ -160,7 +160,9 @@ def _table(rows: Iterable[Any], *, sheet: str | None, is_key: IsKey, problems: l
     """Find the header row in the first rows, then gather the data rows below it by column."""
     it = iter(rows)
     header_row, headers = 0, None
-    for i, row in zip(range(1, HEADER_SCAN + 1), it):
+    # Only the first HEADER_SCAN rows are scanned: the range ends first and, coming first, takes
+    # no row from `it` beyond them, so the data rows below continue from where the scan stopped.
+    for i, row in zip(range(1, HEADER_SCAN + 1), it, strict=False):
         if any(is_key(c) for c in row):
             header_row, headers = i, ["" if c is None else str(c).strip() for c in row]
             break

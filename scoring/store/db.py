@@ -77,7 +77,7 @@ def _fast_insert(session: Session, table: type[SQLModel], columns: list[str], ro
     connection = session.connection()
     mark = _PLACEHOLDERS.get(connection.dialect.paramstyle)
     if mark is None:
-        return _bulk(session, table, (dict(zip(columns, row)) for row in rows))
+        return _bulk(session, table, (dict(zip(columns, row, strict=True)) for row in rows))
     name = table.__tablename__  # type: ignore[attr-defined]
     sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
     count = 0

@@ -48,10 +48,10 @@ def write_raw(
             unit = units.get(field, "")
             if field in texts:
                 values: list[Any] = [str(v) for v in present.tolist()]
-                for uscc, v in zip(present.index.tolist(), values):
+                for uscc, v in zip(present.index.tolist(), values, strict=True):
                     yield (uscc, year, field, None, v, unit, batch.source, batch.id)
             else:
-                for uscc, v in zip(present.index.tolist(), present.astype(float).tolist()):
+                for uscc, v in zip(present.index.tolist(), present.astype(float).tolist(), strict=True):
                     yield (uscc, year, field, v, None, unit, batch.source, batch.id)
 
     columns = ["uscc", "year", "field", "value", "text", "unit", "source", "batch_id"]
@@ -258,7 +258,7 @@ def write_field_values(
     if mark is None or not _SAFE_NAME.match(field) or source not in SOURCES:
         return write_values(session=session, rows=zip(
             usccs, years, repeat(field, n), vals, txts, repeat(unit, n), repeat(source, n), repeat(batch_id, n),
-            rows, repeat(file, n), repeat(sheet, n)))
+            rows, repeat(file, n), repeat(sheet, n), strict=True))
     quoted = "'" + unit.replace("'", "''") + "'"
     if mark == "%s":
         quoted = quoted.replace("%", "%%")
@@ -270,8 +270,8 @@ def write_field_values(
     params = chain.from_iterable(zip(usccs[:full], years[:full], vals[:full], txts[:full], rows[:full], repeat(file), repeat(sheet)))
     cursor = connection.connection.cursor()  # the session's own DBAPI connection: same transaction
     try:
-        if full:
-            cursor.executemany(head + ", ".join([one] * ROWS_PER_STATEMENT), zip(*[params] * (7 * ROWS_PER_STATEMENT)))
+        if full:  # zip over one iterator cuts the parameters into statements (`full` leaves no tail)
+            cursor.executemany(head + ", ".join([one] * ROWS_PER_STATEMENT), zip(*[params] * (7 * ROWS_PER_STATEMENT), strict=False))
         if full < n:
             cursor.executemany(head + one, zip(usccs[full:], years[full:], vals[full:], txts[full:], rows[full:],
                                                repeat(file), repeat(sheet)))

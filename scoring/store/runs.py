@@ -122,7 +122,7 @@ def _indicator_chunks(run_id: int, r: ScoreResult) -> Iterable[list[tuple[Any, .
         band = np.where(r.band[k] < 0, None, r.band[k]).tolist()
         yield list(zip(
             [run_id] * r.size, usccs, [code] * r.size, values, normalized, r.points[k].tolist(),
-            weights[k].tolist(), r.missing[k].tolist(), band,
+            weights[k].tolist(), r.missing[k].tolist(), band, strict=True,
         ))
 
 

@@ -63,7 +63,7 @@ def weights_words(ind: Indicator) -> str:
     values = [ind.weight(s) for s in STAGES]
     if len(set(values)) == 1:
         return f"各阶段 {number(values[0])}"
-    return "，".join(f"{label} {number(w)}" for label, w in zip(STAGES.values(), values))
+    return "，".join(f"{label} {number(w)}" for label, w in zip(STAGES.values(), values, strict=True))
 
 
 def stage_rule_words(rule: StageRule) -> str:

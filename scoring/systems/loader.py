@@ -226,7 +226,7 @@ def _check_weights(system: IndicatorSystem) -> None:
                         where=f"类别 {cat.code}",
                     )
             else:
-                over = [i.code for i, w in zip(members, weights) if w > target]
+                over = [i.code for i, w in zip(members, weights, strict=True) if w > target]
                 if over or target not in weights:
                     raise InvalidIndicatorSystem(
                         f"取最高分的类别中，{label}每项权重不得超过 {cat.max_points:g}，且至少一项等于它",

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import pairwise
 from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
@@ -111,7 +112,7 @@ def _bound(s: str, text: str) -> Fraction | None:
 def check_contiguous(intervals: Sequence[Interval]) -> None:
     """Refuse bands that overlap or leave a gap between them."""
     order = sorted(intervals, key=lambda iv: (-math.inf if iv.lo is None else iv.lo))
-    for a, b in zip(order, order[1:]):
+    for a, b in pairwise(order):
         if a.hi is None or b.lo is None or a.hi > b.lo:
             raise ValueError(f"分档 {a.text} 与 {b.text} 重叠")
         if a.hi < b.lo:

@@ -220,7 +220,7 @@ class _Worder:
                 return special, _CMP_P
         parts = [self.wrapped(node.left, _ADD)]
         left = node.left
-        for op, right in zip(node.ops, node.comparators):
+        for op, right in zip(node.ops, node.comparators, strict=True):
             if type(op) not in _CMP:
                 raise _Unworded("comparison")
             parts += [_CMP[type(op)], self._operand(right, beside=left)]

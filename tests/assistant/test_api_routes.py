@@ -286,7 +286,7 @@ def test_credit_list_as_xlsx(api: Api, zone: Zone) -> None:
     assert list(rows[1]) == ["统一社会信用代码", "企业名称", "行业", "成长阶段", "总分", "阶段内排名", *[c["name"] for c in system["categories"]]]
     data = rows[2:]
     assert len(data) == len(as_json["items"])
-    for row, item in zip(data, as_json["items"]):
+    for row, item in zip(data, as_json["items"], strict=True):
         assert row[0] == item["uscc"] and row[1] == item["name"] and row[3] == item["stage_name"]
         assert row[4] == pytest.approx(item["total"]) and row[5] == item["rank"]
         assert list(row[6:]) == pytest.approx([item["categories"][c["code"]] for c in system["categories"]])

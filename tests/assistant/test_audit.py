@@ -57,7 +57,7 @@ def test_official_reads_of_non_public_data_are_recorded(iso: Isolated, zone: Zon
         assert iso.api.get(path, as_="official").status_code == 200, path
     new = [e for e in _reads(iso) if e["id"] not in before]
     assert len(new) == len(calls), new
-    for (path, action, target), e in zip(calls, reversed(new)):  # the API lists newest first
+    for (path, action, target), e in zip(calls, reversed(new), strict=True):  # the API lists newest first
         assert (e["action"], e["target"], e["path"]) == (action, target, path)
         assert (e["username"], e["role"], e["client"]) == ("official", "official", "testclient")
         assert started <= _when(e) <= datetime.now(UTC) + timedelta(seconds=1)

@@ -57,7 +57,7 @@ def _upload(api: Api, path: Path, *, source: str, year: int | None = 2023, as_: 
 
 
 def _register(tmp_path: Path) -> Path:
-    rows = [[u, n, "2015-03-05", "1000", "", "软件", "张三"] for u, n in zip(USCCS, NAMES)]
+    rows = [[u, n, "2015-03-05", "1000", "", "软件", "张三"] for u, n in zip(USCCS, NAMES, strict=True)]
     return write_csv(tmp_path / "工商登记.csv", REGISTER_HEADER, rows, encoding="gbk")
 
 

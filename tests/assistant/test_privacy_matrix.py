@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -248,7 +249,7 @@ def test_distribution_hides_groups_under_five(api: Api, zone: Zone, role: str) -
         small_seen |= any(0 < b["count"] < MIN_GROUP for b in full["histogram"])
         bins = seen["histogram"]
         assert bins[0]["lo"] == 0 and bins[-1]["hi"] == full["histogram"][-1]["hi"]
-        assert all(a["hi"] == b["lo"] for a, b in zip(bins, bins[1:])), "bins must tile the range"
+        assert all(a["hi"] == b["lo"] for a, b in pairwise(bins)), "bins must tile the range"
         for k, b in enumerate(bins):
             assert _visible_count_ok(b["count"]), b
             if b["count"] is not None:

@@ -189,5 +189,5 @@ def test_cli_demo_keeps_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 def test_same_seed_same_bytes(demo: Demo, files: list[SourceFile], tmp_path: Path) -> None:
     again = write_demo_files(demo, tmp_path)
     assert [f.path.name for f in again] == [f.path.name for f in files]
-    for a, b in zip(files, again):
+    for a, b in zip(files, again, strict=True):
         assert a.path.read_bytes() == b.path.read_bytes(), a.path.name

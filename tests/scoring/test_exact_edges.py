@@ -67,7 +67,7 @@ def _band_system(edges: list[str], formula: str) -> Any:
         "categories": [{"code": "c", "name": "类", "max_points": 10}],
         "indicators": [{
             "code": "X", "name": "x", "category": "c", "source": "tax", "formula": formula,
-            "rule": {"kind": "bands", "bands": [{"range": r, "points": p} for r, p in zip(edges, [0, 5, 10])]},
+            "rule": {"kind": "bands", "bands": [{"range": r, "points": p} for r, p in zip(edges, [0, 5, 10], strict=True)]},
             "weights": 10,
         }],
     }
@@ -110,7 +110,7 @@ def test_many_ratios_exactly_on_the_edge() -> None:
     rd = [round(k * 1.01, 2) for k in ks]
     rev = [round(k * 10.1, 1) for k in ks]
     f = {2024: pd.DataFrame({"rd_expense": rd, "revenue": rev}, index=[f"E{k}" for k in ks])}
-    wrong_in_float = sum(a / b < 0.1 for a, b in zip(rd, rev))
+    wrong_in_float = sum(a / b < 0.1 for a, b in zip(rd, rev, strict=True))
     assert wrong_in_float > 0  # the test would catch a float-only engine
     result = score_frames(system, f, year=2024)
     assert set(result.points[0].tolist()) == {5.0}

@@ -74,7 +74,7 @@ REGISTER_HEADER = ["统一社会信用代码", "企业名称", "成立日期", "
 
 
 def load_register(engine: Engine, tmp_path: Path, *, year: int = 2023, names: Sequence[str] = NAMES) -> ImportReport:
-    rows = [[u, n, f"2015年3月{i + 1}日", "1,000", "", "软件", "张三"] for i, (u, n) in enumerate(zip(USCCS, names))]
+    rows = [[u, n, f"2015年3月{i + 1}日", "1,000", "", "软件", "张三"] for i, (u, n) in enumerate(zip(USCCS, names, strict=True))]
     path = write_csv(tmp_path / f"register-{year}-{len(names)}-{names[0]}.csv", REGISTER_HEADER, rows, encoding="utf-8-sig",
                      title=["常州高新区市场主体登记信息", "导出日期：2024-01-05"])
     report = import_file(engine=engine, source="register", path=path, year=year)
@@ -154,7 +154,7 @@ def test_round_trip_every_source(engine: Engine, tmp_path: Path, source: str) ->
     for n in fields:  # the registry name with its unit, as the self-report forms write it
         unit = REGISTRY[n].unit
         header.append(f"{REGISTRY[n].name}（{'万元' if unit == '万元' else unit}）" if unit else REGISTRY[n].name)
-    rows = [[u, name, *[SAMPLES[REGISTRY[n].type][0] for n in fields]] for u, name in zip(USCCS[:3], NAMES)]
+    rows = [[u, name, *[SAMPLES[REGISTRY[n].type][0] for n in fields]] for u, name in zip(USCCS[:3], NAMES[:3], strict=True)]
     path = write_csv(tmp_path / f"{source}.csv", header, rows)
     report = import_file(engine=engine, source=source, path=path, year=2023)
     assert report.status == "imported", report.to_text()

@@ -79,12 +79,12 @@ def zone(tmp_path: Path) -> tuple[str, Path, list[str]]:
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     engine = store.make_engine(url)
     register = write_table(tmp_path / "工商.csv", [("", [], ["统一社会信用代码", "企业名称", "成立日期"],
-                                                  [[u, n, "2015-06-01"] for u, n in zip(usccs, names)])])
+                                                  [[u, n, "2015-06-01"] for u, n in zip(usccs, names, strict=True)])])
     assert import_file(engine=engine, source="register", path=register, year=YEAR).status == "imported"
     small = write_table(tmp_path / "税务_旧.csv", [("", [], ["统一社会信用代码", "营业收入（万元）"], [[usccs[0], 12.5]])])
     assert import_file(engine=engine, source="tax", path=small, year=YEAR).status == "imported"
     values = np.round(rng.lognormal(14, 2, (N, len(TAX)))).astype(np.int64)
-    rows = [[u, n, *v] for u, n, v in zip(usccs, names, values.tolist())]
+    rows = [[u, n, *v] for u, n, v in zip(usccs, names, values.tolist(), strict=True)]
     big = write_table(tmp_path / "税务_2024.csv", [("", [], ["纳税人识别号", "纳税人名称", *TAX], rows)], encoding="gbk")
     engine.dispose()
     return url, big, usccs

@@ -348,7 +348,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     """A store with five registered enterprises and one year of tax and HR values."""
     folder = tmp_path_factory.mktemp("malformed-store")
     eng = store.make_engine(f"sqlite:///{folder / 'store.sqlite'}")
-    register = [REG_HEAD] + [[u, n, "2016-05-01", 800, "是"] for u, n in zip(U, NAMES)]
+    register = [REG_HEAD] + [[u, n, "2016-05-01", 800, "是"] for u, n in zip(U, NAMES, strict=True)]
     for source, rows in (("register", register), ("tax", tax_rows()), ("hr", hr_rows())):
         path = csv_file(rows, name=f"{source}.csv")(folder)
         report = import_file(engine=eng, source=source, path=path, year=YEAR)

@@ -71,7 +71,7 @@ def workbook(path: Path, rows: list[list[Any]] = ROWS, header: list[str] = HEADE
 def sheet_rows(path: Path, sheet: str = "评分结果") -> list[dict[str, Any]]:
     ws = openpyxl.load_workbook(path)[sheet]
     header, *rows = [[c.value for c in r] for r in ws.iter_rows()]
-    return [dict(zip(header, r)) for r in rows]
+    return [dict(zip(header, r, strict=True)) for r in rows]
 
 
 def test_reads_cells_as_the_importer_does(tmp_path: Path) -> None:
@@ -177,7 +177,7 @@ def test_csv_output_is_text_for_people(tmp_path: Path) -> None:
     score_file(TSME, workbook(tmp_path / "企业.xlsx", rows, text_cells=True), out)
     with out.open(encoding="utf-8-sig", newline="") as fh:
         header, first, *_ = list(csv.reader(fh))
-    row = dict(zip(header, first))
+    row = dict(zip(header, first, strict=True))
     assert row["总分"] == "66.00" and row["T1 得分"] == "4.00" and row["符合科技型中小企业条件"] == "是"
     assert row["企业名称"] == "'" + HYPERLINK  # a CSV cell Excel would run as a formula gets an apostrophe
 

@@ -89,11 +89,11 @@ def e5_passages(e5: E5Embedder) -> np.ndarray:
 @pytest.mark.parametrize(("query", "want"), PARAPHRASES)
 def test_e5_ranks_chinese_paraphrases(e5: E5Embedder, e5_passages: np.ndarray, query: str, want: str) -> None:
     scores = e5_passages @ e5.encode_queries([query])[0]
-    assert list(DOCS)[int(np.argmax(scores))] == want, dict(zip(DOCS, np.round(scores, 3)))
+    assert list(DOCS)[int(np.argmax(scores))] == want, dict(zip(DOCS, np.round(scores, 3), strict=True))
 
 
 def test_e5_solar_above_lamps_and_software(e5: E5Embedder, e5_passages: np.ndarray) -> None:
-    scores = dict(zip(DOCS, e5_passages @ e5.encode_queries(["太阳能电池板制造商"])[0]))
+    scores = dict(zip(DOCS, e5_passages @ e5.encode_queries(["太阳能电池板制造商"])[0], strict=True))
     assert scores["pv"] > scores["lamp"] and scores["pv"] > scores["soft"]
 
 
