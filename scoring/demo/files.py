@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from sqlalchemy.engine import Engine
 
 from scoring.demo.build import Demo
@@ -42,6 +41,7 @@ from scoring.errors import InputProblem, InvalidInput
 from scoring.excel.writer import write_rows
 from scoring.systems.fields import DATA_DIR, default_fields
 from scoring.systems.schema import SOURCES, FieldDef
+from scoring.systems.yaml_text import load_yaml
 
 if TYPE_CHECKING:
     from scoring.ingest.report import ImportReport
@@ -157,7 +157,7 @@ def _write_layout(
 ) -> Iterable[SourceFile]:
     tables = [(i, y, _table(layout, mapping, names, fields, demo, y, i)) for i, y in enumerate(years)]
     if layout.split == "file":
-        for i, year, (header, rows) in tables:
+        for _, year, (header, rows) in tables:
             path = folder / f"{layout.stem}_{year}.{layout.fmt}"
             sheet = [(f"{year}年", _titles(layout, year), header, rows)]
             write_table(path, sheet, encoding=layout.encoding)
@@ -287,5 +287,5 @@ def _mapping(source: str) -> dict[str, Any]:
     """A source mapping as written (the original header spellings, not normalized)."""
     if source not in _MAPPINGS:
         path = SOURCES_DIR / f"{source}.yaml"
-        _MAPPINGS[source] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        _MAPPINGS[source] = load_yaml(path.read_text(encoding="utf-8"))
     return _MAPPINGS[source]

@@ -21,7 +21,6 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from scoring.engine.inputs import needed_fields
 from scoring.errors import InputProblem, InvalidInput
@@ -41,6 +40,7 @@ from scoring.ingest.sources import (
 )
 from scoring.systems.fields import default_fields
 from scoring.systems.schema import FieldDef, IndicatorSystem
+from scoring.systems.yaml_text import load_yaml
 
 __all__ = ["ScoreInput", "field_label", "read_input", "score_source", "split_lag"]
 
@@ -79,7 +79,7 @@ def _score_source() -> Source:
 
 def _build(registry: Mapping[str, FieldDef]) -> Source:
     path = SOURCES_DIR / "self_report.yaml"
-    mapping = SourceMapping.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    mapping = SourceMapping.model_validate(load_yaml(path.read_text(encoding="utf-8")))
     columns = dict(mapping.columns)
     for code in registry:  # a field code is a header too, as the old score-file accepted
         spec = columns.get(code)

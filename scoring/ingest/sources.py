@@ -37,9 +37,9 @@ from scoring.errors import InvalidIndicatorSystem, ScoringError
 from scoring.ingest.parse import COUNT_UNITS, MONEY, normalize_unit
 from scoring.systems.fields import DATA_DIR, default_fields
 from scoring.systems.schema import SOURCES, FieldDef
+from scoring.systems.yaml_text import load_yaml
 
 SOURCES_DIR = DATA_DIR / "sources"
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
 # Enterprise columns the register may fill, with how their cells are parsed.
 MASTER_COLUMNS: dict[str, str] = {
     "name": "text", "short_name": "text", "former_names": "names", "english_name": "text",
@@ -214,7 +214,7 @@ def build_source(mapping: SourceMapping, *, path: Path, registry: Mapping[str, F
 def load_source(path: Path, *, registry: Mapping[str, FieldDef] | None = None) -> Source:
     """Read and validate one mapping file."""
     try:
-        doc = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_LOADER)
+        doc = load_yaml(Path(path).read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise _problem(path, "", f"YAML 格式错误：{exc}") from None
     try:

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from innopoints_data import DATA_DIR
 from scoring.errors import InvalidIndicatorSystem
 from scoring.systems.schema import FieldDef
+from scoring.systems.yaml_text import load_yaml
 
 FIELDS_DIR = DATA_DIR / "fields"
 SYSTEMS_DIR = DATA_DIR / "indicator_systems"
@@ -22,7 +23,7 @@ def load_fields(folder: Path = FIELDS_DIR) -> dict[str, FieldDef]:
     origin: dict[str, str] = {}
     for path in sorted(Path(folder).glob("*.yaml")):
         try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            doc = load_yaml(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise InvalidIndicatorSystem(f"YAML 格式错误：{exc}", file=str(path)) from None
         entries = doc.get("fields") if isinstance(doc, dict) else None

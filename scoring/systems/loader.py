@@ -22,6 +22,7 @@ from scoring.formula import expr
 from scoring.systems.fields import SYSTEMS_DIR, default_fields
 from scoring.systems.rules import RULES, Input, Levels
 from scoring.systems.schema import PLACEHOLDER, STAGES, FieldDef, IndicatorSystem
+from scoring.systems.yaml_text import load_yaml
 
 
 def load_system(path: str | Path, *, fields: Mapping[str, FieldDef] | None = None) -> IndicatorSystem:
@@ -63,7 +64,7 @@ def parse_system(
     """Validate the YAML text of a system file (as stored in the database, say)."""
     registry = default_fields() if fields is None else fields
     try:
-        doc = yaml.safe_load(text)
+        doc = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
