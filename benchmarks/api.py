@@ -549,8 +549,9 @@ def benchmark(cfg: Config, tmp: Path, log: Callable[[str], None]) -> dict[str, o
     runs: list[dict[str, Sample | WrkSample]] = []
     cmd: list[str] = []
     for run in range(1, cfg.repeat + 1):  # a fresh server per run: every run starts from cold caches
-        with running_server(data_dir, cfg.workers, tmp / f"server-{run}.log") as (base_url, cmd):
+        with running_server(data_dir, cfg.workers, tmp / f"server-{run}.log") as (base_url, cmd_run):
             floor, samples = asyncio.run(measure(base_url, cfg, tmp))
+        cmd = cmd_run
         floors.append(floor)
         runs.append(samples)
         summary = ", ".join(f"{k} p95 {figures(s, cfg.concurrency)['p95_ms']} ms" for k, s in samples.items())

@@ -53,7 +53,7 @@ def measure(runs: int) -> dict[str, dict[str, float | list[float]]]:
     """Median CPU seconds per command; the runs interleave so a slow spell hits every command alike."""
     cmds = commands()
     samples: dict[str, list[float]] = {label: [] for label in cmds}
-    for label, cmd in cmds.items():  # one unmeasured run each: the page cache, .pyc files
+    for cmd in cmds.values():  # one unmeasured run each: the page cache, .pyc files
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(runs):
         for label, cmd in cmds.items():

@@ -109,6 +109,45 @@ class _OutOfTime(Exception):
     """Raised inside a case to end an operation's run when its time budget is spent."""
 
 
+def _run_operation(app: Any, token: str, op: Any, mode: GenerationMode, *, examples: int, seed: int | None,
+                   budget: float) -> dict[str, Any]:
+    """One operation in one generation mode: its cases, failures by kind and an example of each."""
+    counts: Counter[str] = Counter()
+    examples_seen: dict[str, str] = {}
+    cases = 0
+
+    @given(case=op.as_strategy(generation_mode=mode))
+    @settings(max_examples=examples, deadline=None, derandomize=seed is None, database=None,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    def one(case: Any) -> None:
+        nonlocal cases
+        if budget and time.perf_counter() - started > budget:
+            raise _OutOfTime
+        cases += 1
+        try:
+            case.call_and_validate(app=app, headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+        except (Exception, BaseExceptionGroup) as exc:  # count it and go on: a benchmark, not a test
+            kind = kind_of(exc)
+            counts[kind] += 1
+            examples_seen.setdefault(kind, case.as_curl_command(headers={"Authorization": "[token]"}))
+
+    started = time.perf_counter()
+    if seed is not None:
+        one = fixed_seed(seed)(one)
+    out_of_time = False
+    try:
+        one()
+    except Unsatisfiable:  # e.g. no negative data for an operation without parameters
+        pass
+    except _OutOfTime:
+        out_of_time = True
+    return {
+        "operation": f"{op.method.upper()} {op.path}", "mode": mode.value, "cases": cases,
+        "failures": sum(counts.values()), "kinds": dict(counts), "examples": examples_seen,
+        "seconds": round(time.perf_counter() - started, 2), "stopped_by_budget": out_of_time,
+    }
+
+
 def run(data_dir: Path, *, examples: int, modes: list[GenerationMode], seed: int | None, budget: float) -> dict[str, Any]:
     app = create_app(Settings(data_dir=data_dir, environment="test", secret_key=secrets.token_urlsafe(48)))
     with TestClient(app) as c:
@@ -120,40 +159,7 @@ def run(data_dir: Path, *, examples: int, modes: list[GenerationMode], seed: int
     for result in schema.get_all_operations():
         op = result.ok()
         for mode in modes:
-            counts: Counter[str] = Counter()
-            examples_seen: dict[str, str] = {}
-            cases = 0
-
-            @given(case=op.as_strategy(generation_mode=mode))
-            @settings(max_examples=examples, deadline=None, derandomize=seed is None, database=None,
-                      phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-            def one(case: Any) -> None:
-                nonlocal cases
-                if budget and time.perf_counter() - started > budget:
-                    raise _OutOfTime
-                cases += 1
-                try:
-                    case.call_and_validate(app=app, headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
-                except (Exception, BaseExceptionGroup) as exc:  # count it and go on: a benchmark, not a test
-                    kind = kind_of(exc)
-                    counts[kind] += 1
-                    examples_seen.setdefault(kind, case.as_curl_command(headers={"Authorization": "[token]"}))
-
-            started = time.perf_counter()
-            if seed is not None:
-                one = fixed_seed(seed)(one)
-            out_of_time = False
-            try:
-                one()
-            except Unsatisfiable:  # e.g. no negative data for an operation without parameters
-                pass
-            except _OutOfTime:
-                out_of_time = True
-            rows.append({
-                "operation": f"{op.method.upper()} {op.path}", "mode": mode.value, "cases": cases,
-                "failures": sum(counts.values()), "kinds": dict(counts), "examples": examples_seen,
-                "seconds": round(time.perf_counter() - started, 2), "stopped_by_budget": out_of_time,
-            })
+            rows.append(_run_operation(app, token, op, mode, examples=examples, seed=seed, budget=budget))
     return {
         "examples_per_operation": examples, "operations": len({r["operation"] for r in rows}),
         "cases": sum(r["cases"] for r in rows), "failures": sum(r["failures"] for r in rows), "rows": rows,

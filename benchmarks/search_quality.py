@@ -64,7 +64,7 @@ from make_search_queries import (  # noqa: E402
     load_demo,
     load_fixture,
 )
-from stats import percentiles  # benchmarks/stats.py
+from stats import percentiles  # noqa: E402  (benchmarks/stats.py)
 
 PAD_SEED = 777
 CACHE = ROOT / "var" / "search_quality_cache"  # passage vectors by text hash (git-ignored var/)

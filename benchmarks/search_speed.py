@@ -42,7 +42,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from stats import percentiles as sample_percentiles  # benchmarks/stats.py
+from stats import percentiles as sample_percentiles  # noqa: E402  (benchmarks/stats.py)
 
 CACHE = REPO / "var" / "bench"
 SEED = 20231

@@ -112,7 +112,7 @@ class HybridSearcher:
         self._forms: list[NameForms] = []
         keys: list[tuple[str, int, int]] = []
 
-        def grams() -> Iterable[list[str]]:
+        def grams(keys: list[tuple[str, int, int]]) -> Iterable[list[str]]:
             # Streamed: a million documents' grams never sit in memory at once.
             for row, doc in enumerate(self.documents):
                 entry = builder.entry(doc, row)
@@ -120,7 +120,7 @@ class HybridSearcher:
                 keys.extend(entry.keys)
                 yield entry.grams
 
-        self._grams = GramIndex(grams())
+        self._grams = GramIndex(grams(keys))
         self._keys = KeyIndex(keys)
         del keys
         words = [*user_words, *document_words(self.documents, self._forms)]

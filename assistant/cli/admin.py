@@ -24,7 +24,7 @@ def init_admin(
     username: Annotated[str, typer.Option(help="管理员用户名")] = "admin",
 ) -> None:
     """新建第一个管理员账号（数据库中还没有管理员时），随机密码只显示这一次。"""
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from assistant.access import accounts
     from assistant.cli.runs import record
@@ -34,7 +34,7 @@ def init_admin(
     engine = open_engine(Settings())
     accounts.ensure_tables(engine)
     with Session(engine) as session:
-        active = accounts.User.role == "admin", accounts.User.disabled == False
+        active = accounts.User.role == "admin", col(accounts.User.disabled).is_(False)
         admins = session.exec(select(accounts.User.username).where(*active)).all()
         if admins:
             err.print(f"[red]错误：数据库中已有管理员 {'、'.join(admins)}，未新建；其他账号请用 innopoints users add 新建[/red]")

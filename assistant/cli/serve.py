@@ -68,10 +68,10 @@ def _refuse_demo_passwords(engine: Engine, environment: str) -> None:
 
 
 def _has_admin(engine: Engine) -> bool:
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from assistant.access import accounts
 
     with Session(engine) as session:
-        stmt = select(accounts.User.id).where(accounts.User.role == "admin", accounts.User.disabled == False)
+        stmt = select(accounts.User.id).where(accounts.User.role == "admin", col(accounts.User.disabled).is_(False))
         return session.exec(stmt).first() is not None

@@ -23,7 +23,7 @@ import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Protocol, Union
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -92,7 +92,7 @@ class Call:
     args: tuple[Node, ...]
 
 
-Node = Union[Num, Str, Field, Unary, Bin, Cmp, BoolOp, IfElse, Call]
+Node = Num | Str | Field | Unary | Bin | Cmp | BoolOp | IfElse | Call
 
 
 @dataclass(frozen=True)

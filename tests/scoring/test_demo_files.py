@@ -66,7 +66,7 @@ def csv_rows(path: Path, encoding: str) -> list[list[str]]:
 def test_one_layout_per_source_register_first(files: list[SourceFile]) -> None:
     sources = [f.source for f in files]
     assert sources[0] == "register" and sources.index("tax") > sources.index("register")
-    assert set(sources) == {l.source for l in LAYOUTS}
+    assert set(sources) == {layout.source for layout in LAYOUTS}
     for f in files:
         assert f.path.exists() and f.rows > 0
 
@@ -118,7 +118,7 @@ def test_header_variants_are_not_always_the_first(files: list[SourceFile]) -> No
     for f in files:
         if f.path.suffix != ".csv" or f.source == "self_report":
             continue
-        enc = next(l.encoding for l in LAYOUTS if l.source == f.source)
+        enc = next(layout.encoding for layout in LAYOUTS if layout.source == f.source)
         header = csv_rows(f.path, enc)[0]
         variants = headers_of(f.source)
         later += sum(1 for h in header for v in variants.values() if h in v[1:])
