@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from innopoints_data import DATA_DIR
 
+# The development secret earlier versions shipped in this file: public, so refused if configured.
 DEV_SECRET = "innopoints-development-secret-change-me"
 
 
@@ -22,7 +23,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("var"), description="生成文件（数据库、索引）所在目录")
     database_url: str = Field(default="", description="SQLAlchemy URL；为空时使用 data_dir 下的 SQLite 文件")
     systems_dir: Path = Field(default=DATA_DIR / "indicator_systems")
-    secret_key: str = Field(default=DEV_SECRET, description="签发访问令牌的密钥（生产环境必须设置，至少 32 个字符）")
+    secret_key: str = Field(
+        default="", description="签发访问令牌的密钥（至少 32 个字符）；不设置时首次启动在 data_dir/secret.key 生成随机密钥（权限 600）",
+    )
     token_minutes: int = Field(default=60, ge=1, le=24 * 60, description="访问令牌有效期（分钟）")
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(default=1_000_000, ge=1024, description="请求体上限（字节）")
@@ -35,6 +38,10 @@ class Settings(BaseSettings):
     run_cache_runs: int = Field(
         default=4, ge=1, le=64,
         description="每个工作进程在内存中保留的评分批次数据份数（2,791 家企业时每份约 15 MiB），超出时淘汰最久未用的",
+    )
+    database_busy_seconds: float = Field(
+        default=30.0, gt=0, le=600,
+        description="SQLite 写入时等待写锁的最长时间（秒）：发布评分时写锁被占用数秒，超时后审计写入会重试，登录返回 503",
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -50,15 +57,24 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _safe_secret(self) -> Settings:
-        # A default or short secret lets anyone mint tokens: refuse it outside development.
-        if self.environment != "development" and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
-            raise ValueError("INNOPOINTS_SECRET_KEY 必须在非开发环境中设置为至少 32 个字符的随机值")
+        # A published or short secret lets anyone mint tokens, in development too (a development
+        # server is often reachable); unset is safe: the service generates one (`secret_path`).
+        if self.secret_key and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
+            raise ValueError(
+                "INNOPOINTS_SECRET_KEY 须为至少 32 个字符的随机值（源代码中公开过的开发密钥不能用）；"
+                "不设置则首次启动时自动生成并保存在 data_dir/secret.key",
+            )
         return self
 
     @property
     def db_url(self) -> str:
         """The database URL in force (the SQLite file under `data_dir` unless set)."""
         return self.database_url or f"sqlite:///{self.sqlite_path}"
+
+    @property
+    def secret_path(self) -> Path:
+        """Where the generated signing secret is kept when `secret_key` is unset."""
+        return self.data_dir / "secret.key"
 
     @property
     def sqlite_path(self) -> Path:

@@ -13,6 +13,7 @@ import hashlib
 import re
 import secrets
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal
@@ -22,7 +23,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Index, func
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from assistant.access.roles import ACCOUNT_ROLES, ROLES, role_choices, role_code
 from assistant.errors import BadRequest, Conflict, NotAuthenticated, TooManyAttempts, Unprocessable
@@ -32,6 +33,7 @@ from scoring.uscc import validate_uscc
 
 Role = Literal["admin", "official", "enterprise"]
 MIN_PASSWORD = 10
+MIN_SECRET = 32
 _HASHER = PasswordHasher()
 
 
@@ -98,7 +100,7 @@ class LoginFailure(SQLModel, table=True):
 
 def ensure_tables(engine: Engine) -> None:
     """Create the account tables next to the store's."""
-    SQLModel.metadata.create_all(engine, tables=[t.__table__ for t in (User, ApiKey, AuditEvent, LoginFailure)])  # type: ignore[attr-defined]
+    SQLModel.metadata.create_all(engine, tables=[t.__table__ for t in (User, ApiKey, AuditEvent, LoginFailure)])  # type: ignore[union-attr]  # SQLModel's types omit a table class's __table__
 
 
 # ----------------------------------------------------------------------------- users
@@ -157,7 +159,7 @@ def _enterprise_uscc(session: Session, uscc: str | None) -> str:
 
 
 def list_users(*, session: Session) -> list[User]:
-    return list(session.exec(select(User).order_by(User.id)).all())
+    return list(session.exec(select(User).order_by(col(User.id))).all())
 
 
 def set_disabled(*, session: Session, username: str, disabled: bool = True) -> User:
@@ -186,8 +188,15 @@ def check_throttle(*, session: Session, username: str, client: str, allowed: int
             )
 
 
-def authenticate(*, session: Session, username: str, password: str, client: str) -> User:
-    """The user for these credentials; a failure is recorded (and audited) and says nothing more."""
+def authenticate(
+    *, session: Session, username: str, password: str, client: str, audit: Callable[..., None] | None = None,
+) -> User:
+    """The user for these credentials; a failure is recorded (and audited) and says nothing more.
+
+    `audit` (the service's `AuditWriter.add`) takes the login events instead of this session, so
+    that a successful login writes nothing while a score run holds SQLite's write lock; a failed
+    one still commits its `LoginFailure` at once (throttling in every worker counts it).
+    """
     user = session.exec(select(User).where(User.username == username)).first()
     ok = False
     # Verify against a dummy hash for unknown users too: the answer's timing must not tell
@@ -197,17 +206,33 @@ def authenticate(*, session: Session, username: str, password: str, client: str)
         ok = _HASHER.verify(stored, password) and user is not None and not user.disabled
     except (VerificationError, InvalidHashError):
         ok = False
-    if not ok:
+    if not ok or user is None:  # `ok` implies a user; said here for the type checker
         session.add(LoginFailure(username=username[:64], client=client))
-        session.add(AuditEvent(username=username[:64], action="login_failed", client=client))
+        _login_event(session, audit, username=username[:64], role="", action="login_failed", client=client)
         session.commit()
         raise NotAuthenticated("用户名或密码错误，或账号已停用")
-    session.add(AuditEvent(username=user.username, role=user.role, action="login", client=client))
+    _login_event(session, audit, username=user.username, role=user.role, action="login", client=client)
     session.commit()
     return user
 
 
+def _login_event(session: Session, audit: Callable[..., None] | None, **event: str) -> None:
+    if audit is not None:
+        audit(**event)
+    else:
+        session.add(AuditEvent(**event))
+
+
+def _signing_key(secret: str) -> str:
+    # A missing secret must fail loudly: an empty HMAC key would let anyone sign tokens.
+    if len(secret) < MIN_SECRET:
+        raise RuntimeError("the token-signing secret is not loaded")
+    return secret
+
+
 def issue_token(user: User, *, secret: str, minutes: int) -> str:
+    """A signed access token for this user, valid for `minutes`."""
+    secret = _signing_key(secret)
     now = _now()
     claims = {"sub": user.username, "role": user.role, "iat": now, "exp": now + timedelta(minutes=minutes)}
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
@@ -216,7 +241,7 @@ def issue_token(user: User, *, secret: str, minutes: int) -> str:
 def user_from_token(*, session: Session, token: str, secret: str) -> User:
     """Verify signature and expiry, then re-read the user (disabled users are refused)."""
     try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
+        claims = jwt.decode(token, _signing_key(secret), algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
     except jwt.ExpiredSignatureError:
         raise NotAuthenticated("登录已过期，请重新登录", headers={"WWW-Authenticate": "Bearer"}) from None
     except jwt.PyJWTError:

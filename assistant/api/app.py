@@ -7,15 +7,18 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.access import accounts
 from assistant.access.audit import AuditWriter
+from assistant.access.secret import load_or_create
 from assistant.api.docs import app_options, install_docs
 from assistant.api.errors import error_body, install_error_handlers
 from assistant.api.principal_cache import PrincipalCache
@@ -24,6 +27,8 @@ from assistant.config import Settings
 from assistant.queries import portrait_store
 from assistant.queries.run_cache import RunCache
 from scoring.store import make_engine
+
+log = logging.getLogger("innopoints")
 
 DESCRIPTION = """企业科技创新积分管理信息系统的 HTTP 接口。
 
@@ -94,20 +99,30 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = make_engine(settings.db_url)
+        # Routes read the secret in force from app.state.settings: the configured one, else the
+        # data folder's (generated on first start; never a secret written in the source).
+        secret = settings.secret_key or load_or_create(settings.secret_path)
+        app.state.settings = settings.model_copy(update={"secret_key": secret})
+        engine = make_engine(settings.db_url, busy_timeout=settings.database_busy_seconds)
         accounts.ensure_tables(engine)
         portrait_store.ensure_table(engine)
         app.state.engine = engine
         app.state.runs = RunCache(engine, runs=settings.run_cache_runs, recheck_s=settings.recheck_seconds)
         app.state.principals = PrincipalCache(recheck_s=settings.recheck_seconds)
-        app.state.audit = AuditWriter(engine)
+        # Events are spooled to disk before a read is answered; a crashed worker's are committed here.
+        app.state.audit = AuditWriter(engine, spool=settings.data_dir / "audit-spool")
         app.state.audit.start()
-        # The searcher: nothing is encoded at start-up; a saved index is loaded in the background.
+        # The searcher: jieba, the documents and a saved vector index that fits are loaded before
+        # the first request (never encoding); `/api/ready` says when. Vectors not yet encoded
+        # follow in the background after the first search.
         from assistant.queries.search_index import SearchIndex
 
         app.state.search = SearchIndex.from_settings(settings, engine)
         if settings.search_warm_start:
-            app.state.search.warm_start()
+            try:
+                await run_in_threadpool(app.state.search.load)
+            except Exception:  # noqa: BLE001 - serve without it: `/api/ready` answers 503, the first search retries
+                log.exception("loading the search index at start-up failed")
         yield
         app.state.search.close()
         app.state.audit.stop()

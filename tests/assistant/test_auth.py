@@ -1,5 +1,5 @@
 """Credentials: token expiry and tampering, disabled users, login throttling, what a failed login
-says, and the secret-key rule of the settings."""
+says."""
 
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ from typing import Any
 
 import jwt
 import pytest
-from pydantic import ValidationError
 from sqlmodel import Session
 
 from assistant.access import accounts
-from assistant.config import DEV_SECRET, Settings
+from assistant.config import DEV_SECRET
 from scoring.store import make_engine
 from tests.assistant.conftest import SECRET, Api, Isolated, assert_error, bearer, login
 
@@ -240,23 +239,4 @@ def test_login_input_limits(api: Api) -> None:
     assert_error(api.post("/api/auth/token", data={"username": "official"}), 422, "invalid_request")
 
 
-# ----------------------------------------------------------------------------- settings
-@pytest.mark.parametrize("environment", ["production", "test"])
-def test_default_or_short_secret_is_refused_outside_development(environment: str) -> None:
-    with pytest.raises(ValidationError, match="INNOPOINTS_SECRET_KEY"):
-        Settings(environment=environment)  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match="32"):
-        Settings(environment=environment, secret_key="short-secret")  # type: ignore[arg-type]
-    assert Settings(environment=environment, secret_key="s" * 32).secret_key == "s" * 32  # type: ignore[arg-type]
-
-
-def test_secret_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("INNOPOINTS_ENVIRONMENT", "production")
-    with pytest.raises(ValidationError):
-        Settings()
-    monkeypatch.setenv("INNOPOINTS_SECRET_KEY", "k" * 40)
-    assert Settings().environment == "production"
-
-
-def test_development_may_use_the_default_secret() -> None:
-    assert Settings(environment="development").secret_key == DEV_SECRET
+# The settings' secret-key rule: tests/assistant/test_secret.py.
