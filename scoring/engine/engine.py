@@ -19,12 +19,12 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from scoring.engine.inputs import build_env
+from scoring.engine.inputs import MAX_PROBLEMS, collect_env
 from scoring.engine.stages import STAGE_CODES, assign_stages, reason_fields, stage_reason
-from scoring.errors import ExpressionError
+from scoring.errors import ExpressionError, InputProblem, InvalidInput
 from scoring.formula import expr
 from scoring.formula.exact import evaluate_rows as exact_rows
-from scoring.systems.rules import Input, RuleInput
+from scoring.systems.rules import Input, RuleInput, RuleOutput
 from scoring.systems.schema import STAGES, IndicatorSystem
 
 NO_ROUTE = -999  # verdict reached by no route
@@ -121,9 +121,10 @@ def score_frames(
 
     Earlier years in `frames` feed `field[-1]`, `growth()` and `avg_growth()`.
     Raises `InvalidInput` for cells that cannot be scored (text in a number column, negative
-    counts, duplicate enterprises) and for expert points outside their allowed range.
+    counts, duplicate enterprises) and for expert points outside their allowed range: every
+    problem of every row at once, a row's problems together, nothing scored.
     """
-    env, usccs = build_env(system, frames, year=year)
+    env, usccs, problems = collect_env(system, frames, year=year)
     n = len(usccs)
     stage, stage_rule = assign_stages(system, env)
     cohorts = [np.flatnonzero(stage == s) for s in range(len(STAGE_CODES))]
@@ -144,7 +145,11 @@ def score_frames(
         i = position[ind.code]
         formula = expr.parse(ind.formula)
         raw = expr.evaluate(formula, env)  # a `levels` rule turns text into its level's points
-        v = _numeric(ind.rule.prepare(raw, row_names=usccs, indicator=f"{ind.code} {ind.name}"), ind.code)
+        try:
+            v = _numeric(ind.rule.prepare(raw, row_names=usccs, indicator=f"{ind.code} {ind.name}"), ind.code)
+        except InvalidInput as exc:  # keep going: the other indicators' problems are reported too
+            problems.extend(exc.problems)
+            v = np.full(n, np.nan)
         env.columns[(f"val.{ind.code}", 0)] = v
         values[i] = v
         missing[i] = np.isnan(v)
@@ -161,7 +166,11 @@ def score_frames(
             basis = expr.parse(ind.rule.basis)
             inp.basis = _numeric(expr.evaluate(basis, env), ind.code)
             inp.basis_exact = None if expr.is_faithful(basis) else partial(exact_rows, basis.root, env)
-        out = ind.rule.apply(inp)
+        try:
+            out = ind.rule.apply(inp)
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+            out = RuleOutput(np.full(n, np.nan))
         norm = _fill_missing(out.normalized, ind.missing or system.missing, cohorts)
         normalized[i] = norm
         points[i] = np.round(norm * stage_weights[i][stage], DECIMALS)
@@ -169,6 +178,8 @@ def score_frames(
             band[i] = out.band
         stats.extend(_cohort_stats(ind.code, v, cohorts, quartiles=ind.rule.uses_cohort or ind.rule.kind == "linear"))
 
+    if problems:
+        raise InvalidInput(_by_row(problems, usccs)[:MAX_PROBLEMS])
     category_points = aggregate_categories(system, points)
     total = np.round(category_points.sum(axis=0), DECIMALS)
     rank, percentile = _rank_within(total, cohorts)
@@ -196,6 +207,20 @@ def score_frames(
     )
     _verdicts(system, env, result)
     return result
+
+
+def _by_row(problems: list[InputProblem], usccs: np.ndarray) -> list[InputProblem]:
+    """Problems in row order, a row's problems together (cells first, then indicators in file
+    order): an official fixing a file reads each enterprise once."""
+    where = {f"企业 {u}": k for k, u in enumerate(usccs.tolist())}
+    end = len(where)
+
+    def position(p: InputProblem) -> int:
+        label = str(p.row)
+        # a cell of an earlier year reads "2023年 企业 X": the same enterprise
+        return where.get(label.split("年 ", 1)[1] if "年 企业 " in label else label, end)
+
+    return sorted(problems, key=position)
 
 
 def _numeric(v: np.ndarray, code: str) -> np.ndarray:

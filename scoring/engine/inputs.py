@@ -83,6 +83,21 @@ def build_env(
     registry: Mapping[str, FieldDef] | None = None,
 ) -> tuple[expr.ArrayEnv, np.ndarray]:
     """The evaluation environment for `year` and the USCCs in row order."""
+    env, usccs, problems = collect_env(system, frames, year=year, registry=registry)
+    if problems:
+        raise InvalidInput(problems[:MAX_PROBLEMS])
+    return env, usccs
+
+
+def collect_env(
+    system: IndicatorSystem,
+    frames: Mapping[int, pd.DataFrame],
+    *,
+    year: int,
+    registry: Mapping[str, FieldDef] | None = None,
+) -> tuple[expr.ArrayEnv, np.ndarray, list[InputProblem]]:
+    """`build_env` that returns the bad cells instead of raising, so that the engine can add the
+    problems only scoring finds (expert points out of range) and refuse a row once, with all."""
     fields = default_fields() if registry is None else registry
     if year not in frames:
         raise InvalidInput([InputProblem("-", "year", year, f"没有 {year} 年的数据")])
@@ -104,10 +119,8 @@ def build_env(
             arr, bad = check_column(series, spec, name, label=f"{year - lag}年 " if lag else "")
             problems.extend(bad)
             columns[(name, lag)] = arr
-    if problems:
-        raise InvalidInput(problems[:MAX_PROBLEMS])
     usccs = np.asarray(index.astype(str), dtype=object)
-    return expr.ArrayEnv(columns, len(index)), usccs
+    return expr.ArrayEnv(columns, len(index)), usccs, problems
 
 
 def _duplicate_rows(index: pd.Index, *, label: str) -> Iterable[InputProblem]:

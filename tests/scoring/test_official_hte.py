@@ -561,3 +561,36 @@ def test_missing_expert_score_takes_the_low_end_of_its_range() -> None:
     # growth C (15 % exactly) with no score → 5
     r = score(net_assets=(1000, 1100, 1320), hte_pts_net_asset_growth=NAN)
     assert r["pts.G1"] == approx(5)
+
+
+# ----------------------------------------------------------------------------- all problems at once
+def test_a_row_with_three_offending_indicators_lists_all_three() -> None:
+    # K1 ≤ 8, R1 ≤ 6, R4 ≤ 4: each is over by one; the refusal names every one, not only K1
+    with pytest.raises(InvalidInput) as info:
+        score(hte_pts_advancement=9, hte_pts_rd_system=7, hte_pts_talent=5)
+    problems = info.value.problems
+    assert [str(p.column).split()[0] for p in problems] == ["K1", "R1", "R4"]
+    assert {p.row for p in problems} == {"企业 E1"}
+    assert [p.value for p in problems] == [9, 7, 5]
+    message = str(info.value)
+    assert "3 处错误" in message
+    assert "[0, 8]" in message and "[0, 6]" in message and "[0, 4]" in message
+
+
+def test_bad_cells_and_out_of_range_points_are_refused_together() -> None:
+    # a negative head count is a bad cell (found before scoring); K1 = 9 is found by scoring
+    with pytest.raises(InvalidInput) as info:
+        score(staff_total=-5, hte_pts_advancement=9)
+    columns = [str(p.column) for p in info.value.problems]
+    assert columns[0] == "staff_total"
+    assert columns[1].startswith("K1")
+    assert len(columns) == 2
+
+
+def test_problems_of_several_rows_come_row_by_row() -> None:
+    # E0: K1 and R1 out of range; E1: K1 only. Listed by enterprise, each one's problems together.
+    data = frames(2, hte_pts_advancement=[9, 9], hte_pts_rd_system=[7, 6])
+    with pytest.raises(InvalidInput) as info:
+        score_frames(SYSTEM, data, year=YEAR)
+    got = [(p.row, str(p.column).split()[0]) for p in info.value.problems]
+    assert got == [("企业 E0", "K1"), ("企业 E0", "R1"), ("企业 E1", "K1")]
