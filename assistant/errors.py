@@ -4,6 +4,7 @@
      ├── NotAuthenticated   401  no or bad credentials (expired, tampered, disabled user)
      ├── Forbidden          403  the role may not use this resource
      ├── TooManyAttempts    429  login throttled
+     ├── Unavailable        503  not ready yet, or the database stayed busy past its timeout
      └── BadRequest         400  a request that makes no sense (e.g. min > max)
           ├── Unprocessable  422  a value the service refuses (a short password, a USCC not in the store)
           │    └── InvalidQuery  422  a search text with nothing to search for
@@ -42,6 +43,12 @@ class Forbidden(ServiceError):
 
 class TooManyAttempts(ServiceError):
     status, code = 429, "too_many_attempts"
+
+
+class Unavailable(ServiceError):
+    """Not ready yet (start-up), or the database stayed locked past its busy timeout: retry later."""
+
+    status, code = 503, "unavailable"
 
 
 class BadRequest(ServiceError):

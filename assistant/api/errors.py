@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import ServiceError
@@ -89,6 +90,14 @@ def install_error_handlers(app: FastAPI) -> None:
         messages = {404: "没有这个地址", 405: "不支持该请求方法", 401: "需要登录", 403: "无权访问"}
         message = messages.get(exc.status_code, str(exc.detail))
         return _json(exc.status_code, f"http_{exc.status_code}", message, None, getattr(exc, "headers", None))
+
+    @app.exception_handler(OperationalError)
+    async def _database(_: Request, exc: OperationalError) -> JSONResponse:
+        # SQLite's write lock held past the busy timeout (a long publish): a refusal to retry, not a fault.
+        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+            return _json(503, "database_busy", "数据库正忙（可能正在发布评分），请稍后再试", None, {"Retry-After": "5"})
+        log.exception("database error", exc_info=exc)
+        return _json(500, "internal_error", "服务器内部错误，请稍后再试")
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -14,6 +14,7 @@ import numpy as np
 
 from assistant.access.privacy import MIN_GROUP, Principal, suppress_small
 from assistant.errors import BadRequest, Forbidden
+from assistant.queries.audit import Audit, record
 from assistant.queries.run_cache import RunCache
 from scoring.systems.schema import STAGES
 
@@ -40,9 +41,10 @@ def merge_small(bins: list[list[float]]) -> list[list[float]]:
 
 def distribution(
     *, principal: Principal, runs: RunCache, year: int | None = None, bin_width: float = BIN_WIDTH,
+    audit: Audit | None = None,
 ) -> dict[str, Any]:
     """`{year, run_id, system, enterprises, stages, histogram, categories}` of `year`'s run, as the
-    caller may see it."""
+    caller may see it (officials see groups under five too: their reads are audited)."""
     if not principal.sees_all and bin_width != BIN_WIDTH:
         # With free bin widths, a wide bin minus the narrow ones inside it gives back a hidden one.
         raise Forbidden("自定义直方图区间仅向园区工作人员开放")
@@ -77,6 +79,8 @@ def distribution(
             visible = principal.sees_all or len(part) >= MIN_GROUP
             by_stage[code] = round(float(part.mean()), 2) if len(part) and visible else None
         categories.append({"code": cat.code, "name": cat.name, "max_points": cat.max_points, "by_stage": by_stage})
+    if principal.sees_all:
+        record(audit, action="read_distribution", target=f"{data.run.year} 年（区间 {bin_width:g} 分）")
     return {"year": data.run.year, "run_id": data.run.id, "system": data.run.system_version, "enterprises": n,
             "stages": stages, "histogram": histogram, "categories": categories}
 

@@ -80,6 +80,8 @@ def enterprise_page(
         items.append(item)
     if principal.sees_all:
         record(audit, action="list_enterprises", target=f"{len(items)} 家")
+    elif any("total" in item for item in items):  # an enterprise's own points on the page
+        record(audit, action="list_enterprises", target=str(principal.uscc))
     return {"items": items, "total": len(df), "page": page, "size": size}
 
 

@@ -9,7 +9,8 @@
   text). A rebuild reuses both: a score run changes no passage, so the saved index serves as is; an
   import adds rows for its new firms (encoding only texts never seen); only a changed passage (a
   rename) rebuilds the index, from cached vectors.
-- Start-up never encodes: the lifespan loads a saved index in the background. A search that finds
+- Start-up never encodes: the lifespan builds the text retrievers and loads a saved index that fits
+  (`load`) before the service answers, and `/api/ready` says so. A search that finds
   no current searcher builds the text retrievers at once (seconds) and encodes up to
   `SYNC_ENCODE_LIMIT` new passages within the request (an import of a few firms). Anything more,
   or an HNSW rebuild (minutes), goes to one background thread while searches run on the text
@@ -149,17 +150,16 @@ class SearchIndex:
     def current(self) -> Snapshot:
         """The snapshot for the store as it is (within `recheck_s`); rebuilt if the store changed."""
         snap = self._snapshot
-        if snap is not None and time.monotonic() - self._checked_at < self.recheck_s:
-            return snap
-        signature = store_signature(self.engine)
-        self._checked_at = time.monotonic()
-        if snap is not None and snap.signature == signature:
-            return snap
-        with self._lock:
-            snap = self._snapshot
+        if snap is None or time.monotonic() - self._checked_at >= self.recheck_s:
+            signature = store_signature(self.engine)
+            self._checked_at = time.monotonic()
             if snap is None or snap.signature != signature:
-                snap = self._rebuild(signature, sync_limit=self.sync_limit)
-                self._snapshot = snap
+                with self._lock:
+                    snap = self._snapshot
+                    if snap is None or snap.signature != signature:
+                        snap = self._rebuild(signature, sync_limit=self.sync_limit)
+                        self._snapshot = snap
+        # A snapshot loaded at start-up is on text alone: the first search starts its vectors.
         # After a failed background encoding, searches stay on text (status shows the error) until
         # `innopoints index build` or a restart: retrying on every request would repeat the failure.
         if not snap.semantic and self.embedder is not None and self.background and self.last_error is None:
@@ -292,18 +292,28 @@ class SearchIndex:
                     self._snapshot = fresh
 
     # ------------------------------------------------------------------ control
+    def load(self) -> Snapshot:
+        """Build the text retrievers for the store as it is and load saved vectors that fit.
+
+        Never encodes (vectors for passages not yet encoded follow in the background after the
+        first search, or from `innopoints index build`). The service's lifespan calls it, so that
+        no request pays for jieba's dictionary and the index (seconds; ≈14 s on a loaded machine).
+        """
+        with self._lock:
+            signature = store_signature(self.engine)
+            snap = self._snapshot
+            if snap is None or snap.signature != signature:
+                snap = self._rebuild(signature, sync_limit=0)
+                self._snapshot = snap
+            self._checked_at = time.monotonic()
+        return snap
+
     def warm_start(self) -> None:
-        """Load a saved index in the background, if there is one (never encodes)."""
-        if self.embedder is not None and not (self.vectors_folder / "meta.json").is_file():
-            return
+        """`load` in a background thread (a failure is logged; the first search tries again)."""
 
         def run() -> None:
             try:
-                with self._lock:
-                    if self._snapshot is None:
-                        signature = store_signature(self.engine)
-                        self._snapshot = self._rebuild(signature, sync_limit=0)
-                        self._checked_at = time.monotonic()
+                self.load()
             except Exception:  # noqa: BLE001 - the first search tries again
                 log.exception("loading the search index at start-up failed")
 

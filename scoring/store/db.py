@@ -13,10 +13,19 @@ from sqlmodel import Session, SQLModel, create_engine, select
 from scoring.store.models import CHUNK
 from scoring.store.schema_check import check_schema
 
-
 # ----------------------------------------------------------------------------- engine
-def make_engine(url: str) -> Engine:
-    """Create the tables if needed; SQLite gets WAL and enforced foreign keys."""
+BUSY_TIMEOUT_S = 30.0
+
+
+def make_engine(url: str, *, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
+    """Create the tables if needed; SQLite gets WAL, enforced foreign keys and a busy timeout.
+
+    A SQLite writer waits up to `busy_timeout` seconds for the write lock before it gives up with
+    "database is locked". A score run holds that lock while it writes its rows (about 2 s for the
+    2,791-firm demo zone on an idle machine, several times that under read load); the driver's
+    default of 5 s made logins and the audit writer fail during a publish. 30 s covers a publish
+    on a loaded machine; the audit writer retries beyond it.
+    """
     is_sqlite = url.startswith("sqlite")
     # A server runs up to 40 worker threads per process, and a request may hold two sessions
     # (its own, and one loading shared run data): the default pool (5 + 10) would make threads
@@ -26,7 +35,8 @@ def make_engine(url: str) -> Engine:
         pool: dict[str, int] = {}
     else:
         pool = {"pool_size": 20, "max_overflow": 80} if is_sqlite else {"pool_size": 10, "max_overflow": 30}
-    engine = create_engine(url, connect_args={"check_same_thread": False} if is_sqlite else {}, **pool)
+    connect: dict[str, Any] = {"check_same_thread": False, "timeout": busy_timeout} if is_sqlite else {}
+    engine = create_engine(url, connect_args=connect, **pool)
     if is_sqlite:
 
         @event.listens_for(engine, "connect")
@@ -78,7 +88,7 @@ def _fast_insert(session: Session, table: type[SQLModel], columns: list[str], ro
     mark = _PLACEHOLDERS.get(connection.dialect.paramstyle)
     if mark is None:
         return _bulk(session, table, (dict(zip(columns, row, strict=True)) for row in rows))
-    name = table.__tablename__  # type: ignore[attr-defined]
+    name = table.__tablename__
     sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
     count = 0
     for chunk in _chunks(rows):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
 from assistant.access import accounts
@@ -18,9 +18,11 @@ router = APIRouter(prefix="/api/auth", tags=["登录"])
 
 @router.post(
     "/token", response_model=Token, summary="登录（获取访问令牌）",
-    responses=errors((400, "用户名或密码过长"), (401, "用户名或密码错误，或账号已停用"), 413, 422, 429),
+    responses=errors((400, "用户名或密码过长"), (401, "用户名或密码错误，或账号已停用"), 413, 422, 429,
+                     (503, "数据库正忙（可能正在发布评分），请稍后再试")),
 )
 def login(
+    request: Request,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
     settings: SettingsDep,
@@ -33,7 +35,8 @@ def login(
         session=session, username=form.username, client=client,
         allowed=settings.login_failures_allowed, window_seconds=settings.login_window_seconds,
     )
-    user = accounts.authenticate(session=session, username=form.username, password=form.password, client=client)
+    user = accounts.authenticate(session=session, username=form.username, password=form.password, client=client,
+                                 audit=request.app.state.audit.add)
     token = accounts.issue_token(user, secret=settings.secret_key, minutes=settings.token_minutes)
     return Token(access_token=token, expires_in=settings.token_minutes * 60)
 

@@ -122,6 +122,7 @@ def upload(
 @router.get(UPLOAD_PATH, response_model=list[BatchInfo], summary="导入批次列表",
             responses=errors(401, OFFICIALS_ONLY, (422, "未知的数据来源，或参数有误")))
 def list_imports(
+    request: Request,
     principal: PrincipalDep,
     session: SessionDep,
     source: Annotated[str | None, Query(max_length=40, description="只看某个数据来源：代码（tax）或名称（税务）；不填为全部")] = None,
@@ -129,15 +130,18 @@ def list_imports(
     """全部导入批次，最新的在前。"""
     require_official(principal)
     key = resolve_source(source).key if source else None
-    return [_info(b) for b in store.list_batches(session=session, source=key)]
+    batches = [_info(b) for b in store.list_batches(session=session, source=key)]
+    audit_read(request, principal, action="list_imports", target=f"{key or '全部'}：{len(batches)} 批")
+    return batches
 
 
 @router.get(UPLOAD_PATH + "/{batch_id}", response_model=BatchDetail, summary="一个导入批次",
             responses=errors(401, OFFICIALS_ONLY, NO_BATCH, 422))
-def one_import(batch_id: BatchPath, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
+def one_import(batch_id: BatchPath, request: Request, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
     """一个导入批次及其导入报告（提示、行数、冲突数）。"""
     require_official(principal)
     b = store.get_batch(session=session, batch_id=batch_id)
+    audit_read(request, principal, action="read_import", target=f"batch:{batch_id}")
     return {**_info(b), "report": b.report or {}}
 
 
@@ -154,6 +158,7 @@ def revert(batch_id: BatchPath, request: Request, principal: PrincipalDep) -> di
 @router.get("/api/conflicts", response_model=list[ConflictInfo], summary="来源冲突列表",
             responses=errors(401, OFFICIALS_ONLY, 422))
 def conflicts(
+    request: Request,
     principal: PrincipalDep,
     session: SessionDep,
     year: Annotated[int | None, Query(ge=1990, le=2100, description="只看该年度数据的冲突（1990–2100；不填为全部年度）")] = None,
@@ -161,4 +166,7 @@ def conflicts(
 ) -> list[store.Conflict]:
     """不同来源对同一企业、年度、字段给出的不同取值（待园区工作人员核对）。"""
     require_official(principal)
-    return store.list_conflicts(session=session, year=year, status=None if status == "all" else status)
+    rows = store.list_conflicts(session=session, year=year, status=None if status == "all" else status)
+    # Each conflict holds one firm's two values of a field (e.g. its revenue): non-public.
+    audit_read(request, principal, action="read_conflicts", target=f"{year or '全部年度'} {status}：{len(rows)} 条")
+    return rows

@@ -19,10 +19,12 @@ ADMINS_ONLY = (403, "仅向管理员开放")
 
 
 @router.get("", response_model=list[UserPublic], summary="用户列表", responses=errors(401, ADMINS_ONLY))
-def list_users(principal: PrincipalDep, session: SessionDep) -> list[dict[str, Any]]:
+def list_users(request: Request, principal: PrincipalDep, session: SessionDep) -> list[dict[str, Any]]:
     """全部用户（仅管理员）。"""
     require_admin(principal)
-    return [accounts.public_user(u) for u in accounts.list_users(session=session)]
+    users = [accounts.public_user(u) for u in accounts.list_users(session=session)]
+    audit_read(request, principal, action="list_users", target=f"{len(users)} 个")
+    return users
 
 
 @router.post(
