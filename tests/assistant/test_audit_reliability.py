@@ -26,7 +26,16 @@ from assistant.access.accounts import AuditEvent
 from assistant.access.audit import AuditWriter
 from assistant.api.app import create_app
 from scoring.store import make_engine
-from tests.assistant.conftest import PASSWORDS, SECRET, Zone, assert_error, bearer, copy_zone, login, make_settings
+from tests.assistant.conftest import (
+    PASSWORDS,
+    SECRET,
+    Zone,
+    assert_error,
+    bearer,
+    copy_zone,
+    login,
+    make_settings,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 BUSY = 0.2  # seconds: the lock below is held for several busy timeouts
