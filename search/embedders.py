@@ -33,8 +33,12 @@ __all__ = ["E5Embedder", "Embedder", "SentenceTransformerEmbedder"]
 class Embedder(Protocol):
     """Turns texts into L2-normalized float32 rows; queries and passages may differ (prefixes)."""
 
-    name: str
-    dim: int
+    # Read-only: an attribute or a property (a model's dimension may be known only once loaded).
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 

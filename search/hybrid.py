@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -224,7 +225,7 @@ class HybridSearcher:
         known_trade = q.trade != q.core and bool(self._keys.exact(q.trade, kinds=_TRADE_KINDS))
         for row in candidates:
             evidence += self._matcher.match(
-                q, self._forms[row], row, lambda row=row: self._business(row),
+                q, self._forms[row], row, partial(self._business, row),
                 known_trade=known_trade,
             )
         # A query that reads as a name (a legal form or region, a known trade name, any name

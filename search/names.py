@@ -27,11 +27,21 @@ _ENGLISH_FILLER = frozenset(
 class NamedDocument(Protocol):
     """What the builder reads from a document (``search.hybrid.Document`` satisfies it)."""
 
-    id: str
-    name: str
-    short_name: str | None
-    former_names: tuple[str, ...]
-    english_name: str | None
+    # Read-only, so that a frozen dataclass satisfies it.
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def short_name(self) -> str | None: ...
+
+    @property
+    def former_names(self) -> tuple[str, ...]: ...
+
+    @property
+    def english_name(self) -> str | None: ...
 
 
 class PinyinForm(NamedTuple):

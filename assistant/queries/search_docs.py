@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from assistant.config import Settings
 from scoring import store
@@ -76,13 +76,13 @@ def load_documents(engine: Engine) -> tuple[list[Document], dict[str, ScoreInfo]
         scores: dict[str, ScoreInfo] = {}
         if run is not None:
             s = store.EnterpriseScore
-            rows = session.connection().execute(
-                select(s.uscc, s.stage, s.total, s.rank, s.percentile).where(s.run_id == run.id)
+            score_rows = session.connection().execute(
+                select(col(s.uscc), col(s.stage), col(s.total), col(s.rank), col(s.percentile)).where(col(s.run_id) == run.id)
             )
-            scores = {u: ScoreInfo(st, float(t), int(r), float(p), run.year) for u, st, t, r, p in rows}
+            scores = {u: ScoreInfo(st, float(t), int(r), float(p), run.year) for u, st, t, r, p in score_rows}
         rows = session.connection().execute(
-            select(e.uscc, e.name, e.short_name, e.former_names, e.english_name, e.products, e.industry,
-                   e.business_scope, e.address).order_by(e.uscc)
+            select(col(e.uscc), col(e.name), col(e.short_name), col(e.former_names), col(e.english_name),
+                   col(e.products), col(e.industry), col(e.business_scope), col(e.address)).order_by(col(e.uscc))
         )
         docs = []
         for uscc, name, short, former, english, products, industry, scope, address in rows:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from scoring.errors import NotFound
 from scoring.store.db import _bulk, _clean
@@ -22,7 +22,9 @@ def upsert_enterprises(*, session: Session, frame: pd.DataFrame) -> int:
     for uscc, row in frame.iterrows():
         data = {c: _clean(row[c]) if not isinstance(row[c], list) else row[c] for c in columns}
         if uscc in known:
-            session.get(Enterprise, uscc).sqlmodel_update(data)  # type: ignore[union-attr]
+            existing = session.get(Enterprise, uscc)
+            assert existing is not None  # `known` was read in this session
+            existing.sqlmodel_update(data)
             changed += 1
         else:
             new.append({"uscc": uscc, **data})
@@ -39,7 +41,7 @@ def enterprise(*, session: Session, uscc: str) -> Enterprise:
 
 def short_names(*, session: Session, usccs: list[str]) -> dict[str, str | None]:
     """Short names of some enterprises in one query."""
-    rows = session.exec(select(Enterprise.uscc, Enterprise.short_name).where(Enterprise.uscc.in_(usccs))).all()  # type: ignore[attr-defined]
+    rows = session.exec(select(Enterprise.uscc, Enterprise.short_name).where(col(Enterprise.uscc).in_(usccs))).all()
     return dict(rows)
 
 
@@ -51,7 +53,7 @@ def save_enterprises(*, session: Session, new: list[dict[str, Any]], updates: li
         by_columns.setdefault(tuple(sorted(k for k in row if k != "uscc")), []).append(row)
     from sqlalchemy import bindparam, update
 
-    table = Enterprise.__table__  # type: ignore[attr-defined]
+    table = Enterprise.__table__  # type: ignore[attr-defined]  # SQLModel's types omit a table class's __table__
     for columns, rows in by_columns.items():
         if not columns:
             continue
@@ -61,7 +63,7 @@ def save_enterprises(*, session: Session, new: list[dict[str, Any]], updates: li
 
 def enterprises_by_uscc(*, session: Session, usccs: Iterable[str], full: bool = False) -> dict[str, dict[str, Any]]:
     """Master data of the given enterprises that exist: their name (every column if `full`)."""
-    table = Enterprise.__table__  # type: ignore[attr-defined]
+    table = Enterprise.__table__  # type: ignore[attr-defined]  # SQLModel's types omit a table class's __table__
     cols = list(table.c) if full else [table.c.uscc, table.c.name]
     out: dict[str, dict[str, Any]] = {}
     wanted = set(usccs)
@@ -87,6 +89,6 @@ def former_names(*, session: Session, usccs: Iterable[str]) -> dict[str, list[st
     wanted = sorted(set(usccs))
     out: dict[str, list[str]] = {}
     for i in range(0, len(wanted), 500):
-        stmt = select(Enterprise.uscc, Enterprise.former_names).where(Enterprise.uscc.in_(wanted[i : i + 500]))  # type: ignore[attr-defined]
+        stmt = select(Enterprise.uscc, Enterprise.former_names).where(col(Enterprise.uscc).in_(wanted[i : i + 500]))
         out.update({u: list(f or []) for u, f in session.exec(stmt).all()})
     return out

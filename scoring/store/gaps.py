@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from scoring import store
 from scoring.engine.inputs import needed_fields
@@ -168,17 +168,17 @@ def _present(
 ) -> list[tuple[str, int, str, str]]:
     """(source, year, field, uscc) of every active value of these years and fields."""
     stmt = (
-        select(store.RawValue.source, store.RawValue.year, store.RawValue.field, store.RawValue.uscc)
-        .join(store.Batch, store.Batch.id == store.RawValue.batch_id)
+        select(col(store.RawValue.source), col(store.RawValue.year), col(store.RawValue.field), col(store.RawValue.uscc))
+        .join(store.Batch, col(store.Batch.id) == store.RawValue.batch_id)
         .where(
-            store.RawValue.year.in_(years),  # type: ignore[attr-defined]
-            store.RawValue.field.in_(fields),  # type: ignore[attr-defined]
+            col(store.RawValue.year).in_(years),
+            col(store.RawValue.field).in_(fields),
             store.Batch.status == "active",
-            store.RawValue.value.is_not(None) | store.RawValue.text.is_not(None),  # type: ignore[union-attr]
+            col(store.RawValue.value).is_not(None) | col(store.RawValue.text).is_not(None),
         )
     )
     if usccs is not None:
-        stmt = stmt.where(store.RawValue.uscc.in_(usccs))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(store.RawValue.uscc).in_(usccs))
     # Plain tuples through fetchall(): a million SQLAlchemy rows one by one take seconds.
     rows = session.connection().execute(stmt).fetchall()
     return [(r[0], int(r[1]), r[2], r[3]) for r in rows]
@@ -188,7 +188,7 @@ def _year_has_data(session: Session, year: int) -> bool:
     """Whether any active batch holds a value of ``year`` (any field, any enterprise)."""
     stmt = (
         select(store.RawValue.id)
-        .join(store.Batch, store.Batch.id == store.RawValue.batch_id)
+        .join(store.Batch, col(store.Batch.id) == store.RawValue.batch_id)
         .where(store.RawValue.year == year, store.Batch.status == "active")
         .limit(1)
     )
@@ -197,16 +197,16 @@ def _year_has_data(session: Session, year: int) -> bool:
 
 def _enterprises(session: Session, usccs: Iterable[str] | None) -> pd.DataFrame:
     """Register rows (index USCC): name and founding year."""
-    stmt = select(store.Enterprise.uscc, store.Enterprise.name, store.Enterprise.founding_date)
+    stmt = select(col(store.Enterprise.uscc), col(store.Enterprise.name), col(store.Enterprise.founding_date))
     if usccs is not None:
         wanted = sorted(set(usccs))
-        stmt = stmt.where(store.Enterprise.uscc.in_(wanted))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(store.Enterprise.uscc).in_(wanted))
         rows = session.exec(stmt).all()
         unknown = sorted(set(wanted) - {r[0] for r in rows})
         if unknown:
             raise NotFound(f"找不到统一社会信用代码为 {'、'.join(unknown)} 的企业")
     else:
-        rows = session.exec(stmt.order_by(store.Enterprise.uscc)).all()
+        rows = session.exec(stmt.order_by(col(store.Enterprise.uscc))).all()
     founded = [d.year if d is not None else None for _, _, d in rows]
     return pd.DataFrame(
         {"name": [r[1] for r in rows], "founded": pd.array(founded, dtype="Int64")},

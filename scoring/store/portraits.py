@@ -17,11 +17,10 @@ import pandas as pd
 from sqlmodel import Session
 
 from scoring import store
+from scoring.disclosure import MIN_GROUP
 from scoring.engine.explain import explain, improvements, show_indicator_value
 from scoring.systems.loader import parse_system
 from scoring.systems.schema import STAGES, IndicatorSystem
-
-MIN_GROUP = 5  # the smallest group whose figures may be shown next to one enterprise's own
 
 
 @lru_cache(maxsize=16)
@@ -106,7 +105,7 @@ def portrait(
     # Figures of a stage cohort under MIN_GROUP enterprises would show other enterprises' values.
     small = stage_size < MIN_GROUP
     mine = {} if small else data.cohort.get(score.stage, {})
-    indicators = []
+    indicators: list[dict[str, Any]] = []
     for r in sorted(store.indicator_scores(session=session, run_id=run.id, uscc=uscc), key=lambda r: r.indicator):
         ind = system.by_code.get(r.indicator)
         if ind is None:
@@ -123,8 +122,14 @@ def portrait(
         })
     order = {ind.code: k for k, ind in enumerate(system.indicators)}
     indicators.sort(key=lambda i: order[i["code"]])
-    quartiles = {code: (c["p25"], c["p50"], c["p75"], c["max"]) for code, c in mine.items() if c.get("p25") is not None}
-    tips = improvements(system, data.arrays, uscc, top=advice, quartiles=quartiles, cohort_targets=not small) if advice else []
+    # Advice aims at quartiles only, of indicators with MIN_GROUP known values (never the maximum).
+    quartiles = {
+        code: (c["p25"], c["p50"], c["p75"])
+        for code, c in mine.items() if c.get("p25") is not None and (c.get("n") or 0) >= MIN_GROUP
+    }
+    tips = improvements(
+        system, data.arrays, uscc, top=advice, quartiles=quartiles, cohort_targets=not small, min_group=MIN_GROUP,
+    ) if advice else []
     cats = system.category_by_code
     stage_bench = {} if small else data.benchmarks.get(score.stage, {})
     return {

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from scoring.errors import NotFound, StoreError
 from scoring.store.db import _PLACEHOLDERS, _bulk, _fast_insert
@@ -81,13 +81,15 @@ def raw_frames(
     over self-report."""
     years = sorted(set(years))
     stmt = (
-        select(RawValue.uscc, RawValue.year, RawValue.field, RawValue.value, RawValue.text, RawValue.source,
-               RawValue.batch_id)
-        .join(Batch, Batch.id == RawValue.batch_id)
-        .where(RawValue.year.in_(years), Batch.status == "active")  # type: ignore[attr-defined]
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for at most four columns
+            col(RawValue.uscc), col(RawValue.year), col(RawValue.field), col(RawValue.value), col(RawValue.text),
+            col(RawValue.source), col(RawValue.batch_id),
+        )
+        .join(Batch, col(Batch.id) == RawValue.batch_id)
+        .where(col(RawValue.year).in_(years), Batch.status == "active")
     )
     if fields is not None:
-        stmt = stmt.where(RawValue.field.in_(sorted(fields)))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(RawValue.field).in_(sorted(fields)))
     # Plain tuples: pandas probes SQLAlchemy Row objects attribute by attribute, 10x slower.
     rows = [tuple(r) for r in session.connection().execute(stmt)]
     df = pd.DataFrame.from_records(rows, columns=["uscc", "year", "field", "value", "text", "source", "batch_id"])
@@ -112,8 +114,8 @@ def active_batch_ids(*, session: Session, years: Iterable[int]) -> list[int]:
     """Ids of the active batches holding values for these years (a run's inputs)."""
     stmt = (
         select(RawValue.batch_id).distinct()
-        .join(Batch, Batch.id == RawValue.batch_id)
-        .where(RawValue.year.in_(list(years)), Batch.status == "active")  # type: ignore[attr-defined]
+        .join(Batch, col(Batch.id) == RawValue.batch_id)
+        .where(col(RawValue.year).in_(list(years)), Batch.status == "active")
     )
     return sorted(session.exec(stmt).all())
 
@@ -127,7 +129,7 @@ def find_import(*, session: Session, source: str, sha256: str, year: int | None)
     stmt = select(Batch).where(Batch.source == source, Batch.sha256 == sha256, Batch.status == "active")
     if year is not None:
         stmt = stmt.where(Batch.year == year)
-    return session.exec(stmt.order_by(Batch.id)).first()  # type: ignore[arg-type]
+    return session.exec(stmt.order_by(col(Batch.id))).first()
 
 
 def write_values(*, session: Session, rows: Iterable[tuple[Any, ...]]) -> int:
@@ -138,10 +140,12 @@ def write_values(*, session: Session, rows: Iterable[tuple[Any, ...]]) -> int:
 def active_values(*, session: Session, years: Iterable[int], fields: Iterable[str]) -> pd.DataFrame:
     """Active raw values of some years and fields, long form, with source and batch."""
     stmt = (
-        select(RawValue.uscc, RawValue.year, RawValue.field, RawValue.value, RawValue.text, RawValue.source,
-               RawValue.batch_id)
-        .join(Batch, Batch.id == RawValue.batch_id)
-        .where(RawValue.year.in_(sorted(set(years))), RawValue.field.in_(sorted(set(fields))),  # type: ignore[attr-defined]
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for at most four columns
+            col(RawValue.uscc), col(RawValue.year), col(RawValue.field), col(RawValue.value), col(RawValue.text),
+            col(RawValue.source), col(RawValue.batch_id),
+        )
+        .join(Batch, col(Batch.id) == RawValue.batch_id)
+        .where(col(RawValue.year).in_(sorted(set(years))), col(RawValue.field).in_(sorted(set(fields))),
                Batch.status == "active")
     )
     rows = [tuple(r) for r in session.connection().execute(stmt)]
@@ -155,7 +159,7 @@ def list_batches(*, session: Session, source: str | None = None, status: str | N
         stmt = stmt.where(Batch.source == source)
     if status is not None:
         stmt = stmt.where(Batch.status == status)
-    return list(session.exec(stmt.order_by(Batch.id.desc())).all())  # type: ignore[union-attr]
+    return list(session.exec(stmt.order_by(col(Batch.id).desc())).all())
 
 
 def get_batch(*, session: Session, batch_id: int) -> Batch:
@@ -180,7 +184,7 @@ def revert_batch(*, engine: Engine, batch_id: int) -> Batch:
         batch.status, batch.reverted_at = "reverted", _now()
         session.add(batch)
         for c in session.exec(select(Conflict).where(
-            Conflict.status == "open", (Conflict.batch_a == batch_id) | (Conflict.batch_b == batch_id)  # type: ignore[arg-type]
+            Conflict.status == "open", (col(Conflict.batch_a) == batch_id) | (col(Conflict.batch_b) == batch_id)
         )).all():
             c.status, c.resolved_at, c.note = "resolved", _now(), f"第 {batch_id} 号批次已撤销"
             session.add(c)
@@ -195,9 +199,10 @@ def add_conflicts(*, session: Session, rows: list[dict[str, Any]]) -> int:
 
 def open_conflict_keys(*, session: Session, years: Iterable[int]) -> set[tuple[Any, ...]]:
     """(uscc, year, field, source_a, value_a, source_b, value_b) of the open conflicts of some years."""
-    stmt = select(Conflict.uscc, Conflict.year, Conflict.field, Conflict.source_a, Conflict.value_a,
-                  Conflict.source_b, Conflict.value_b).where(
-        Conflict.status == "open", Conflict.year.in_(sorted(set(years))))  # type: ignore[attr-defined]
+    stmt = select(  # type: ignore[call-overload]  # sqlmodel types select() for at most four columns
+        col(Conflict.uscc), col(Conflict.year), col(Conflict.field), col(Conflict.source_a),
+        col(Conflict.value_a), col(Conflict.source_b), col(Conflict.value_b),
+    ).where(Conflict.status == "open", col(Conflict.year).in_(sorted(set(years))))
     return {tuple(r) for r in session.exec(stmt).all()}
 
 
@@ -208,7 +213,7 @@ def list_conflicts(*, session: Session, year: int | None = None, status: str | N
         stmt = stmt.where(Conflict.year == year)
     if status is not None:
         stmt = stmt.where(Conflict.status == status)
-    return list(session.exec(stmt.order_by(Conflict.id)).all())  # type: ignore[arg-type]
+    return list(session.exec(stmt.order_by(col(Conflict.id))).all())
 
 
 def resolve_conflict(*, session: Session, conflict_id: int, note: str = "") -> Conflict:
@@ -253,8 +258,8 @@ def write_field_values(
     n = len(usccs)
     connection = session.connection()
     mark = _PLACEHOLDERS.get(connection.dialect.paramstyle)
-    vals = values if values is not None else repeat(None, n)
-    txts = texts if texts is not None else repeat(None, n)
+    vals: Iterable[float | None] = values if values is not None else repeat(None, n)
+    txts: Iterable[str | None] = texts if texts is not None else repeat(None, n)
     if mark is None or not _SAFE_NAME.match(field) or source not in SOURCES:
         return write_values(session=session, rows=zip(
             usccs, years, repeat(field, n), vals, txts, repeat(unit, n), repeat(source, n), repeat(batch_id, n),
@@ -266,15 +271,17 @@ def write_field_values(
     head = "INSERT INTO rawvalue (uscc, year, field, value, text, unit, source, batch_id, row, file, sheet) VALUES "
     # ROWS_PER_STATEMENT rows per INSERT: a third less CPU than one row per statement.
     full = n // ROWS_PER_STATEMENT * ROWS_PER_STATEMENT
-    vals, txts = list(vals)[:n], list(txts)[:n]
-    params = chain.from_iterable(zip(usccs[:full], years[:full], vals[:full], txts[:full], rows[:full], repeat(file), repeat(sheet)))
+    val_list, txt_list = list(vals)[:n], list(txts)[:n]
+    params = chain.from_iterable(zip(usccs[:full], years[:full], val_list[:full], txt_list[:full], rows[:full], repeat(file), repeat(sheet)))
     cursor = connection.connection.cursor()  # the session's own DBAPI connection: same transaction
     try:
+        # The drivers take any iterable of rows (streamed here); SQLAlchemy's DBAPI protocol says Sequence.
         if full:  # zip over one iterator cuts the parameters into statements (`full` leaves no tail)
-            cursor.executemany(head + ", ".join([one] * ROWS_PER_STATEMENT), zip(*[params] * (7 * ROWS_PER_STATEMENT), strict=False))
+            cursor.executemany(head + ", ".join([one] * ROWS_PER_STATEMENT),
+                               zip(*[params] * (7 * ROWS_PER_STATEMENT), strict=False))  # type: ignore[arg-type]
         if full < n:
-            cursor.executemany(head + one, zip(usccs[full:], years[full:], vals[full:], txts[full:], rows[full:],
-                                               repeat(file), repeat(sheet)))
+            cursor.executemany(head + one, zip(usccs[full:], years[full:], val_list[full:], txt_list[full:],  # type: ignore[arg-type]
+                                               rows[full:], repeat(file), repeat(sheet)))
     finally:
         cursor.close()
     return n

@@ -113,13 +113,20 @@ def _enterprise_rows(run_id: int, r: ScoreResult) -> Iterable[dict[str, Any]]:
 INDICATOR_COLUMNS = ["run_id", "uscc", "indicator", "value", "normalized", "points", "weight", "missing", "band"]
 
 
+def _none_where(a: np.ndarray, missing: np.ndarray) -> list[Any]:
+    """The values as Python scalars, None (SQL NULL) where `missing`."""
+    out = a.astype(object)
+    out[missing] = None
+    return out.tolist()
+
+
 def _indicator_chunks(run_id: int, r: ScoreResult) -> Iterable[list[tuple[Any, ...]]]:
     weights = r.weights
     usccs = r.usccs.tolist()
     for k, code in enumerate(r.codes):
-        values = np.where(np.isnan(r.values[k]), None, r.values[k]).tolist()
+        values = _none_where(r.values[k], np.isnan(r.values[k]))
         normalized = np.round(r.normalized[k].astype(float), 6).tolist()
-        band = np.where(r.band[k] < 0, None, r.band[k]).tolist()
+        band = _none_where(r.band[k], r.band[k] < 0)
         yield list(zip(
             [run_id] * r.size, usccs, [code] * r.size, values, normalized, r.points[k].tolist(),
             weights[k].tolist(), r.missing[k].tolist(), band, strict=True,
@@ -135,7 +142,7 @@ def latest_run(*, session: Session, year: int | None = None) -> ScoreRun:
     stmt = select(ScoreRun).where(_zone_published())
     if year is not None:
         stmt = stmt.where(ScoreRun.year == year)
-    run = session.exec(stmt.order_by(ScoreRun.year.desc(), ScoreRun.id.desc())).first()  # type: ignore[attr-defined]
+    run = session.exec(stmt.order_by(col(ScoreRun.year).desc(), col(ScoreRun.id).desc())).first()
     if run is None:
         raise NotFound(f"{year} 年还没有发布的评分结果" if year else "还没有发布的评分结果")
     return run
@@ -163,7 +170,7 @@ def publication_signature(*, session: Session) -> int:
 def latest_runs_by_year(*, session: Session) -> dict[int, ScoreRun]:
     """The zone's newest published run of every scored year."""
     out: dict[int, ScoreRun] = {}
-    for run in session.exec(select(ScoreRun).where(_zone_published()).order_by(ScoreRun.id)).all():  # type: ignore[arg-type]
+    for run in session.exec(select(ScoreRun).where(_zone_published()).order_by(col(ScoreRun.id))).all():
         out[run.year] = run
     return dict(sorted(out.items()))
 
@@ -175,7 +182,7 @@ def enterprise_trend(*, session: Session, uscc: str) -> list[dict[str, Any]]:
         return []
     by_run = {r.id: r for r in runs.values()}
     rows = session.exec(
-        select(EnterpriseScore).where(EnterpriseScore.uscc == uscc, EnterpriseScore.run_id.in_(list(by_run)))  # type: ignore[attr-defined]
+        select(EnterpriseScore).where(EnterpriseScore.uscc == uscc, col(EnterpriseScore.run_id).in_(list(by_run)))
     ).all()
     out = [
         {"year": by_run[r.run_id].year, "system": by_run[r.run_id].system_version, "total": r.total,
@@ -187,7 +194,7 @@ def enterprise_trend(*, session: Session, uscc: str) -> list[dict[str, Any]]:
 
 def list_runs(*, session: Session) -> list[ScoreRun]:
     """Every run, zone and evaluation, published or withdrawn, by year then id."""
-    return list(session.exec(select(ScoreRun).order_by(ScoreRun.year, ScoreRun.id)).all())
+    return list(session.exec(select(ScoreRun).order_by(col(ScoreRun.year), col(ScoreRun.id))).all())
 
 
 def withdraw_run(*, session: Session, run_id: int) -> tuple[ScoreRun, ScoreRun | None]:
@@ -214,7 +221,7 @@ def run_scores(*, session: Session, run_id: int) -> pd.DataFrame:
     """Every enterprise's result in a run, joined with its name and industry."""
     stmt = (
         select(EnterpriseScore, Enterprise.name, Enterprise.industry)
-        .join(Enterprise, Enterprise.uscc == EnterpriseScore.uscc)
+        .join(Enterprise, col(Enterprise.uscc) == EnterpriseScore.uscc)
         .where(EnterpriseScore.run_id == run_id)
     )
     rows = [{**s.model_dump(), "name": name, "industry": ind} for s, name, ind in session.exec(stmt).all()]
