@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.errors import Forbidden
+from scoring.disclosure import MIN_GROUP as MIN_GROUP
 from scoring.errors import NotFound
 
-MIN_GROUP = 5
 PUBLIC_FIELDS = ("uscc", "name", "short_name", "industry", "stage", "stage_name")
 
 

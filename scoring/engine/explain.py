@@ -5,6 +5,10 @@ band, the stage cohort's next quartile (percentile, min–max, linear), "yes" fo
 indicator, or the cohort median for a missing value — and the indicator is re-scored with the
 enterprise's value replaced (cohort rules see the changed cohort), then the category caps and
 aggregation are applied again. The gain is the change of the total, not an estimate.
+
+Disclosure: what an enterprise reads about its cohort are aggregates no single firm sets — the
+quartiles and the mean, of cohorts with at least `MIN_GROUP` non-missing values. The cohort's
+maximum and minimum (one firm's exact figure) are never shown nor used as an advice target.
 """
 
 from __future__ import annotations
@@ -17,12 +21,14 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from scoring.disclosure import MIN_GROUP
 from scoring.engine.engine import aggregate_categories
 from scoring.engine.stages import STAGE_CODES
 from scoring.systems.rules import (
     Bands,
     Deduction,
     Input,
+    Interval,
     Levels,
     Linear,
     MinMax,
@@ -88,9 +94,10 @@ def explain(
     missing: bool,
     band: int | None,
     cohort: dict[str, float] | None = None,
+    min_group: int = MIN_GROUP,
 ) -> str:
-    """One indicator's points in Chinese: formula in words, value, the band or cohort figures,
-    points (2 decimals)."""
+    """One indicator's points in Chinese: formula in words, value, the band or cohort figures
+    (quartiles and mean; none for fewer than `min_group` non-missing values), points (2 decimals)."""
     parts = [f"公式：{default_formula_words(ind.formula)}"]
     rule = ind.rule
     if missing:
@@ -104,12 +111,15 @@ def explain(
         b = rule.bands[band]
         parts.append(f"落在分档 {b.range.words(ind.unit)}（该档 {number(b.points)} 分，最高档 {number(rule.max_points())} 分）")
     elif isinstance(rule, (Percentile, MinMax)) and cohort:
-        label = STAGES[stage]
-        parts.append(
-            f"{label}同类企业 {int(cohort.get('n', 0))} 家：下四分位 {show_value(cohort.get('p25'), ind.unit)}，"
-            f"中位数 {show_value(cohort.get('p50'), ind.unit)}，上四分位 {show_value(cohort.get('p75'), ind.unit)}，"
-            f"最高 {show_value(cohort.get('max'), ind.unit)}"
-        )
+        label, known = STAGES[stage], int(cohort.get("n") or 0)
+        if known >= min_group:
+            parts.append(
+                f"{label}同类企业 {known} 家：下四分位 {show_value(cohort.get('p25'), ind.unit)}，"
+                f"中位数 {show_value(cohort.get('p50'), ind.unit)}，上四分位 {show_value(cohort.get('p75'), ind.unit)}，"
+                f"平均 {show_value(cohort.get('mean'), ind.unit)}"
+            )
+        else:  # a figure of so few firms could be worked back to one of them
+            parts.append(f"{label}有该项数据的同类企业不足 {min_group} 家，不显示同类企业数据")
         if isinstance(rule, Percentile) and not missing:
             parts.append(f"优于同阶段 {percent(normalized, decimals=1)} 的企业")
     elif isinstance(rule, YesNo):
@@ -130,15 +140,17 @@ def improvements(
     uscc: str,
     *,
     top: int = 5,
-    quartiles: Mapping[str, tuple[float, float, float, float]] | None = None,
+    quartiles: Mapping[str, tuple[float, float, float]] | None = None,
     cohort_targets: bool = True,
+    min_group: int = 1,
 ) -> list[Advice]:
     """The indicators where a realistic improvement adds the most points, largest first.
 
-    `quartiles` (p25, p50, p75, max of the enterprise's stage cohort per indicator, as the run's
+    `quartiles` (p25, p50, p75 of the enterprise's stage cohort per indicator, as the run's
     cohort statistics hold them) saves recomputing them; without it they are computed here.
-    `cohort_targets=False` leaves out targets taken from other enterprises' values (quartiles,
-    the median for a missing value): in a tiny cohort they would reveal individual figures.
+    Targets taken from other enterprises' values (quartiles, the median for a missing value) are
+    left out with `cohort_targets=False`, and for an indicator with fewer than `min_group`
+    non-missing values in the cohort: in a tiny cohort they would reveal individual figures.
     """
     i = int(np.flatnonzero(run.usccs == uscc)[0])
     stage = STAGE_CODES[int(run.stage[i])]
@@ -156,7 +168,8 @@ def improvements(
         cohort = run.values[k, rows].astype(float)
         current = None if np.isnan(cohort[me]) else float(cohort[me])
         known = quartiles.get(ind.code) if quartiles else None
-        targets = [t for t in _targets(ind, current, cohort, known) if cohort_targets or t[0] in ("yes", "next_band")][:2]
+        from_cohort = cohort_targets and int(np.count_nonzero(~np.isnan(cohort))) >= min_group
+        targets = [t for t in _targets(ind, current, cohort, known) if from_cohort or t[0] in ("yes", "next_band")][:2]
         for (kind, value), pts in zip(targets, _rescore(ind, cohort, me, [v for _, v in targets], stage), strict=True):
             cands.append((k, ind.code, current, kind, value, pts))
     if not cands:
@@ -185,7 +198,8 @@ def improvements(
 def _targets(
     ind: Indicator, current: float | None, cohort: np.ndarray, known: tuple[float, ...] | None = None
 ) -> list[tuple[str, float]]:
-    """Realistic targets, nearest first: next band(s), next quartile(s), yes, or the median."""
+    """Realistic targets, nearest first: next band(s), next quartile(s), yes, or the median
+    (never the cohort's maximum: that is one firm's exact figure)."""
     if current is None:
         if known is not None:
             return [("fill_missing", float(known[1]))]
@@ -211,15 +225,14 @@ def _targets(
         quartiles: Any = known
     else:
         present = cohort[~np.isnan(cohort)]
-        quartiles = np.quantile(present, [0.25, 0.5, 0.75, 1.0]) if present.size else []
+        quartiles = np.quantile(present, [0.25, 0.5, 0.75]) if present.size else []
     steps = sorted({float(q) for q in quartiles if (q > current if higher else q < current)}, key=lambda q: abs(q - current))
     return [("next_quartile", q) for q in steps]
 
 
-def _entry_point(iv: object, higher: bool, *, integral: bool) -> float | None:
+def _entry_point(iv: Interval, higher: bool, *, integral: bool) -> float | None:
     """The first value inside a band when coming from below (or above, for less-is-better)."""
-    lo, hi = iv.lo, iv.hi
-    edge, closed = (lo, iv.lo_closed) if higher else (hi, iv.hi_closed)  # type: ignore[attr-defined]
+    edge, closed = (iv.lo, iv.lo_closed) if higher else (iv.hi, iv.hi_closed)
     if edge is None:
         return None
     if closed:
@@ -233,14 +246,14 @@ def _rescore(ind: Indicator, cohort: np.ndarray, me: int, targets: list[float], 
     higher = ind.direction == "higher"
     if not ind.rule.uses_cohort:  # a value-only rule: score the targets alone, in one call
         values = np.asarray(targets, dtype=float)
-        norms = ind.rule.apply(RuleInput(values=values, cohorts=[np.arange(values.size)], higher_is_better=higher)).normalized
+        norms = ind.rule.apply(RuleInput(values=values, cohorts=[np.arange(values.size)], higher_is_better=higher)).normalized.tolist()
     else:
         norms = []
         for target in targets:
             changed = cohort.copy()
             changed[me] = target
             out = ind.rule.apply(RuleInput(values=changed, cohorts=[np.arange(changed.size)], higher_is_better=higher))
-            norms.append(out.normalized[me])
+            norms.append(float(out.normalized[me]))
     weight = ind.weight(stage)
     return [round((0.0 if math.isnan(n) else float(n)) * weight, 6) for n in norms]
 
