@@ -137,7 +137,7 @@ def make_usccs(
     rng: np.random.Generator,
     n: int,
     *,
-    region: str | Sequence[str] = "320411",
+    region: str | Sequence[str] | npt.NDArray[np.str_] = "320411",
     ma: bool | npt.ArrayLike = True,
 ) -> list[str]:
     """Return ``n`` distinct random valid USCCs, vectorized (a million in about a second).

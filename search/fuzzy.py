@@ -13,6 +13,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Sequence
 from itertools import repeat
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -94,12 +95,13 @@ class GramIndex:
         weight = np.concatenate(weights)
         if len(rows) * 8 > self.n_docs:
             # Many postings: one dense pass over all rows beats sorting the postings.
-            dense = np.bincount(rows, weights=weight, minlength=self.n_docs)
+            # With weights, bincount counts in floats (numpy's stubs say integers).
+            dense = cast("npt.NDArray[np.float64]", np.bincount(rows, weights=weight, minlength=self.n_docs))
             uniq = np.flatnonzero(dense).astype(np.int32)
             scores = dense[uniq]
         else:
             uniq, inverse = np.unique(rows, return_inverse=True)
-            scores = np.bincount(inverse, weights=weight)
+            scores = cast("npt.NDArray[np.float64]", np.bincount(inverse, weights=weight))
         if min_share > 0:
             total = sum(np.log(1.0 + self.n_docs / df) for df, _, _ in rare)
             keep = scores >= min_share * total

@@ -238,6 +238,7 @@ class VectorIndex:
             "format": FORMAT, "embedder": embedder, "dim": dim, "count": len(ids),
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"), "signature": signature,
         }
+        index: faiss.Index
         if len(ids) > hnsw_above:
             index = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = ef_construction
@@ -330,5 +331,6 @@ class VectorIndex:
         if not (len(ids) == index.ntotal == meta.get("count")) or index.d != meta.get("dim"):
             raise IndexMismatch(f"{folder} 中的文件彼此不一致（编号 {len(ids)} 个，向量 {index.ntotal} 个），需要重建")
         if meta.get("kind") == "hnsw":
+            assert isinstance(index, faiss.IndexHNSW)  # read_index gives the saved kind of index
             index.hnsw.efSearch = int(meta.get("hnsw", {}).get("ef_search", HNSW_EF_SEARCH))
         return cls([str(i) for i in ids], index, meta, keys)

@@ -19,7 +19,7 @@ def systems_list(json_out: JsonOpt = False) -> None:
     from assistant.config import Settings
     from scoring.systems.loader import load_system, system_files
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for path in system_files(Settings().systems_dir):
         s = load_system(path)
         rows.append({"version": s.version, "name": s.name, "year": s.year, "indicators": len(s.indicators),

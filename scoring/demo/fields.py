@@ -226,7 +226,7 @@ def _people(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
     phd = thin(rng, master, np.minimum(phd_p * lift, 0.8))
 
     # Core teams: the zone's tech firms are often founded or led by doctors and masters.
-    def core(weight: float, shares: Sequence[float], extra: float) -> Floats:
+    def core(weight: float, shares: Sequence[float], extra: float) -> npt.NDArray[np.integer]:
         score = weight * capability + np.sqrt(1 - weight**2) * rng.standard_normal(n)
         return prevalence_flag(f, score[None, :], shares) * (1 + rng.poisson(extra, n))[None, :]
 

@@ -82,7 +82,7 @@ class Firms:
     """Latent state of every demo firm; ``(years, firms)`` arrays unless noted."""
 
     years: tuple[int, ...]
-    stage: npt.NDArray[np.int8]  # planned stage = the stage the v1.0 table gives
+    stage: np.ndarray[tuple[int, int], np.dtype[np.int8]]  # planned stage = the stage the v1.0 table gives
     industry: Ints  # (firms,) index into INDUSTRIES
     age: Ints  # completed years at the end of the data year
     revenue: Floats  # 万元, 0.01 precision; 0 for a few pre-revenue start-ups
@@ -242,7 +242,7 @@ def _staff(
     industry: Ints,
     rng: np.random.Generator,
 ) -> Ints:
-    n = stage.shape[1]
+    n: int = stage.shape[1]
     per_staff = (
         np.choose(stage[0], [35.0, 55.0, 85.0, 120.0])
         * np.array([ind.revenue_per_staff for ind in INDUSTRIES])[industry]

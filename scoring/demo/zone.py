@@ -334,7 +334,8 @@ def _zone_text(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
     # National incubators take the most promising (about half of the residents), municipal ones
     # the weakest 15 %.
     ranked = normal_cdf(-(0.7 * capability + 0.71 * rng.standard_normal(n)))
-    incubator = np.where(in_incubator, levels[np.searchsorted([0.5, 0.85], ranked)][None, :], None)
+    # numpy's stubs do not take None as a branch of where() (an object array's missing value).
+    incubator = np.where(in_incubator, levels[np.searchsorted([0.5, 0.85], ranked)][None, :], None)  # type: ignore[call-overload]
     return {
         "tax_credit_grade": grade,
         "listing_board": np.broadcast_to(board, (n_years, n)),
@@ -397,7 +398,7 @@ def holders(
     return (score > np.take(cut, done["_cell"])).view(np.int8)
 
 
-def _geometric(rng: np.random.Generator, mean: Floats, shape: tuple[int, ...]) -> Floats:
+def _geometric(rng: np.random.Generator, mean: npt.NDArray[np.floating], shape: tuple[int, ...]) -> Floats:
     """Geometric counts (negative binomial, shape 1) with ``mean``, by inversion of one uniform."""
     u = rng.random(shape, dtype=np.float32)
     mean = np.maximum(mean, np.float32(1e-12))
@@ -467,7 +468,7 @@ def _gazelle(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
 def _agreements(f: Firms, rng: np.random.Generator, done: Done) -> Columns:
     """Summary flags (evaluations, lists) that must agree with the zone's detailed records."""
     listed = np.isin(done["listing_board"], _EXCHANGES)
-    led = sum(done[f"{level}_standards_led"] for level in ("intl", "national", "industry"))
+    led = done["intl_standards_led"] + done["national_standards_led"] + done["industry_standards_led"]
     platform = (
         (done["provincial_eng_center"] == 1)
         | (done["provincial_key_lab"] == 1)

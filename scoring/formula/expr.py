@@ -354,7 +354,7 @@ _ARITH: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     "-": np.subtract,
     "*": np.multiply,
 }
-_CMP: dict[str, Callable[[object, object], bool]] = {
+_CMP: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     "<": operator.lt,
     "<=": operator.le,
     ">": operator.gt,
