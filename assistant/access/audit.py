@@ -107,7 +107,8 @@ class AuditWriter:
         """Stop the thread and write what is left; what cannot be written stays in the spool."""
         self._stop.set()
         self._wake.set()
-        self._thread.join()
+        if self._thread.ident is not None:  # started
+            self._thread.join()
         if self.flush():
             return
         with self._write_lock:

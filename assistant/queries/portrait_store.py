@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import zlib
 
-from sqlalchemy import Column, LargeBinary, delete
+from sqlalchemy import Column, LargeBinary, delete, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql.expression import Executable
 from sqlmodel import Field, Session, SQLModel
 
 log = logging.getLogger(__name__)
@@ -42,22 +43,33 @@ def load(session: Session, *, signature: int, run_id: int, uscc: str) -> bytes |
 
 def keep(engine: Engine, *, signature: int, run_id: int, uscc: str, body: bytes) -> None:
     """Store an answer; a lost race or a busy database only means it is built again later."""
-    try:
-        with Session(engine) as session:
-            session.add(PortraitBlob(signature=signature, run_id=run_id, uscc=uscc, body=zlib.compress(body, 1)))
-            session.commit()
-    except SQLAlchemyError as exc:  # another worker stored it first, or the database was busy
-        log.debug("portrait cache: not stored (%s)", type(exc).__name__)
+    row = {"signature": signature, "run_id": run_id, "uscc": uscc, "body": zlib.compress(body, 1)}
+    _write_or_skip(engine, insert(PortraitBlob.__table__).values(**row), "not stored")  # type: ignore[attr-defined]
 
 
 def drop_other_signatures(engine: Engine, *, signature: int) -> None:
     """Forget the answers of older run sets (called when a newer run is seen)."""
+    _write_or_skip(engine, delete(PortraitBlob).where(PortraitBlob.signature != signature), "old answers not dropped")  # type: ignore[arg-type]
+
+
+def _write_or_skip(engine: Engine, statement: Executable, what: str) -> None:
+    """Run a cache write at once or not at all: it never waits for SQLite's write lock, which a
+    publishing score run holds for seconds (the engine's busy timeout is for writes that matter)."""
     try:
-        with Session(engine) as session:
-            session.execute(delete(PortraitBlob).where(PortraitBlob.signature != signature))  # type: ignore[arg-type]
-            session.commit()
-    except SQLAlchemyError as exc:
-        log.debug("portrait cache: old answers not dropped (%s)", type(exc).__name__)
+        with engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            before = conn.exec_driver_sql("PRAGMA busy_timeout").scalar() if sqlite else None
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA busy_timeout = 0")
+            try:
+                conn.execute(statement)
+                conn.commit()
+            finally:
+                if sqlite:  # the pooled connection keeps the engine's timeout for the next user
+                    conn.rollback()
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(before or 0)}")
+    except SQLAlchemyError as exc:  # another worker stored it first, or the database was busy
+        log.debug("portrait cache: %s (%s)", what, type(exc).__name__)
 
 
 __all__ = ["PortraitBlob", "drop_other_signatures", "ensure_table", "keep", "load"]

@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 from assistant.access.accounts import AuditEvent
 from assistant.access.audit import AuditWriter
 from assistant.api.app import create_app
+from assistant.queries import portrait_store
 from scoring.store import make_engine
 from tests.assistant.conftest import (
     PASSWORDS,
@@ -161,6 +162,7 @@ CHILD = """
 import sys, threading, time
 import uvicorn
 from assistant.api.app import create_app
+from assistant.queries import portrait_store
 from assistant.config import Settings
 
 settings = Settings(data_dir=sys.argv[1], environment="test", secret_key=sys.argv[2], embedder="none",
@@ -212,3 +214,23 @@ def test_reads_answered_before_a_kill_9_are_in_the_trail_after_the_next_start(zo
         ("official", u, f"/api/enterprises/{u}/portrait") for u in usccs
     ]
     assert "official" in [u for u, _, _ in _events(db, "login")]
+
+
+def test_a_portrait_cache_write_during_a_publish_is_skipped_not_waited_for(tmp_path: Path) -> None:
+    """The cache is optional: its write gives up at once (with a long busy timeout a waiting one
+    would hang this test while the lock is held) and the pooled connection keeps its timeout."""
+    db = tmp_path / "cache.sqlite"
+    engine = make_engine(f"sqlite:///{db}", busy_timeout=600)
+    portrait_store.ensure_table(engine)
+    lock = WriteLock(db)
+    try:
+        portrait_store.keep(engine, signature=1, run_id=1, uscc="u", body=b"{}")
+    finally:
+        lock.release()
+    with Session(engine) as session:
+        assert portrait_store.load(session, signature=1, run_id=1, uscc="u") is None
+        assert session.connection().exec_driver_sql("PRAGMA busy_timeout").scalar() == 600_000
+    portrait_store.keep(engine, signature=1, run_id=1, uscc="u", body=b"{}")
+    with Session(engine) as session:
+        assert portrait_store.load(session, signature=1, run_id=1, uscc="u") == b"{}"
+    engine.dispose()
