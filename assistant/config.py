@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from innopoints_data import DATA_DIR
 
@@ -29,8 +31,20 @@ class Settings(BaseSettings):
     token_minutes: int = Field(default=60, ge=1, le=24 * 60, description="访问令牌有效期（分钟）")
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(default=1_000_000, ge=1024, description="请求体上限（字节）")
-    login_failures_allowed: int = Field(default=5, ge=1, description="15 分钟内允许的失败登录次数")
-    login_window_seconds: int = Field(default=15 * 60, ge=10)
+    # Login throttling (assistant.access.throttle): per (address, user name) with back-off, and a
+    # much higher ceiling per address against one password tried on many names.
+    login_failures_allowed: int = Field(
+        default=5, ge=1, description="同一地址对同一用户名允许连续失败的次数；之后每次须等待 1、2、4… 秒（翻倍）",
+    )
+    login_backoff_max_seconds: int = Field(default=15 * 60, ge=1, le=24 * 3600, description="退避等待的上限（秒）")
+    login_address_failures_allowed: int = Field(
+        default=100, ge=1, description="同一地址在 login_window_seconds 内（所有用户名合计）允许的失败次数",
+    )
+    login_window_seconds: int = Field(default=15 * 60, ge=10, le=24 * 3600, description="按地址计数的时间窗（秒）")
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="可信的反向代理（IP 或网段，逗号分隔）：只有来自它们的请求才采信 X-Forwarded-For / X-Real-IP",
+    )
     recheck_seconds: float = Field(
         default=1.0, ge=0, le=60,
         description="各工作进程信任已读取的用户状态与已发布评分的时长（秒）：其他进程停用用户或发布评分后，至多这么久生效",
@@ -40,8 +54,8 @@ class Settings(BaseSettings):
         description="每个工作进程在内存中保留的评分批次数据份数（2,791 家企业时每份约 15 MiB），超出时淘汰最久未用的",
     )
     database_busy_seconds: float = Field(
-        default=60.0, gt=0, le=600,
-        description="SQLite 写入时等待写锁的最长时间（秒）：发布评分时写锁可被占用数十秒；超时后审计写入会重试，失败的登录返回 503",
+        default=30.0, gt=0, le=600,
+        description="SQLite 写入时等待写锁的最长时间（秒）：发布评分时写锁被占用数秒，超时后审计写入会重试，登录返回 503",
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -54,6 +68,23 @@ class Settings(BaseSettings):
     embedder_passage_prefix: str = Field(default="", max_length=200, description="文档前缀")
     search_warm_start: bool = Field(default=True, description="启动时在后台载入已保存的搜索索引（从不在启动时编码）")
     docs_enabled: bool = Field(default=True, description="是否提供接口文档 /docs、/redoc 与 /openapi.json（关闭后三者均返回 404）")
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies(cls, value: object) -> object:
+        # From the environment: `10.0.0.1,10.0.0.0/8` (or a JSON list).
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else text.split(",")
+        if not isinstance(value, list):
+            return value  # pydantic names the wrong type
+        items = [str(v).strip() for v in value if str(v).strip()]
+        for item in items:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"INNOPOINTS_TRUSTED_PROXIES 中的“{item}”不是 IP 地址或网段（如 10.0.0.1、10.0.0.0/8）") from None
+        return items
 
     @model_validator(mode="after")
     def _safe_secret(self) -> Settings:

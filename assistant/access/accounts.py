@@ -4,7 +4,7 @@ Passwords are hashed with Argon2id (argon2-cffi). Access tokens are HS256 JWTs (
 carry the user name and expire; every request re-reads the user, so disabling an account takes
 effect at once. API keys for machine clients are 32 random bytes shown once; only their SHA-256
 is stored (a high-entropy key needs no slow hash). Failed logins are recorded and throttled per
-user name and per client address.
+(client address, user name) with back-off (assistant.access.throttle).
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ from sqlalchemy import Index, func
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from assistant.access import throttle
 from assistant.access.roles import ACCOUNT_ROLES, ROLES, role_choices, role_code
-from assistant.errors import BadRequest, Conflict, NotAuthenticated, TooManyAttempts, Unprocessable
+from assistant.access.throttle import LoginFailure
+from assistant.errors import BadRequest, Conflict, NotAuthenticated, Unprocessable
 from scoring.errors import NotFound
 from scoring.store.models import Enterprise
 from scoring.uscc import validate_uscc
@@ -86,16 +88,6 @@ class AuditEvent(SQLModel, table=True):
     path: str = ""
     client: str = ""
     detail: str = ""
-
-
-class LoginFailure(SQLModel, table=True):
-    """A failed login, kept for throttling."""
-
-    __table_args__ = (Index("ix_loginfailure_at", "at"),)
-    id: int | None = Field(default=None, primary_key=True)
-    username: str = Field(index=True)
-    client: str = Field(index=True)
-    at: datetime = Field(default_factory=_now)
 
 
 def ensure_tables(engine: Engine) -> None:
@@ -174,22 +166,9 @@ def set_disabled(*, session: Session, username: str, disabled: bool = True) -> U
 
 
 # ----------------------------------------------------------------------------- login
-def check_throttle(*, session: Session, username: str, client: str, allowed: int, window_seconds: int) -> None:
-    """Refuse a login attempt when too many recent ones failed for this user or this client."""
-    since = _now() - timedelta(seconds=window_seconds)
-    for column, value in ((LoginFailure.username, username), (LoginFailure.client, client)):
-        count = session.exec(
-            select(func.count()).select_from(LoginFailure).where(column == value, LoginFailure.at >= since)
-        ).one()
-        if count >= allowed:
-            raise TooManyAttempts(
-                f"登录失败次数过多，请 {window_seconds // 60} 分钟后再试",
-                headers={"Retry-After": str(window_seconds)},
-            )
-
-
 def authenticate(
     *, session: Session, username: str, password: str, client: str, audit: Callable[..., None] | None = None,
+    now: datetime | None = None,
 ) -> User:
     """The user for these credentials; a failure is recorded (and audited) and says nothing more.
 
@@ -207,7 +186,7 @@ def authenticate(
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or user is None:  # `ok` implies a user; said here for the type checker
-        session.add(LoginFailure(username=username[:64], client=client))
+        throttle.record_failure(session=session, username=username, client=client, now=now or _now())
         _login_event(session, audit, username=username[:64], role="", action="login_failed", client=client)
         session.commit()
         raise NotAuthenticated("用户名或密码错误，或账号已停用")
@@ -216,11 +195,13 @@ def authenticate(
     return user
 
 
-def _login_event(session: Session, audit: Callable[..., None] | None, **event: str) -> None:
+def _login_event(
+    session: Session, audit: Callable[..., None] | None, *, username: str, role: str, action: str, client: str,
+) -> None:
     if audit is not None:
-        audit(**event)
+        audit(username=username, role=role, action=action, client=client)
     else:
-        session.add(AuditEvent(**event))
+        session.add(AuditEvent(username=username, role=role, action=action, client=client))
 
 
 def _signing_key(secret: str) -> str:

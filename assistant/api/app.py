@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -21,6 +22,7 @@ from assistant.access.audit import AuditWriter
 from assistant.access.secret import load_or_create
 from assistant.api.docs import app_options, install_docs
 from assistant.api.errors import error_body, install_error_handlers
+from assistant.api.forwarded import TrustedProxies
 from assistant.api.principal_cache import PrincipalCache
 from assistant.api.routes import ROUTERS, imports
 from assistant.config import Settings
@@ -93,8 +95,11 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """The service with its store engine and caches on `app.state` (loaded in the lifespan)."""
+def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
+    """The service with its store engine and caches on `app.state` (loaded in the lifespan).
+
+    `clock` (aware UTC `datetime`s) times login throttling; tests pass a fake one.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -136,6 +141,8 @@ def create_app(settings: Settings) -> FastAPI:
         **app_options(enabled=settings.docs_enabled),
     )
     app.state.settings = settings
+    app.state.clock = clock or (lambda: datetime.now(UTC))
+    app.state.proxies = TrustedProxies(settings.trusted_proxies)
     install_error_handlers(app)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"])
@@ -148,5 +155,5 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 def factory() -> FastAPI:
-    """For `uvicorn assistant.api.app:factory --factory` (settings from the environment)."""
+    """For `uvicorn assistant.api.app:factory --factory --no-proxy-headers` (settings from the environment)."""
     return create_app(Settings())

@@ -6,6 +6,7 @@ from fastapi import Request
 
 from assistant.access.audit import AuditWriter, record_read
 from assistant.access.privacy import Principal
+from assistant.api.forwarded import request_client
 
 
 def audit_read(request: Request, principal: Principal, *, action: str, target: str = "") -> None:
@@ -14,5 +15,5 @@ def audit_read(request: Request, principal: Principal, *, action: str, target: s
     query = f"?{request.url.query}" if request.url.query else ""
     record_read(
         writer, principal, action=action, target=target, path=str(request.url.path) + query,
-        client=request.client.host if request.client else "",
+        client=request_client(request),
     )

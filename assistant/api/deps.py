@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from assistant.access import accounts
 from assistant.access.privacy import PUBLIC, Principal
 from assistant.api.audit import audit_read
+from assistant.api.forwarded import request_client
 from assistant.api.principal_cache import PrincipalCache
 from assistant.config import Settings
 from assistant.queries.audit import Audit
@@ -25,11 +26,11 @@ api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
 
 async def get_settings(request: Request) -> Settings:
     # async: a plain function would cost a worker-thread round trip on every request.
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 async def get_engine(request: Request) -> Engine:
-    return request.app.state.engine  # type: ignore[no-any-return]
+    return request.app.state.engine
 
 
 def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
@@ -42,7 +43,8 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 async def client_address(request: Request) -> str:
-    return request.client.host if request.client else ""
+    """The caller's address: forwarded headers count only from `trusted_proxies` (assistant.api.forwarded)."""
+    return request_client(request)
 
 
 async def get_principal(
@@ -59,12 +61,13 @@ async def get_principal(
     if not credential:
         return PUBLIC
     cache: PrincipalCache = request.app.state.principals
-    principal = cache.get(credential)
-    if principal is None:
-        principal, expires_in = await run_in_threadpool(
-            _verify, request.app.state.engine, request.app.state.settings, token, api_key
-        )
-        cache.put(credential, principal, expires_in_s=expires_in)
+    cached = cache.get(credential)
+    if cached is not None:
+        return cached
+    principal, expires_in = await run_in_threadpool(
+        _verify, request.app.state.engine, request.app.state.settings, token, api_key
+    )
+    cache.put(credential, principal, expires_in_s=expires_in)
     return principal
 
 
@@ -85,7 +88,7 @@ ClientDep = Annotated[str, Depends(client_address)]
 
 
 async def get_runs(request: Request) -> RunCache:
-    return request.app.state.runs  # type: ignore[no-any-return]
+    return request.app.state.runs
 
 
 async def get_audit(request: Request, principal: PrincipalDep) -> Audit:

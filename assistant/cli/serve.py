@@ -8,7 +8,7 @@ store has no admin yet.
 from __future__ import annotations
 
 import socket
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 app = typer.Typer()
+# Forwarded headers are the service's business (settings.trusted_proxies): uvicorn's own handling
+# believes X-Forwarded-For from 127.0.0.1 and hands the service a client address anyone can choose.
+SERVER_OPTIONS: dict[str, Any] = {"log_level": "warning", "proxy_headers": False}
 
 
 @app.command()
@@ -43,7 +46,7 @@ def serve(
     h, p = host or settings.host, port or settings.port
     where = engine.url.render_as_string(hide_password=True)  # a DATABASE_URL may carry a password
     console.print(f"innopoints 服务：http://{h}:{p}/ （接口文档 http://{h}:{p}/docs），数据库 {where}")
-    config = uvicorn.Config("assistant.api.app:factory", factory=True, host=h, port=p, workers=workers, log_level="warning")
+    config = uvicorn.Config("assistant.api.app:factory", factory=True, host=h, port=p, workers=workers, **SERVER_OPTIONS)
     if workers <= 1:
         uvicorn.Server(config).run()
         return

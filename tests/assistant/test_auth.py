@@ -158,47 +158,7 @@ def _fail(client: Any, username: str, password: str = "wrong-password-123") -> A
     return client.post("/api/auth/token", data={"username": username, "password": password})
 
 
-def test_failed_logins_are_throttled_with_retry_after_and_audited(isolated_factory: Callable[..., Isolated]) -> None:
-    iso = isolated_factory(login_failures_allowed=3, login_window_seconds=600)
-    c = iso.client
-    for _ in range(3):
-        assert_error(_fail(c, "official"), 401, "not_authenticated")
-    r = _fail(c, "official")
-    err = assert_error(r, 429, "too_many_attempts")
-    assert r.headers["retry-after"] == "600" and "10 分钟" in err["message"]
-    # the right password does not get through while throttled
-    assert_error(_fail(c, "official", "demo-official-2026"), 429, "too_many_attempts")
-
-
-def test_throttled_failures_are_in_the_audit_as_login_failed(isolated_factory: Callable[..., Isolated]) -> None:
-    iso = isolated_factory(login_failures_allowed=3, login_window_seconds=600)
-    admin_token = login(iso.client, "admin")  # before the client's address is throttled
-    for _ in range(3):
-        _fail(iso.client, "official")
-    assert_error(_fail(iso.client, "official"), 429)
-    body = iso.client.get("/api/audit", params={"action": "login_failed"}, headers=bearer(admin_token)).json()
-    assert body["total"] == 3
-    for e in body["items"]:
-        assert e["username"] == "official" and e["client"] == "testclient" and e["action"] == "login_failed"
-        assert datetime.fromisoformat(e["at"].replace("Z", "+00:00")) > datetime.now(UTC) - timedelta(minutes=5)
-
-
-def test_throttling_counts_per_client_address_across_user_names(isolated_factory: Callable[..., Isolated]) -> None:
-    """Guessing a different user name each time does not escape the limit."""
-    iso = isolated_factory(login_failures_allowed=3, login_window_seconds=600)
-    for name in ("nobody1", "nobody2", "nobody3"):
-        assert_error(_fail(iso.client, name), 401)
-    assert_error(_fail(iso.client, "enterprise1", "demo-enterprise-2026"), 429, "too_many_attempts")
-
-
-@pytest.mark.slow
-def test_throttling_expires_with_its_window(isolated_factory: Callable[..., Isolated]) -> None:
-    iso = isolated_factory(login_failures_allowed=2, login_window_seconds=10)
-    for _ in range(2):
-        _fail(iso.client, "official")
-    assert_error(_fail(iso.client, "official", "demo-official-2026"), 429)
-    time.sleep(10.5)
-    assert iso.client.post("/api/auth/token", data={"username": "official", "password": "demo-official-2026"}).status_code == 200
+# Throttling (per address and user name, with back-off): tests/assistant/test_throttle.py.
 
 
 def test_wrong_password_says_nothing_about_whether_the_user_exists(isolated: Isolated) -> None:

@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
-from assistant.access import accounts
+from assistant.access import accounts, throttle
 from assistant.api.deps import ClientDep, PrincipalDep, SessionDep, SettingsDep
 from assistant.api.responses import errors
 from assistant.api.schemas import Me, Token
+from assistant.config import Settings
 from assistant.errors import BadRequest
 
 router = APIRouter(prefix="/api/auth", tags=["登录"])
@@ -28,17 +29,25 @@ def login(
     settings: SettingsDep,
     client: ClientDep,
 ) -> Token:
-    """用户名和密码换取访问令牌（失败次数过多时暂时锁定）。"""
+    """用户名和密码换取访问令牌（同一地址对同一用户名连续失败后须等待，时长逐次翻倍；不影响其他地址）。"""
     if len(form.username) > 64 or len(form.password) > 200:
         raise BadRequest("用户名或密码过长")
-    accounts.check_throttle(
-        session=session, username=form.username, client=client,
-        allowed=settings.login_failures_allowed, window_seconds=settings.login_window_seconds,
-    )
+    now = request.app.state.clock()
+    failed = throttle.check(session=session, username=form.username, client=client, policy=login_policy(settings), now=now)
     user = accounts.authenticate(session=session, username=form.username, password=form.password, client=client,
-                                 audit=request.app.state.audit.add)
+                                 audit=request.app.state.audit.add, now=now)
+    if failed:  # a success forgives this pair (and writes nothing when there was nothing to forgive)
+        throttle.forgive(session=session, username=form.username, client=client)
     token = accounts.issue_token(user, secret=settings.secret_key, minutes=settings.token_minutes)
     return Token(access_token=token, expires_in=settings.token_minutes * 60)
+
+
+def login_policy(settings: Settings) -> throttle.LoginPolicy:
+    """The throttling policy the settings describe."""
+    return throttle.LoginPolicy(
+        free=settings.login_failures_allowed, max_wait_s=settings.login_backoff_max_seconds,
+        address_failures=settings.login_address_failures_allowed, window_s=settings.login_window_seconds,
+    )
 
 
 @router.get("/me", response_model=Me, summary="当前调用者", responses=errors(401))
