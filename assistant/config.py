@@ -54,8 +54,8 @@ class Settings(BaseSettings):
         description="每个工作进程在内存中保留的评分批次数据份数（2,791 家企业时每份约 15 MiB），超出时淘汰最久未用的",
     )
     database_busy_seconds: float = Field(
-        default=30.0, gt=0, le=600,
-        description="SQLite 写入时等待写锁的最长时间（秒）：发布评分时写锁被占用数秒，超时后审计写入会重试，登录返回 503",
+        default=60.0, gt=0, le=600,
+        description="SQLite 写入时等待写锁的最长时间（秒）：发布评分时写锁可被占用数十秒；超时后审计写入会重试，失败的登录返回 503",
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
