@@ -40,7 +40,7 @@ def import_report_xlsx(report: ImportReport, target: Path | None) -> Path | byte
         ("结果", STATUS_TEXT[report.status]), ("批次号", report.batch_id or ""),
         ("读取行数", report.rows_read), ("导入行数", report.rows_imported), ("拒绝行数", report.rows_rejected),
         ("写入数值个数", report.values_written), ("新增企业", report.enterprises_created),
-        ("更新企业信息", report.enterprises_updated), ("新增冲突", report.conflicts), ("错误处数", len(report.errors)),
+        ("更新企业信息", report.enterprises_updated), ("新增冲突", report.conflicts), ("错误处数", report.error_count),
         ("生成时间", report.created_at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S 北京时间")),
     ]
     errors = ([e.sheet or "", e.row, e.column_letter, e.column, e.value, e.reason] for e in report.errors)

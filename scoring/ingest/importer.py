@@ -3,8 +3,12 @@
     >>> report = import_file(engine=engine, source="税务", path=Path("税务2023.csv"), year=2023)  # doctest: +SKIP
     >>> print(report.to_text())                                                            # doctest: +SKIP
 
-- Atomic: the whole file is checked first; any bad cell refuses the file and the report lists every
-  problem (sheet, row, column, value, Chinese reason). Writes happen in one transaction.
+- Atomic: the whole file is checked first; any bad cell refuses the file and the report lists the
+  problems (sheet, row, column, value, Chinese reason: every one counted, the first `MAX_ERRORS`
+  listed). Writes happen in one transaction.
+- Bounded: a file over the limits of `scoring.ingest.limits` (rows, columns, cells, cell length,
+  an XLSX's unpacked size), a value outside its field's plausible range, or a data year before
+  `FIRST_YEAR` or after the current year is refused like a bad cell.
 - Idempotent: the same content (SHA-256) for the same source and year, already in an active batch,
   is "unchanged" and writes nothing.
 - Reversible: `revert_batch` marks a batch reverted; its values stay for history but stop counting.
@@ -30,9 +34,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from scoring import store
+from scoring.ingest.limits import year_out_of_range
 from scoring.ingest.plan import Plan, Values, plan_tables
 from scoring.ingest.read import read_file
-from scoring.ingest.report import CellError, ImportReport
+from scoring.ingest.report import CellError, ErrorLog, ImportReport
 from scoring.ingest.sources import MASTER_COLUMNS, Source, normalize_header, resolve_source
 from scoring.store import list_conflicts, revert_batch
 
@@ -41,6 +46,7 @@ __all__ = ["CellError", "ImportReport", "import_file", "list_conflicts", "revert
 Progress = Callable[[int, int], None]
 UNKNOWN_ENTERPRISE = "库中没有该企业，请先导入工商登记数据"
 MAX_NAME_NOTES = 200  # name warnings listed one by one; a whole renamed register would drown the report
+NAME_SHOWN = 100  # characters of a name quoted in a warning (a cell may hold 32,767)
 
 
 class _Meter:
@@ -76,26 +82,30 @@ def import_file(
         if done is not None:
             return _unchanged(report, done)
     meter = _Meter(progress)
+    if year is not None and (why := year_out_of_range(year)):
+        report.errors.append(CellError(reason=f"导入时指定的{why}"))
+        return _rejected(report, ErrorLog())
     book = read_file(data, name=report.file, is_key=lambda c: _is_key(c, src))
     report.sheets = book.sheets
-    report.errors.extend(CellError(sheet=p.sheet, row=p.row, column=p.column, column_letter=p.column_letter,
-                                   value=p.value, reason=p.reason) for p in book.problems)
+    errors = ErrorLog(sheets=book.sheets)
+    errors.extend([CellError(sheet=p.sheet, row=p.row, column=p.column, column_letter=p.column_letter,
+                             value=p.value, reason=p.reason) for p in book.problems])
     if book.skipped:
         report.warnings.append(f"没有表头（统一社会信用代码列）的工作表已跳过：{'、'.join(book.skipped)}")
     meter.total = sum(len(t.rows) for t in book.tables)
     meter.at(0)
     n_columns = max(1, sum(len(t.headers) for t in book.tables))
     counter = iter(range(1, n_columns + 1))
-    plan = plan_tables(book.tables, src=src, year=year, on_column=lambda: meter.at(0.5 * next(counter, n_columns) / n_columns))
-    report.errors.extend(plan.errors)
+    plan = plan_tables(book.tables, src=src, year=year, errors=errors,
+                       on_column=lambda: meter.at(0.5 * next(counter, n_columns) / n_columns))
     report.warnings.extend(plan.warnings)
     report.rows_read, report.years = plan.rows_read, sorted(plan.years)
     if report.year is None and len(plan.years) == 1:
         report.year = next(iter(plan.years))
     with Session(engine) as session:
         master = _check_enterprises(session, src, plan, report)
-        if report.errors:
-            return _rejected(report)
+        if errors.total:
+            return _rejected(report, errors)
         report.rows_imported = len(plan.keys)
         report.values_written = sum(len(v.usccs) for v in plan.values) + _derive_ages(src, plan, master)
         if dry_run:
@@ -125,13 +135,13 @@ def _unchanged(report: ImportReport, batch: store.Batch) -> ImportReport:
     return report
 
 
-def _rejected(report: ImportReport) -> ImportReport:
+def _rejected(report: ImportReport, errors: ErrorLog) -> ImportReport:
+    """The report of a refused file: file problems first, then in the order an official walks the
+    file (sheet, row, column), the first `MAX_ERRORS` of them, and the total."""
     report.status, report.values_written, report.rows_imported = "rejected", 0, 0
-    # File problems first, then in the order an official walks the file: sheet, row, column.
-    order = {name: i for i, name in enumerate(report.sheets)}
-    report.errors.sort(key=lambda e: (e.row is not None, order.get(e.sheet or "", -1), e.row or 0,
-                                      len(e.column_letter), e.column_letter))
-    report.rows_rejected = len({(e.sheet, e.row) for e in report.errors if e.row is not None})
+    errors.extend(report.errors)
+    report.errors, report.errors_total = errors.first(), errors.total
+    report.rows_rejected = len(errors.rows)
     return report
 
 
@@ -151,8 +161,8 @@ def _check_enterprises(session: Session, src: Source, plan: Plan, report: Import
             if uscc not in known and uscc not in flagged:
                 flagged.add(uscc)
                 header, letter = plan.key_columns.get(sheet, ("统一社会信用代码", ""))
-                report.errors.append(CellError(sheet=sheet, row=row, column=header, column_letter=letter,
-                                               value=uscc, reason=UNKNOWN_ENTERPRISE))
+                plan.errors.add(CellError(sheet=sheet, row=row, column=header, column_letter=letter,
+                                          value=uscc, reason=UNKNOWN_ENTERPRISE))
     differ = [u for u, (name, _, _) in names.items() if u in known and not _same_name(name, known[u]["name"])]
     if differ and src.key != "register":
         for uscc, former in store.former_names(session=session, usccs=differ).items():
@@ -164,10 +174,11 @@ def _check_enterprises(session: Session, src: Source, plan: Plan, report: Import
         where = f"{'工作表“' + sheet + '”' if sheet else ''}第 {row} 行"
         if any(_same_name(name, f) for f in stored.get("former_names") or []):
             continue  # a former name identifies the enterprise just as well
+        shown = name if len(name) <= NAME_SHOWN else name[:NAME_SHOWN] + "…"
         if src.key == "register":
-            notes.append(f"{where}：企业更名 {uscc}“{stored['name']}”→“{name}”（原名已记为曾用名）")
+            notes.append(f"{where}：企业更名 {uscc}“{stored['name']}”→“{shown}”（原名已记为曾用名）")
         else:
-            notes.append(f"{where}：名称“{name}”与库中 {uscc} 的名称“{stored['name']}”不一致（更名？笔误？请核对）")
+            notes.append(f"{where}：名称“{shown}”与库中 {uscc} 的名称“{stored['name']}”不一致（更名？笔误？请核对）")
     report.warnings.extend(notes[:MAX_NAME_NOTES])
     if len(notes) > MAX_NAME_NOTES:
         report.warnings.append(f"另有 {len(notes) - MAX_NAME_NOTES} 家企业的名称与库中不一致（未逐条列出）")
@@ -177,8 +188,8 @@ def _check_enterprises(session: Session, src: Source, plan: Plan, report: Import
         for uscc, _, sheet, row in plan.keys:
             if uscc not in known and not plan.master.get(uscc, {}).get("name"):
                 header, letter = plan.key_columns.get(sheet, ("统一社会信用代码", ""))
-                report.errors.append(CellError(sheet=sheet, row=row, column=header, column_letter=letter, value=uscc,
-                                               reason="新企业缺少企业名称（需要“企业名称”列）"))
+                plan.errors.add(CellError(sheet=sheet, row=row, column=header, column_letter=letter, value=uscc,
+                                          reason="新企业缺少企业名称（需要“企业名称”列）"))
     return known
 
 

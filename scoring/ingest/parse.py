@@ -240,10 +240,12 @@ _GROUPED = re.compile(rf"\s*{_THOUSANDS}\s*")
 
 
 def parse_column(
-    values: Sequence[Any] | np.ndarray, *, kind: str, unit: str = "", field_unit: str = "", signed: bool = False
+    values: Sequence[Any] | np.ndarray, *, kind: str, unit: str = "", field_unit: str = "", signed: bool = False,
+    bounds: tuple[float, float] = (-np.inf, np.inf),
 ) -> tuple[np.ndarray, list[tuple[int, str]]]:
     """Parse a column; return the values (float64 with NaN for blanks, or objects) and
-    (position, reason) for every bad cell."""
+    (position, reason) for every bad cell. A number outside `bounds` (the field's plausible range,
+    in `field_unit`) is a bad cell."""
     arr = np.asarray(values, dtype=object)
     errors: list[tuple[int, str]] = []
     fast = _clean_numbers(arr) if kind in NUMERIC_KINDS else None
@@ -289,7 +291,24 @@ def parse_column(
         except CellProblem as exc:
             out[i] = np.nan
             errors.append((int(i), str(exc)))
+    low, high = bounds
+    with np.errstate(invalid="ignore"):
+        implausible = np.flatnonzero((out < low) | (out > high))
+    for i in implausible:
+        errors.append((int(i), implausible_value(float(out[i]), bounds=bounds, unit=field_unit)))
+        out[i] = np.nan
     return out, errors
+
+
+def implausible_value(value: float, *, bounds: tuple[float, float], unit: str) -> str:
+    """The reason for a number outside its field's plausible range (e.g. 1e308 元 of revenue)."""
+    low, high = bounds
+    unit = f" {unit}" if unit else ""
+    return f"数值不合理：{_amount(value)}{unit} 超出该字段的合理范围（{_amount(low)} 至 {_amount(high)}{unit}）"
+
+
+def _amount(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) < 1e15 and value.is_integer() else f"{value:,.6g}"
 
 
 def _blank(arr: np.ndarray) -> np.ndarray:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scoring.ingest.limits import year_out_of_range
 from scoring.ingest.parse import (
     COUNT_UNITS,
     MONEY,
@@ -26,10 +27,11 @@ from scoring.ingest.parse import (
     parse_year,
 )
 from scoring.ingest.read import Table, column_letter
-from scoring.ingest.report import CellError
+from scoring.ingest.report import CellError, ErrorLog
 from scoring.ingest.sources import Source, Target, normalize_header
 from scoring.uscc import CHARSET, validate_uscc
 
+MAX_LISTED_COLUMNS = 50  # unknown columns named in the warning (a 16,384-column file lists 50)
 _TOTAL_ROW = re.compile(r"^(合计|总计|小计|汇总)")
 _NOTE_ROW = re.compile(r"^(注|说明|备注|制表|填表|审核|负责人|联系人|单位负责人|数据来源)")
 
@@ -60,7 +62,7 @@ class Plan:
     years: set[int] = field(default_factory=set)
     rows_read: int = 0
     rows_skipped: int = 0
-    errors: list[CellError] = field(default_factory=list)
+    errors: ErrorLog = field(default_factory=ErrorLog)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -85,7 +87,7 @@ class _TablePlanner:
         self.n = len(table.rows)
 
     def error(self, reason: str, *, row: int | None = None, j: int | None = None, value: Any = "") -> None:
-        self.plan.errors.append(CellError(
+        self.plan.errors.add(CellError(
             sheet=self.t.sheet, row=row, column=self.t.headers[j] if j is not None else "",
             column_letter=column_letter(j) if j is not None else "", value=clean_text(value)[:200], reason=reason,
         ))
@@ -97,8 +99,11 @@ class _TablePlanner:
         if uscc_j is None:
             self.error(f"缺少统一社会信用代码列（可用表头：{'、'.join(sorted(self.src.uscc_headers))}）", row=t.header_row)
             return
-        if not targets and self.src.key != "register":
-            self.error("没有可识别的数据列：表头与数据来源“" + self.src.title + "”的映射都对不上", row=t.header_row)
+        if not targets and (self.src.key != "register" or name_j is None):
+            # A register file of codes alone (a tax file declared as the register) would only
+            # derive ages from stored founding dates: nothing of the file itself would be imported.
+            self.error("没有可识别的数据列：除统一社会信用代码外，表头与数据来源“" + self.src.title + "”的映射都对不上",
+                       row=t.header_row)
         self.plan.key_columns[t.sheet] = (t.headers[uscc_j], column_letter(uscc_j))
         keep = self.skip_rows(uscc_j)
         self.plan.rows_read += int(keep.sum())
@@ -158,7 +163,8 @@ class _TablePlanner:
             name_j = j if role == "name" else name_j
             year_j = j if role == "year" else year_j
         if unknown:
-            self.plan.warnings.append(f"{where}中未识别的列已忽略：{'、'.join(unknown)}")
+            more = f" 等 {len(unknown)} 列" if len(unknown) > MAX_LISTED_COLUMNS else ""
+            self.plan.warnings.append(f"{where}中未识别的列已忽略：{'、'.join(unknown[:MAX_LISTED_COLUMNS])}{more}")
         return uscc_j, name_j, year_j, targets
 
     def skip_rows(self, uscc_j: int) -> np.ndarray:
@@ -220,6 +226,8 @@ class _TablePlanner:
                 res = exc
             if isinstance(res, int) and self.year is not None and res != self.year:
                 res = CellProblem(f"年度 {res} 与导入时指定的年度 {self.year} 不一致")
+            elif isinstance(res, int) and (why := year_out_of_range(res)):
+                res = CellProblem(why)
             parsed.append(res)
         for k, res in enumerate(parsed):
             rows = np.flatnonzero(codes == k)
@@ -244,7 +252,7 @@ class _TablePlanner:
 
     def column(self, j: int, target: Target, unit: str, usccs: np.ndarray, years: np.ndarray, ok: np.ndarray) -> None:
         out, problems = parse_column(self.t.columns[j], kind=target.kind, unit=unit,
-                                     field_unit=target.field_unit, signed=target.signed)
+                                     field_unit=target.field_unit, signed=target.signed, bounds=target.bounds)
         for i, reason in problems:
             self.error(reason, row=int(self.t.rows[i]), j=j, value=self.t.columns[j][i])
         if target.master:
@@ -293,9 +301,9 @@ def valid_usccs(cells: np.ndarray) -> np.ndarray:
 
 
 def plan_tables(tables: list[Table], *, src: Source, year: int | None,
-                on_column: Callable[[], None] = lambda: None) -> Plan:
-    """Check every table of a file and collect its values."""
-    plan = Plan()
+                on_column: Callable[[], None] = lambda: None, errors: ErrorLog | None = None) -> Plan:
+    """Check every table of a file and collect its values (its errors into `errors` when given)."""
+    plan = Plan(errors=errors if errors is not None else ErrorLog(sheets=[t.sheet or "" for t in tables]))
     for table in tables:
         _TablePlanner(table, src, plan, year, on_column).run()
     plan.years = {y for _, y, _, _ in plan.keys}
@@ -316,5 +324,5 @@ def _cross_table_duplicates(plan: Plan) -> None:
     for (uscc, yr, fld), grp in list(dup.groupby(["uscc", "year", "field"]))[:1000]:
         first = grp.iloc[0]
         for _, r in grp.iloc[1:].iterrows():
-            plan.errors.append(CellError(sheet=r["sheet"] or None, row=int(r["row"]), value=str(uscc),
+            plan.errors.add(CellError(sheet=r["sheet"] or None, row=int(r["row"]), value=str(uscc),
                                          reason=f"{fld}（{yr} 年）在工作表“{first['sheet']}”第 {first['row']} 行已经给出，同一文件中不能重复"))

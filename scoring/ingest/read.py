@@ -4,7 +4,10 @@
 The header row is the first of the first `HEADER_SCAN` rows that holds a key column header (the
 caller says which headers are keys). Row numbers are 1-based, as an official sees them in Excel.
 Problems of the file itself (encoding, broken quoting, merged cells in the data, formulas without
-a cached value, a damaged workbook) are returned as `Problem`s, never raised.
+a cached value, a damaged workbook, a file over the limits of `scoring.ingest.limits`) are returned
+as `Problem`s, never raised. An XLSX is checked by `scoring.ingest.archive` before it is parsed;
+rows, columns, cells and cell lengths are counted while a file is read, which stops at the first
+limit hit.
 """
 
 from __future__ import annotations
@@ -14,18 +17,19 @@ import html
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import range_boundaries
+
+from scoring.ingest import limits
+from scoring.ingest.archive import check_package, scan_part
 
 HEADER_SCAN = 15
 DELIMITERS = (",", "\t", ";")
-_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
-_FORMULA = re.compile(rb"<f[ >/]")
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,42 @@ class Workbook:
 IsKey = Callable[[Any], bool]
 
 
+class _Refused(Exception):
+    """A limit was hit while reading: the file is refused with this problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.reason)
+        self.problem = problem
+
+
+class _Guard:
+    """Counts one file's rows and cells against `scoring.ingest.limits` while it is read."""
+
+    def __init__(self, *, long_text: bool) -> None:
+        self.cells = 0
+        self.long_text = long_text  # measure every cell (else the file was proven short enough)
+
+    def check(self, row: Sequence[Any], *, r: int, sheet: str | None) -> None:
+        """Raise `_Refused` at the first limit row `r` (1-based) goes past."""
+        if r > limits.MAX_ROWS:
+            where = f"工作表“{sheet}”" if sheet else "文件"
+            raise _Refused(Problem(limits.too_many_rows(where), sheet=sheet, row=r))
+        width = len(row)  # an XLSX row comes padded up to its last cell: that is the work done
+        self.cells += width
+        if self.cells > limits.MAX_CELLS:
+            raise _Refused(Problem(limits.too_many_cells(), sheet=sheet, row=r))
+        if width > limits.MAX_COLUMNS:
+            raise _Refused(Problem(limits.too_many_columns(width), sheet=sheet, row=r,
+                                   column_letter=column_letter(limits.MAX_COLUMNS)))
+        if self.long_text and width:
+            lengths = [len(c) if isinstance(c, str) else 0 for c in row]
+            longest = max(lengths)
+            if longest > limits.MAX_CELL_CHARS:
+                j = lengths.index(longest)
+                raise _Refused(Problem(limits.too_long_cell(longest), sheet=sheet, row=r,
+                                       column_letter=column_letter(j), value=str(row[j])[:200]))
+
+
 def read_file(data: bytes, *, name: str, is_key: IsKey) -> Workbook:
     """Read a file's bytes; the format is told by content (a zip is XLSX), not by the name."""
     if not data:
@@ -85,8 +125,11 @@ def decode(data: bytes) -> tuple[str, str] | Problem:
             return data.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError as exc:
             return _undecodable(data, exc, "UTF-16")
-    if b"\x00" in data[:65536]:  # valid UTF-8, but no text file holds NUL bytes
-        return Problem("文件不是文本（CSV）文件，也不是 Excel（.xlsx）文件")
+    nul = data.find(b"\x00")  # valid UTF-8, but no text file holds NUL bytes: the whole file is checked
+    if nul >= 0:
+        line = data[:nul].count(b"\n") + 1
+        return Problem(f"文件不是文本（CSV）文件，也不是 Excel（.xlsx）文件：第 {nul + 1} 个字节（第 {line} 行）"
+                       "是空字符（0x00）", row=line)
     try:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError as exc:
@@ -134,13 +177,22 @@ def read_csv(data: bytes, *, is_key: IsKey) -> Workbook:
     delim = sniff_delimiter(text, is_key=is_key)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
     rows: list[list[str]] = []
+    guard = _Guard(long_text=True)  # every CSV cell is a str: measuring them is one C call per row
     try:
         for row in reader:
+            guard.check(row, r=len(rows) + 1, sheet=None)
             rows.append(row)
+    except _Refused as exc:
+        book.problems.append(exc.problem)
+        return book
     except csv.Error as exc:
         line = len(rows) + 1
-        reason = ("引号没有闭合：从这一行起到文件末尾都成了一个单元格" if "end of data" in str(exc)
-                  else f"CSV 格式错误（引号用法不对）：{exc}")
+        if "field larger than field limit" in str(exc):  # the csv module's own bound, above Excel's
+            reason = limits.too_long_cell(csv.field_size_limit() + 1, at_least=True)
+        elif "end of data" in str(exc):
+            reason = "引号没有闭合：从这一行起到文件末尾都成了一个单元格"
+        else:
+            reason = f"CSV 格式错误（引号用法不对）：{exc}"
         book.problems.append(Problem(reason, row=line))
         return book
     table = _table(rows, sheet=None, is_key=is_key, problems=book.problems)
@@ -156,13 +208,17 @@ def _no_header(is_key: IsKey) -> Problem:
 
 
 # ----------------------------------------------------------------------------- tables
-def _table(rows: Iterable[Any], *, sheet: str | None, is_key: IsKey, problems: list[Problem]) -> Table | None:
-    """Find the header row in the first rows, then gather the data rows below it by column."""
+def _table(rows: Iterable[Any], *, sheet: str | None, is_key: IsKey, problems: list[Problem],
+           guard: _Guard | None = None) -> Table | None:
+    """Find the header row in the first rows, then gather the data rows below it by column
+    (counting them against the limits when a `guard` is given; a CSV was counted as it was read)."""
     it = iter(rows)
     header_row, headers = 0, None
     # Only the first HEADER_SCAN rows are scanned: the range ends first and, coming first, takes
     # no row from `it` beyond them, so the data rows below continue from where the scan stopped.
     for i, row in zip(range(1, HEADER_SCAN + 1), it, strict=False):
+        if guard:
+            guard.check(row, r=i, sheet=sheet)
         if any(is_key(c) for c in row):
             header_row, headers = i, ["" if c is None else str(c).strip() for c in row]
             break
@@ -173,6 +229,8 @@ def _table(rows: Iterable[Any], *, sheet: str | None, is_key: IsKey, problems: l
     width = len(headers)
     data, numbers = [], []
     for r, row in enumerate(it, start=header_row + 1):
+        if guard:
+            guard.check(row, r=r, sheet=sheet)
         row = list(row)
         first = row[0] if row else None
         if not (isinstance(first, str) and first.strip()) and _blank_row(row):
@@ -181,7 +239,7 @@ def _table(rows: Iterable[Any], *, sheet: str | None, is_key: IsKey, problems: l
             extra = [(j, c) for j, c in enumerate(row[width:], start=width) if c is not None and str(c).strip()]
             for j, c in extra:
                 problems.append(Problem("该单元格所在的列没有表头", sheet=sheet, row=r,
-                                        column_letter=get_column_letter(j + 1), value=str(c)[:200]))
+                                        column_letter=column_letter(j), value=str(c)[:200]))
             row = row[:width]
         elif len(row) < width:
             row.extend([None] * (width - len(row)))
@@ -207,6 +265,16 @@ def read_xlsx(data: bytes, *, is_key: IsKey) -> Workbook:
 
     book = Workbook("xlsx")
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            package = check_package(archive)
+    except Exception as exc:  # not a zip, a damaged directory, a bad CRC while streaming
+        book.problems.append(Problem(f"Excel 文件已损坏或不完整，无法打开（{type(exc).__name__}）"))
+        return book
+    if package.refused:
+        book.problems.append(Problem(package.refused))
+        return book
+    guard = _Guard(long_text=package.long_text)
+    try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # a damaged zip or workbook raises many kinds of errors
         book.problems.append(Problem(f"Excel 文件已损坏或不完整，无法打开（{type(exc).__name__}）"))
@@ -223,16 +291,21 @@ def read_xlsx(data: bytes, *, is_key: IsKey) -> Workbook:
             if not isinstance(ws, ReadOnlyWorksheet):
                 book.skipped.append(name)
                 continue
-            merges, has_formulas = _scan_sheet(wb._archive, ws._worksheet_path)
+            path = ws._worksheet_path
+            scan = package.parts.get(path) or package.parts.get(path.lstrip("/")) or scan_part(wb._archive, path)
             ws.reset_dimensions()  # some exporters write a wrong <dimension>: read every row
-            table = _table(ws.iter_rows(min_row=1, min_col=1, values_only=True), sheet=name, is_key=is_key, problems=book.problems)
+            table = _table(ws.iter_rows(min_row=1, min_col=1, values_only=True), sheet=name, is_key=is_key,
+                           problems=book.problems, guard=guard)
             if table is None:
                 book.skipped.append(name)
                 continue
-            book.problems.extend(_merge_problems(merges, table))
-            if has_formulas:
+            book.problems.extend(_merge_problems(scan.merges, table))
+            if scan.formulas:
                 book.problems.extend(_formula_problems(data, name, table))
             book.tables.append(table)
+    except _Refused as exc:
+        book.tables.clear()
+        book.problems.append(exc.problem)
     except Exception as exc:
         book.problems.append(Problem(f"Excel 文件已损坏或不完整，读取时出错（{type(exc).__name__}：{str(exc)[:200]}）"))
     finally:
@@ -251,27 +324,13 @@ def _declared_sheets(archive: zipfile.ZipFile) -> list[str]:
     return [html.unescape(m.decode("utf-8")) for m in re.findall(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"', xml)]
 
 
-def _scan_sheet(archive: zipfile.ZipFile, member: str) -> tuple[list[str], bool]:
-    """Merged ranges and whether formulas occur, streaming the sheet XML (read-only mode has neither)."""
-    merges: dict[str, None] = {}  # ordered and without the repeats the chunk overlap produces
-    formulas = False
-    tail = b""
-    with archive.open(member) as src:
-        for chunk in iter(lambda: src.read(1 << 20), b""):
-            buf = tail + chunk  # a tag may straddle two chunks
-            formulas = formulas or _FORMULA.search(buf) is not None
-            merges.update((m.decode(), None) for m in _MERGE.findall(buf))
-            tail = buf[-64:]
-    return list(merges), formulas
-
-
 def _merge_problems(merges: list[str], table: Table) -> Iterator[Problem]:
     for ref in merges:
         min_col, min_row, _max_col, max_row = range_boundaries(ref)
         if max_row is not None and max_row >= table.header_row:  # merged title cells are fine
             where = "表头" if max_row == table.header_row else "数据区"
             yield Problem(f"{where}中有合并单元格 {ref}，请取消合并并在每个单元格中填写数据后再导入",
-                          sheet=table.sheet, row=min_row, column_letter=get_column_letter(min_col or 1), value=ref)
+                          sheet=table.sheet, row=min_row, column_letter=column_letter((min_col or 1) - 1), value=ref)
 
 
 def _formula_problems(data: bytes, sheet: str, table: Table) -> Iterator[Problem]:
@@ -288,17 +347,21 @@ def _formula_problems(data: bytes, sheet: str, table: Table) -> Iterator[Problem
                 continue
             for j, cell in enumerate(row[: len(table.columns)]):
                 if isinstance(cell, str) and cell.startswith("=") and table.columns[j][position[r]] is None:
-                    yield Problem(f"单元格 {get_column_letter(j + 1)}{r} 是公式（{cell[:60]}），但文件中没有计算结果；"
+                    yield Problem(f"单元格 {column_letter(j)}{r} 是公式（{cell[:60]}），但文件中没有计算结果；"
                                   "请在 Excel 中打开并保存（或粘贴为数值）后再导入",
-                                  sheet=sheet, row=r, column_letter=get_column_letter(j + 1),
+                                  sheet=sheet, row=r, column_letter=column_letter(j),
                                   column=table.headers[j] if j < len(table.headers) else "", value=cell[:200])
     finally:
         wb.close()
 
 
 def column_letter(index: int) -> str:
-    """0-based column index → Excel letter."""
-    return get_column_letter(index + 1)
+    """0-based column index → Excel letters (A … Z, AA …), for any index: openpyxl's stops at ZZZ."""
+    n, letters = index + 1, ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def path_bytes(path: Path) -> bytes:

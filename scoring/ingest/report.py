@@ -8,11 +8,15 @@
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from itertools import count
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from scoring.ingest.limits import MAX_ERRORS
 from scoring.systems.schema import SOURCES
 
 Status = Literal["imported", "unchanged", "rejected", "dry_run"]
@@ -62,13 +66,19 @@ class ImportReport(BaseModel):
     conflicts: int = 0
     batch_id: int | None = None
     status: Status = "rejected"
-    errors: list[CellError] = Field(default_factory=list)
+    errors: list[CellError] = Field(default_factory=list)  # the first `MAX_ERRORS`, in reading order
+    errors_total: int = 0  # every error found (a file with a million bad cells lists the first ones)
     warnings: list[str] = Field(default_factory=list)
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def ok(self) -> bool:
         return self.status != "rejected"
+
+    @property
+    def error_count(self) -> int:
+        """Every error found, listed or not."""
+        return max(self.errors_total, len(self.errors))
 
     def summary(self) -> str:
         """One Chinese line: the status and the counts."""
@@ -87,13 +97,60 @@ class ImportReport(BaseModel):
         if self.superseded:
             lines.append(f"{self.superseded} 个数值取代了同一来源较早批次的值（旧值保留为历史）")
         if self.errors:
-            lines.append(f"错误（共 {len(self.errors)} 处）：")
+            lines.append(f"错误（共 {self.error_count} 处）：")
             for e in self.errors[:limit]:
                 value = f" 值 {e.value!r}" if e.value else ""
                 lines.append(f"  {e.where()}{value}：{e.reason}")
-            if len(self.errors) > limit:
-                lines.append(f"  …… 另有 {len(self.errors) - limit} 处，完整清单见 JSON 或 Excel 报告")
+            if self.error_count > limit:
+                listed = min(len(self.errors), MAX_ERRORS)
+                lines.append(f"  …… 另有 {self.error_count - limit} 处，JSON 或 Excel 报告列出前 {listed} 处")
         if self.warnings:
             lines.append("提示：")
             lines.extend(f"  {w}" for w in self.warnings)
         return "\n".join(lines)
+
+
+class ErrorLog:
+    """Every error of a file counted, the first `keep` in reading order (file problems, then sheet,
+    row, column) kept: a file of a million bad cells costs a bounded list, not a 200 MB report."""
+
+    def __init__(self, *, sheets: Sequence[str] = (), keep: int = MAX_ERRORS) -> None:
+        self.keep, self.total = keep, 0
+        self.sheets = {name: i for i, name in enumerate(sheets)}
+        self.rows: set[tuple[str | None, int]] = set()  # rows with an error, for the rejected-row count
+        self._heap: list[tuple[tuple[int, ...], int, CellError]] = []  # the kept, largest key on top
+        self._seq = count()
+
+    def add(self, error: CellError) -> None:
+        self.total += 1
+        if error.row is not None:
+            self.rows.add((error.sheet, error.row))
+        # Keys negated: heapq keeps the smallest on top, the log must drop its largest.
+        key = (-(error.row is not None), -self.sheets.get(error.sheet or "", -1), -(error.row or 0),
+               -_column_number(error.column_letter))
+        item = (key, -next(self._seq), error)
+        if len(self._heap) < self.keep:
+            heapq.heappush(self._heap, item)
+        elif item[:2] > self._heap[0][:2]:
+            heapq.heapreplace(self._heap, item)
+
+    def extend(self, errors: Sequence[CellError]) -> None:
+        for error in errors:
+            self.add(error)
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self) -> Iterator[CellError]:
+        return iter(self.first())
+
+    def first(self) -> list[CellError]:
+        """The kept errors in reading order (ties: the order they were found)."""
+        return [error for _, _, error in sorted(self._heap, key=lambda item: item[:2], reverse=True)]
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n

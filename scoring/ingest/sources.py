@@ -23,6 +23,7 @@ The register mapping may also map Enterprise master-data columns (`MASTER_COLUMN
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -98,6 +99,7 @@ class Target:
     signed: bool = False
     master: bool = False  # an Enterprise column (register only)
     raw: bool = True  # also a raw field (register's `industry` is both)
+    bounds: tuple[float, float] = (-math.inf, math.inf)  # plausible values, in `field_unit`
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,7 @@ def _target(name: str, spec: ColumnSpec, mapping: SourceMapping, registry: Mappi
     unit = normalize_unit(spec.unit if spec.unit is not None else field.unit)
     if unit and field.unit in MONEY and unit not in MONEY:
         raise _problem(path, f"columns.{name}.unit", f"金额字段的单位只能是 元/千元/万元/亿元，实际为 {unit}")
-    return Target(name, field.type, unit, field.unit, field.signed, master=master, raw=True)
+    return Target(name, field.type, unit, field.unit, field.signed, master=master, raw=True, bounds=field.bounds)
 
 
 def build_source(mapping: SourceMapping, *, path: Path, registry: Mapping[str, FieldDef]) -> Source:

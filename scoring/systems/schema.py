@@ -7,12 +7,13 @@ file (formulas against the field registry, weight sums, cycles) live in `scoring
 
 from __future__ import annotations
 
+import math
 import re
 from fractions import Fraction
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from scoring.systems.labels import SOURCES, STAGES  # noqa: F401  (SOURCES: importers read it here)
 from scoring.systems.rules import RuleParams, parse_rule
@@ -34,8 +35,17 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Plausibility bounds of a field that states none (`min`/`max` in its unit): values no enterprise
+# of a zone can reach, so that only typos and unit slips are refused. The largest Chinese companies
+# book about 3 × 10¹² 元 a year and employ about 1.5 million people.
+MAX_AMOUNT_YUAN = 1e13  # 10 万亿元
+YUAN_PER_UNIT = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
+DEFAULT_MAX: dict[str, float] = {"amount": MAX_AMOUNT_YUAN, "count": 1e7, "years": 200, "points": 1000, "flag": 1}
+
+
 class FieldDef(_Model):
-    """A raw field: what it is, its unit and type, and the source that owns it."""
+    """A raw field: what it is, its unit and type, the source that owns it, and the range of
+    plausible values (`min`/`max` in its unit; defaults by type, see `bounds`)."""
 
     name: str
     unit: str = ""
@@ -43,10 +53,39 @@ class FieldDef(_Model):
     source: Source
     signed: bool = False
     description: str = ""
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _finite_bounds(self) -> FieldDef:
+        for bound in (self.min, self.max):
+            if bound is not None and not math.isfinite(bound):
+                raise ValueError(f"min/max 必须是有限的数：{bound}")
+        low, high = self.bounds
+        if low > high:
+            raise ValueError(f"min（{low}）大于 max（{high}）")
+        return self
 
     @property
     def is_text(self) -> bool:
         return self.type == "text"
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The plausible range of a value in the field's unit; ±inf for text."""
+        if self.type == "text":
+            return -math.inf, math.inf
+        if self.max is not None:
+            high = self.max
+        elif self.type == "ratio" or self.unit == "%":
+            high = 100.0 if self.unit == "%" else 1.0
+        elif self.type == "amount":
+            high = MAX_AMOUNT_YUAN / YUAN_PER_UNIT.get(self.unit, 1.0)
+        else:
+            high = DEFAULT_MAX[self.type]
+        if self.min is not None:
+            return self.min, high
+        return (-high if self.signed or self.type == "points" else 0.0), high
 
 
 class StageRule(_Model):

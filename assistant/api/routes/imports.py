@@ -113,7 +113,7 @@ def upload(
                              dry_run=dry_run, display_name=name)
     audit_read(request, principal, action="import", target=f"{report.source}:{name}:{report.status}:{report.batch_id or '-'}")
     if report.status == "rejected":
-        raise ImportRejected(f"文件“{name}”未导入：共 {len(report.errors)} 处错误，请按报告修改后重新上传",
+        raise ImportRejected(f"文件“{name}”未导入：共 {report.error_count} 处错误，请按报告修改后重新上传",
                              details=report.model_dump(mode="json"))
     status = 201 if report.status == "imported" else 200
     return JSONResponse(report.model_dump(mode="json"), status_code=status)
