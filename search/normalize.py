@@ -16,6 +16,7 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 from search.dicts import DEFAULT_DICT_DIR, read_entries
 
@@ -37,7 +38,7 @@ _SYMBOLS = re.compile(
 
 
 @cache
-def _opencc() -> object:
+def _opencc() -> Any:  # OpenCC has no type information
     from opencc import OpenCC
 
     return OpenCC("t2s")
@@ -59,7 +60,7 @@ def _traditional_chars() -> frozenset[str]:
 
 @lru_cache(maxsize=8192)
 def _convert(text: str) -> str:
-    return str(_opencc().convert(text))  # type: ignore[attr-defined]
+    return str(_opencc().convert(text))
 
 
 def to_simplified(text: str) -> str:

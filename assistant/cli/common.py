@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -23,18 +23,19 @@ if TYPE_CHECKING:
 
 console = Console()
 err = Console(stderr=True)
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
 YearOpt = Annotated[int | None, typer.Option("--year", help="年度（默认最近一次评分的年度）")]
 
 
-def friendly(fn: F) -> F:
+def friendly(fn: Callable[P, R]) -> Callable[P, R]:
     """Turn refusals (scoring, search, the service's own: accounts, privacy) into one Chinese
     line and exit code 1, never a traceback. Messages are escaped: a range like `[0, 1)` in one
     is text, not console markup."""
 
     @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
         except InvalidInput as exc:
@@ -57,7 +58,7 @@ def friendly(fn: F) -> F:
             err.print(f"[red]错误：配置有误：{problems}[/red]")
             raise typer.Exit(1) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def emit(data: Any) -> None:

@@ -77,8 +77,9 @@ def demo(
             progress.advance(scoring_task)
     with Session(engine) as session:
         run = store.latest_run(session=session)
+        assert run.id is not None  # a stored run has its id
         system = stored_system(session=session, version=run.system_version)
-        data = zone_summary(store.run_scores(session=session, run_id=run.id), system, year=run.year, run_id=run.id)  # type: ignore[arg-type]
+        data = zone_summary(store.run_scores(session=session, run_id=run.id), system, year=run.year, run_id=run.id)
     accounts_made = create_demo_accounts(engine, list(d.enterprises.index[:3]), list(d.enterprises["name"][:3]))
     console.print(f"示范园区已写入 {settings.db_url}")
     _print_accounts(accounts_made)
@@ -146,7 +147,7 @@ def demo_accounts_in_use(engine: Any) -> list[str]:
     """Active users that still have their published demo password (never acceptable outside development)."""
     from argon2 import PasswordHasher
     from argon2.exceptions import InvalidHashError, VerificationError
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from assistant.access import accounts
 
@@ -154,7 +155,7 @@ def demo_accounts_in_use(engine: Any) -> list[str]:
     hasher = PasswordHasher()
     found = []
     with Session(engine) as session:
-        users = session.exec(select(accounts.User).where(accounts.User.username.in_(list(published)))).all()  # type: ignore[attr-defined]
+        users = session.exec(select(accounts.User).where(col(accounts.User.username).in_(list(published)))).all()
         for user in users:
             if user.disabled:
                 continue

@@ -182,13 +182,13 @@ def conflicts(
 
 def _enterprise_names(session: Any, usccs: set[str]) -> dict[str, str]:
     """Names of the enterprises a list mentions, in one query."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from scoring.store.models import Enterprise
 
     if not usccs:
         return {}
-    return dict(session.exec(select(Enterprise.uscc, Enterprise.name).where(Enterprise.uscc.in_(sorted(usccs)))).all())  # type: ignore[attr-defined]
+    return dict(session.exec(select(Enterprise.uscc, Enterprise.name).where(col(Enterprise.uscc).in_(sorted(usccs)))).all())
 
 
 def _raw(value: str, unit: str) -> str:

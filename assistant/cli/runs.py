@@ -9,6 +9,7 @@ zone's points, so there is nothing of theirs to withdraw.
 from __future__ import annotations
 
 import getpass
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -53,7 +54,7 @@ def record(engine: Engine, *, action: str, target: str, detail: str) -> None:
         accounts.record(session=session, username=getpass.getuser(), role="cli", action=action, target=target, detail=detail)
 
 
-def _state(run: ScoreRun, current: dict[int, int]) -> tuple[str, str]:
+def _state(run: ScoreRun, current: Mapping[int, int | None]) -> tuple[str, str]:
     """(code, Chinese) of a run's standing: current, replaced, withdrawn, or an evaluation."""
     if run.status == "withdrawn":
         return "withdrawn", f"已撤回（{beijing(run.withdrawn_at)}）"
@@ -78,7 +79,7 @@ def runs_list(json_out: JsonOpt = False) -> None:
         current = {y: r.id for y, r in store.latest_runs_by_year(session=session).items()}
     rows: list[dict[str, Any]] = []
     for run in runs:
-        state, text = _state(run, current)  # type: ignore[arg-type]
+        state, text = _state(run, current)
         rows.append({**run.model_dump(mode="json"), "state": state, "state_text": text})
     if json_out:
         emit(rows)

@@ -1,15 +1,20 @@
-"""innopoints users add|list|disable."""
+"""innopoints users add|list|disable|enable and users keys add|list|revoke."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from assistant.cli.common import JsonOpt, console, emit, friendly, open_engine
 
-app = typer.Typer(help="用户：新建、列表、停用", no_args_is_help=True)
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+app = typer.Typer(help="用户：新建、列表、停用、重新启用；API 密钥", no_args_is_help=True)
+keys = typer.Typer(help="API 密钥：生成、列表、吊销", no_args_is_help=True)
+app.add_typer(keys, name="keys")
 ROLE_HELP = "角色：admin（管理员）、official（园区工作人员）、enterprise（企业用户）；也可写中文：管理员、工作人员、企业"
 
 
@@ -42,11 +47,11 @@ def users_add(
     console.print(f"已新建用户 {user.username}（{role_name(user.role)}{bound}）", markup=False)
 
 
-def _enterprise(session: object, uscc: str | None) -> str:
+def _enterprise(session: Session, uscc: str | None) -> str:
     """`常州晨易微电子有限责任公司（91320411MAHLE600X4）`."""
     from scoring.store.models import Enterprise
 
-    row = session.get(Enterprise, uscc) if uscc else None  # type: ignore[attr-defined]
+    row = session.get(Enterprise, uscc) if uscc else None
     return f"{row.name}（{uscc}）" if row is not None else (uscc or "-")
 
 
@@ -88,5 +93,80 @@ def users_disable(username: str) -> None:
     engine = open_engine(Settings())
     accounts.ensure_tables(engine)
     with Session(engine) as session:
-        accounts.set_disabled(session=session, username=username)
-    console.print(f"已停用用户 {username}", markup=False)
+        user = accounts.set_disabled(session=session, username=username)
+    console.print(f"已停用用户 {user.username}", markup=False)
+
+
+@app.command("enable")
+@friendly
+def users_enable(username: str) -> None:
+    """重新启用已停用的用户（密码照旧，停用前的 API 密钥也恢复有效）。"""
+    from sqlmodel import Session
+
+    from assistant.access import accounts
+    from assistant.config import Settings
+
+    engine = open_engine(Settings())
+    accounts.ensure_tables(engine)
+    with Session(engine) as session:
+        user = accounts.set_disabled(session=session, username=username, disabled=False)
+    console.print(f"已重新启用用户 {user.username}", markup=False)
+
+
+@keys.command("add")
+@friendly
+def keys_add(username: str) -> None:
+    """为用户生成一把 API 密钥（只显示这一次）。"""
+    from sqlmodel import Session
+
+    from assistant.access import accounts
+    from assistant.config import Settings
+
+    engine = open_engine(Settings())
+    accounts.ensure_tables(engine)
+    with Session(engine) as session:
+        key = accounts.create_api_key(session=session, username=username)
+    console.print(f"已为用户 {username} 生成 API 密钥（只显示这一次，请妥善保存）：", markup=False)
+    console.print(key, markup=False, soft_wrap=True)
+
+
+@keys.command("list")
+@friendly
+def keys_list(username: str, json_out: JsonOpt = False) -> None:
+    """列出用户的 API 密钥：编号、前缀、生成时间（北京时间）、状态；密钥本身不再显示。"""
+    from sqlmodel import Session
+
+    from assistant.access import accounts
+    from assistant.config import Settings
+    from assistant.display import beijing_time
+
+    engine = open_engine(Settings())
+    accounts.ensure_tables(engine)
+    with Session(engine) as session:
+        rows = [accounts.public_api_key(k) for k in accounts.list_api_keys(session=session, username=username)]
+    if json_out:
+        emit(rows)
+        return
+    if not rows:
+        console.print(f"用户 {username} 没有 API 密钥", markup=False)
+        return
+    table = Table("编号", "前缀", "生成时间", "状态")
+    for r in rows:
+        table.add_row(str(r["id"]), r["prefix"] + "…", beijing_time(r["created_at"]), "已吊销" if r["revoked"] else "有效")
+    console.print(table)
+
+
+@keys.command("revoke")
+@friendly
+def keys_revoke(username: str, key_id: Annotated[int, typer.Argument(min=1, max=2**62, help="密钥编号（见 users keys list）")]) -> None:
+    """吊销用户的一把 API 密钥（立即失效；其他密钥与登录不受影响）。"""
+    from sqlmodel import Session
+
+    from assistant.access import accounts
+    from assistant.config import Settings
+
+    engine = open_engine(Settings())
+    accounts.ensure_tables(engine)
+    with Session(engine) as session:
+        key = accounts.revoke_api_key(session=session, username=username, key_id=key_id)
+    console.print(f"已吊销用户 {username} 的 API 密钥 #{key.id}（{key.prefix}…）", markup=False)

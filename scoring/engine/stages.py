@@ -8,6 +8,7 @@ scoring a million enterprises formats no strings.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -36,13 +37,13 @@ def reason_fields(system: IndicatorSystem) -> set[str]:
     return {name for rule in system.stages for name in PLACEHOLDER.findall(rule.reason)}
 
 
-def format_value(value: object) -> str:
+def format_value(value: Any) -> str:
     """A raw value as a person writes it: 300, 12.5, 未知."""
     if value is None:
         return "未知"
     if isinstance(value, str):
         return value
-    f = float(value)  # type: ignore[arg-type]
+    f = float(value)
     if f != f:
         return "未知"
     if f == int(f) and abs(f) < 1e15:

@@ -30,11 +30,11 @@ COUNT_UNITS = frozenset({"件", "项", "人", "个", "篇", "家", "次", "档",
 
 
 # ----------------------------------------------------------------------------- numbers
-def _finite(x: object) -> float | None:
+def _finite(x: Any) -> float | None:
     if x is None:
         return None
     try:
-        f = float(x)  # type: ignore[arg-type]
+        f = float(x)
     except (TypeError, ValueError):
         return None
     return None if math.isnan(f) else f
