@@ -129,7 +129,7 @@ class AuditWriter:
             return True
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(AuditEvent.__table__), self._taken)  # type: ignore[attr-defined]
+                conn.execute(insert(AuditEvent.__table__), self._taken)  # type: ignore[attr-defined]  # SQLModel's types omit a table class's __table__
         except Exception as exc:  # noqa: BLE001 - any refusal: keep the batch, retry later
             with self.attempted:
                 self.failures += 1

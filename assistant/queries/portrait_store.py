@@ -16,7 +16,7 @@ from sqlalchemy import Column, LargeBinary, delete, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.expression import Executable
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, Session, SQLModel, col
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ class PortraitBlob(SQLModel, table=True):
 
 
 def ensure_table(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine, tables=[PortraitBlob.__table__])  # type: ignore[attr-defined]
+    SQLModel.metadata.create_all(engine, tables=[PortraitBlob.__table__])  # type: ignore[attr-defined]  # SQLModel's types omit a table class's __table__
 
 
 def load(session: Session, *, signature: int, run_id: int, uscc: str) -> bytes | None:
@@ -44,12 +44,12 @@ def load(session: Session, *, signature: int, run_id: int, uscc: str) -> bytes |
 def keep(engine: Engine, *, signature: int, run_id: int, uscc: str, body: bytes) -> None:
     """Store an answer; a lost race or a busy database only means it is built again later."""
     row = {"signature": signature, "run_id": run_id, "uscc": uscc, "body": zlib.compress(body, 1)}
-    _write_or_skip(engine, insert(PortraitBlob.__table__).values(**row), "not stored")  # type: ignore[attr-defined]
+    _write_or_skip(engine, insert(PortraitBlob.__table__).values(**row), "not stored")  # type: ignore[attr-defined]  # SQLModel's types omit a table class's __table__
 
 
 def drop_other_signatures(engine: Engine, *, signature: int) -> None:
     """Forget the answers of older run sets (called when a newer run is seen)."""
-    _write_or_skip(engine, delete(PortraitBlob).where(PortraitBlob.signature != signature), "old answers not dropped")  # type: ignore[arg-type]
+    _write_or_skip(engine, delete(PortraitBlob).where(col(PortraitBlob.signature) != signature), "old answers not dropped")
 
 
 def _write_or_skip(engine: Engine, statement: Executable, what: str) -> None:
