@@ -138,6 +138,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
+        # A trailing slash answers 404 in the one error shape (assistant.api.errors), not a
+        # bodiless 307 whose Location the framework builds from the Host header.
+        redirect_slashes=False,
         **app_options(enabled=settings.docs_enabled),
     )
     app.state.settings = settings

@@ -2,8 +2,12 @@
 
 The one mapping from errors to HTTP responses (starlette's `exception_handlers`): the service's
 own errors (`assistant.errors`) carry their status; domain errors of the scoring core map too
-(NotFound → 404, InvalidInput → 422, InvalidIndicatorSystem → 422, StoreError → 409); nothing
-becomes a bare 500.
+(NotFound → 404, InvalidInput → 422, InvalidIndicatorSystem → 422, UnknownSource → 422
+`unknown_source`, StoreError → 409); nothing becomes a bare 500.
+
+A path with a trailing slash is not redirected (the framework's redirect would build its
+`Location` from the request's Host header and send no body): it answers 404 here, and the message
+names the address without the slash when that one exists.
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from assistant.errors import ServiceError
 from scoring.errors import InvalidIndicatorSystem, InvalidInput, NotFound, ScoringError, StoreError
+from scoring.ingest.sources import UnknownSource
 
 log = logging.getLogger("innopoints")
 
@@ -71,6 +77,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _store(_: Request, exc: StoreError) -> JSONResponse:
         return _json(409, "conflict", str(exc))
 
+    @app.exception_handler(UnknownSource)
+    async def _unknown_source(_: Request, exc: UnknownSource) -> JSONResponse:
+        return _json(422, "unknown_source", str(exc))
+
     @app.exception_handler(ScoringError)
     async def _scoring(_: Request, exc: ScoringError) -> JSONResponse:
         return _json(422, "scoring_error", str(exc))
@@ -86,9 +96,11 @@ def install_error_handlers(app: FastAPI) -> None:
         return _json(422, "invalid_request", f"请求参数有误：{first['where']} {first['reason']}", details)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         messages = {404: "没有这个地址", 405: "不支持该请求方法", 401: "需要登录", 403: "无权访问"}
         message = messages.get(exc.status_code, str(exc.detail))
+        if exc.status_code == 404:
+            message += _without_slash_hint(request)
         return _json(exc.status_code, f"http_{exc.status_code}", message, None, getattr(exc, "headers", None))
 
     @app.exception_handler(OperationalError)
@@ -103,3 +115,15 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error", exc_info=exc)
         return _json(500, "internal_error", "服务器内部错误，请稍后再试")
+
+
+def _without_slash_hint(request: Request) -> str:
+    """'（请去掉末尾的“/”：/api/runs）' when the path without its trailing slash is a route."""
+    path = request.url.path
+    if len(path) < 2 or not path.endswith("/"):
+        return ""
+    bare = path.rstrip("/") or "/"
+    scope = {**request.scope, "path": bare}
+    if any(route.matches(scope)[0] != Match.NONE for route in request.app.router.routes):
+        return f"（请去掉末尾的“/”：{bare}）"
+    return ""

@@ -5,14 +5,16 @@
 Every error has the one shape `{"error": {"code", "message", "details"}}` (`ErrorResponse`). What
 each status means here:
 
-- 400 a request that makes no sense as a whole (lower bound above the upper, a bad USCC);
+- 400 a request that makes no sense as a whole (lower bound above the upper, neither of two
+  options of which one is required, a file that is not CSV or XLSX);
 - 401 a credential that is wrong, expired or of a disabled user: routes that read the caller
   answer it even where anonymous use is allowed (sending no credential is never a 401 there);
 - 403 the caller's role may not use the route or one of its options;
 - 404 a thing that is missing, or whose details the caller may not see;
 - 409 a conflict with the stored state (reverting a batch twice);
 - 413 a request body over the limit (routes that read a body);
-- 422 parameters or a body that fail validation (every route with parameters);
+- 422 parameters or a body that fail validation (every route with parameters), a USCC with a
+  wrong character or check character, an unknown data source;
 - 429 too many failed logins.
 """
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session
 
 from assistant.access.privacy import Principal, public_view
-from assistant.errors import BadRequest, Forbidden
+from assistant.errors import BadRequest, Forbidden, Unprocessable
 from assistant.queries.audit import Audit, record
 from assistant.queries.run_cache import RunCache
 from scoring import store
@@ -24,11 +24,11 @@ ORDERS = ("asc", "desc")
 
 
 def checked_uscc(uscc: str) -> str:
-    """A USCC as given by a caller, normalized, or BadRequest saying what is wrong with it."""
+    """A USCC as given by a caller, normalized, or Unprocessable (422) saying what is wrong with it."""
     try:
         return validate_uscc(uscc)
     except ValueError as exc:
-        raise BadRequest(str(exc)) from None
+        raise Unprocessable(str(exc)) from None
 
 
 def enterprise_page(

@@ -20,9 +20,19 @@ from assistant.api.routes.common import (
 )
 from assistant.api.schemas import EnterpriseListItem, EnterpriseProfile, Page, Portrait
 from assistant.queries import portraits, profiles
+from scoring.uscc import CHARSET
 
 router = APIRouter(prefix="/api/enterprises", tags=["企业"])
-UsccPath = Annotated[str, Path(min_length=1, max_length=64, description="统一社会信用代码（18 位，含校验位；字母大小写均可）")]
+# The schema states the GB 32100 form; the service also takes full-width characters and blanks
+# (as typed with a Chinese IME) and normalizes them, and checks the check character itself, so
+# that a refusal names the bad character (422) instead of a bare pattern mismatch.
+USCC_PATTERN = f"^[{CHARSET}{CHARSET[10:].lower()}]{{18}}$"
+UsccPath = Annotated[str, Path(
+    min_length=1, max_length=64, json_schema_extra={"pattern": USCC_PATTERN},
+    description="统一社会信用代码：18 位，字符取自 0–9 和除 I、O、S、V、Z 外的大写字母（小写亦可），"
+                "第 18 位为 GB 32100 校验位；格式或校验位不对时答 422",
+)]
+BAD_USCC = (422, "统一社会信用代码格式或校验位不对，或参数有误")
 NO_RUN = (404, "该年度（或任何年度）还没有发布的评分")
 
 
@@ -38,8 +48,8 @@ def list_enterprises(
     year: YearQuery = None,
     stage: StageQuery = None,
     industry: IndustryQuery = None,
-    min_points: Annotated[float | None, Query(ge=0, le=1000, description="总分下限（分，含；0–1000；仅园区工作人员）")] = None,
-    max_points: Annotated[float | None, Query(ge=0, le=1000, description="总分上限（分，含；0–1000；仅园区工作人员）")] = None,
+    min_points: Annotated[float | None, Query(ge=0, le=1000, description="总分下限（分，含；0–1000；不得大于 max_points，否则答 400；仅园区工作人员）")] = None,
+    max_points: Annotated[float | None, Query(ge=0, le=1000, description="总分上限（分，含；0–1000；不得小于 min_points，否则答 400；仅园区工作人员）")] = None,
     sort: Annotated[Literal["name", "total", "rank", "uscc"], Query(
         description="排序依据：name 名称、total 总分、rank 阶段内排名、uscc 统一社会信用代码（total 与 rank 仅园区工作人员）")] = "uscc",
     order: Annotated[Literal["asc", "desc"], Query(description="asc 升序、desc 降序")] = "asc",
@@ -55,7 +65,7 @@ def list_enterprises(
 
 @router.get(
     "/{uscc}", response_model=EnterpriseProfile, response_model_exclude_none=True, summary="企业概况",
-    responses=errors((400, "统一社会信用代码格式或校验位不对"), 401, (404, "没有这家企业"), 422),
+    responses=errors(401, (404, "没有这家企业"), BAD_USCC),
 )
 def profile(uscc: UsccPath, principal: PrincipalDep, session: SessionDep, audit: AuditDep) -> dict[str, Any]:
     """企业概况：公开信息对所有人可见；其余信息仅本企业与园区工作人员可见。"""
@@ -65,8 +75,7 @@ def profile(uscc: UsccPath, principal: PrincipalDep, session: SessionDep, audit:
 @router.get(
     "/{uscc}/portrait", response_model=Portrait, summary="企业创新画像",
     responses=errors(
-        (400, "统一社会信用代码格式或校验位不对"), 401,
-        (404, "没有这家企业在该年度的评分、该年度没有发布的评分，或无权查看（仅本企业与园区工作人员）"), 422,
+        401, (404, "没有这家企业在该年度的评分、该年度没有发布的评分，或无权查看（仅本企业与园区工作人员）"), BAD_USCC,
     ),
 )
 async def portrait(

@@ -29,6 +29,17 @@ from scoring.systems.schema import SOURCES
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 UPLOAD_PATH = "/api/imports"
+# What an upload may be, told by the file name's ending (browsers send CSV under several media
+# types, so the name decides); the media types are stated in the schema for clients that ask.
+FILE_TYPES = {
+    ".csv": "text/csv", ".txt": "text/plain",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.12",
+}
+FILE_ENDINGS = "、".join(FILE_TYPES)
+UPLOAD_ENCODING = {"requestBody": {"content": {"multipart/form-data": {
+    "encoding": {"file": {"contentType": ", ".join(FILE_TYPES.values())}},
+}}}}
 router = APIRouter(tags=["数据导入"])
 BatchPath = Annotated[int, Path(ge=1, le=2**31, description="导入批次号（正整数，1–2147483648）")]
 OFFICIALS_ONLY = (403, "仅向园区工作人员开放")
@@ -89,21 +100,22 @@ def _info(b: store.Batch) -> dict[str, Any]:
 
 @router.post(UPLOAD_PATH, response_model=ImportReport, status_code=201, summary="上传并导入数据文件",
              responses={200: {"model": ImportReport, "description": "未变化（同一文件已导入）或试导入"},
-                        **errors((400, "不是 CSV 或 XLSX 文件"), 401, OFFICIALS_ONLY, (413, "文件超过 50 MB"),
-                                 (422, "文件有错误而整体未导入（details 为完整报告）、未知的数据来源，或参数有误"))})
+                        **errors((400, f"文件名不以 {FILE_ENDINGS} 结尾"), 401, OFFICIALS_ONLY, (413, "文件超过 50 MB"),
+                                 (422, "文件有错误而整体未导入（details 为完整报告）、未知的数据来源，或参数有误"))},
+             openapi_extra=UPLOAD_ENCODING)
 def upload(
     request: Request,
     principal: PrincipalDep,
     source: Annotated[str, Form(min_length=1, max_length=40, description="数据来源：代码（tax）或名称（税务）")],
-    file: Annotated[UploadFile, File(description="CSV（UTF-8/GBK）或 XLSX 文件，最大 50 MB")],
+    file: Annotated[UploadFile, File(description=f"CSV（UTF-8/GBK）或 XLSX 文件，最大 50 MB；文件名须以 {FILE_ENDINGS} 结尾（不区分大小写），否则答 400")],
     year: Annotated[int | None, Form(ge=1990, le=2100, description="数据年度（文件没有“年度”列时必填）")] = None,
     dry_run: Annotated[bool, Form(description="只检查，不写入")] = False,
 ) -> Any:
     """上传并导入一个数据来源文件：整体校验，有错误则整个文件不导入（422，details 为完整报告）；同一文件重复上传不会重复写入。"""
     require_official(principal)
     name = FilePath(file.filename or "upload").name
-    if not name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):
-        raise BadRequest(f"只支持 CSV 或 XLSX 文件：{name}")
+    if not name.lower().endswith(tuple(FILE_TYPES)):
+        raise BadRequest(f"只支持 CSV 或 XLSX 文件（文件名以 {FILE_ENDINGS} 结尾）：{name}")
     with tempfile.TemporaryDirectory(prefix="innopoints-import-") as folder:
         path = FilePath(folder) / ("upload" + FilePath(name).suffix.lower())
         with path.open("wb") as out:

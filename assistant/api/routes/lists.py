@@ -33,11 +33,11 @@ def credit_list(
     runs: RunsDep,
     audit: AuditDep,
     year: YearQuery = None,
-    min_total: Annotated[float | None, Query(ge=0, le=1000, description="总分不低于该值（分，含；0–1000）")] = None,
-    top: Annotated[int | None, Query(ge=1, le=100_000, description="每个阶段前 N 名（1–100000；第 N 名并列的企业都在名单中）")] = None,
+    min_total: Annotated[float | None, Query(ge=0, le=1000, description="总分不低于该值（分，含；0–1000）；min_total 与 top 至少给一个，都不给答 400")] = None,
+    top: Annotated[int | None, Query(ge=1, le=100_000, description="每个阶段前 N 名（1–100000；第 N 名并列的企业都在名单中）；min_total 与 top 至少给一个，都不给答 400")] = None,
     format: Annotated[Literal["json", "xlsx"], Query(description="json，或 xlsx（Excel 文件下载）")] = "json",
 ) -> Any:
-    """积分贷白名单：总分不低于阈值、或每个阶段前 N 名的企业（两者都给时取同时满足者），JSON 或 Excel。"""
+    """积分贷白名单：总分不低于阈值、或每个阶段前 N 名的企业（至少给出其一；两者都给时取同时满足者），JSON 或 Excel。"""
     found = lists.credit_list(principal=principal, runs=runs, audit=audit, year=year, min_total=min_total, top=top)
     body, data = found.as_dict(), found.data
     if format == "json":
