@@ -24,6 +24,7 @@ import numpy as np
 from scoring.disclosure import MIN_GROUP
 from scoring.engine.engine import aggregate_categories
 from scoring.engine.stages import STAGE_CODES
+from scoring.formula.significant import significant
 from scoring.systems.rules import (
     Bands,
     Deduction,
@@ -187,7 +188,7 @@ def improvements(
         done.add(code)
         ind = system.indicators[k]
         out.append(Advice(
-            indicator=code, name=ind.name, kind=kind, current=current, target=value,
+            indicator=code, name=ind.name, kind=kind, current=significant(current), target=significant(value),
             points_now=float(my_points[k]), points_then=pts, gain=gain,
             text=_advice_text(ind, kind, current, value, gain),
         ))

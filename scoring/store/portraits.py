@@ -19,6 +19,7 @@ from sqlmodel import Session
 from scoring import store
 from scoring.disclosure import MIN_GROUP
 from scoring.engine.explain import explain, improvements, show_indicator_value
+from scoring.formula.significant import significant
 from scoring.systems.loader import parse_system
 from scoring.systems.schema import STAGES, IndicatorSystem
 
@@ -112,7 +113,7 @@ def portrait(
             continue
         indicators.append({
             "code": ind.code, "name": ind.name, "category": ind.category, "unit": ind.unit,
-            "source": ind.source, "value": r.value, "value_text": show_indicator_value(ind, r.value),
+            "source": ind.source, "value": significant(r.value), "value_text": show_indicator_value(ind, r.value),
             "normalized": r.normalized, "points": r.points, "weight": r.weight,
             "missing": r.missing, "band": r.band,
             "explanation": explain(
