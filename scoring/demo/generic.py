@@ -14,9 +14,11 @@ innovativeness (``Firms.inno``) so that portraits stay coherent:
 - amount: 万元 as a persistent share of the business (元 and 亿元 rescaled), zero for some firms,
   negative for some if the field is ``signed``; other units (平方米 …) scale with the staff.
 - ratio: Beta around a field-specific mean. years: a persistent count that grows by one a year,
-  never above the firm's age. points: missing (expert-assigned, not part of the demo).
+  never above the firm's age. points, and text from the review source (an expert's grade):
+  missing (expert-assigned, not part of the demo).
 - text: one of the categories listed in the name, e.g. ``（国家级/省级/市级）``, for a stage-
-  dependent share of firms; ``None`` for the others.
+  dependent share of firms; ``None`` for the others (a self-reported text, a declaration every
+  firm makes such as ``（销售收入/成本费用）``: for every firm).
 """
 
 from __future__ import annotations
@@ -118,9 +120,13 @@ def _points(spec: FieldDef, f: Firms, rng: np.random.Generator) -> Floats:
 
 
 def _text(spec: FieldDef, f: Firms, rng: np.random.Generator) -> npt.NDArray[np.object_]:
+    if spec.source == "review":  # an expert's grade goes with the expert's points: not in the demo
+        return np.full(f.stage.shape, None, dtype=object)
     found = _CATEGORIES.search(spec.name)
     labels = found.group(1).split("/") if found else ["一类", "二类", "三类"]
     choice = np.array(labels, dtype=object)[rng.integers(0, len(labels), f.n)]
+    if spec.source == "self_report":  # a declaration every firm makes (blank only as self-reports are)
+        return np.repeat(choice[None, :], f.stage.shape[0], axis=0)
     present = latent_flag(f, _persistent_score(f, rng, 0.5), [0.3, 0.4, 0.5, 0.6]) == 1
     return np.where(present, choice[None, :], None)
 

@@ -24,6 +24,7 @@ from scoring.engine.stages import STAGE_CODES, assign_stages, reason_fields, sta
 from scoring.errors import ExpressionError, InputProblem, InvalidInput
 from scoring.formula import expr
 from scoring.formula.exact import evaluate_rows as exact_rows
+from scoring.systems.choice import choice_words
 from scoring.systems.rules import Input, RuleInput, RuleOutput
 from scoring.systems.schema import STAGES, IndicatorSystem
 
@@ -56,6 +57,8 @@ class ScoreResult:
     routes: dict[str, np.ndarray] = field(default_factory=dict)
     cohort_stats: pd.DataFrame = field(default_factory=pd.DataFrame)
     reason_values: dict[str, np.ndarray] = field(default_factory=dict)
+    # category with a declared choice → the option each enterprise declared (−1: none declared)
+    choices: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -90,6 +93,17 @@ class ScoreResult:
             return "未满足任何通过条件"
         return f"不满足：{verdict.requires[-1 - r].name}"
 
+    def choice_text(self, category: str, i: int) -> str:
+        """Which alternative counted for enterprise `i`: the declared one, or the best and why."""
+        choice = self.system.category_by_code[category].choice
+        assert choice is not None
+        rows = [self.codes.index(code) for code in choice.options]
+        return choice_words(
+            names=[self.system.by_code[code].name for code in choice.options],
+            points=[float(self.points[k, i]) for k in rows],
+            declared=int(self.choices[category][i]),
+        )
+
     def to_frame(self) -> pd.DataFrame:
         """One row per enterprise: stage, totals, category and indicator points, verdicts."""
         cols: dict[str, object] = {
@@ -105,6 +119,8 @@ class ScoreResult:
             cols[f"route.{code}"] = [self.route_text(code, i) for i in range(self.size)]
         for j, code in enumerate(self.category_codes):
             cols[f"cat.{code}"] = self.category_points[j]
+        for code in self.choices:
+            cols[f"choice.{code}"] = [self.choice_text(code, i) for i in range(self.size)]
         for k, code in enumerate(self.codes):
             cols[f"pts.{code}"] = self.points[k]
         for k, code in enumerate(self.codes):
@@ -164,8 +180,11 @@ def score_frames(
         )
         if isinstance(ind.rule, Input) and ind.rule.basis:
             basis = expr.parse(ind.rule.basis)
-            inp.basis = _numeric(expr.evaluate(basis, env), ind.code)
-            inp.basis_exact = None if expr.is_faithful(basis) else partial(exact_rows, basis.root, env)
+            if ind.rule.grades is not None:  # the expert's grade: a text (A–E), looked up by the rule
+                inp.basis = expr.evaluate(basis, env)
+            else:
+                inp.basis = _numeric(expr.evaluate(basis, env), ind.code)
+                inp.basis_exact = None if expr.is_faithful(basis) else partial(exact_rows, basis.root, env)
         try:
             out = ind.rule.apply(inp)
         except InvalidInput as exc:
@@ -178,9 +197,10 @@ def score_frames(
             band[i] = out.band
         stats.extend(_cohort_stats(ind.code, v, cohorts, quartiles=ind.rule.uses_cohort or ind.rule.kind == "linear"))
 
+    choices, chosen = _declared_choices(system, env, usccs, problems)
     if problems:
         raise InvalidInput(_by_row(problems, usccs)[:MAX_PROBLEMS])
-    category_points = aggregate_categories(system, points)
+    category_points = aggregate_categories(system, points, chosen=chosen)
     total = np.round(category_points.sum(axis=0), DECIMALS)
     rank, percentile = _rank_within(total, cohorts)
 
@@ -204,9 +224,29 @@ def score_frames(
         percentile=percentile,
         cohort_stats=pd.DataFrame(stats),
         reason_values=_reason_values(system, env),
+        choices=choices,
     )
     _verdicts(system, env, result)
     return result
+
+
+def _declared_choices(
+    system: IndicatorSystem, env: expr.ArrayEnv, usccs: np.ndarray, problems: list[InputProblem]
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Per category with a choice: the option each enterprise declared (−1: none) and the row of
+    the indicator that counts (−1: the best counts); a declaration naming no option is a problem."""
+    position = {code: k for k, code in enumerate(system.by_code)}
+    choices: dict[str, np.ndarray] = {}
+    chosen: dict[str, np.ndarray] = {}
+    for cat in system.categories:
+        if cat.choice is None:
+            continue
+        option, bad = cat.choice.chosen(env.column(cat.choice.field, 0), row_names=usccs, column=cat.choice.field)
+        problems.extend(bad)
+        rows = np.array([position[code] for code in cat.choice.options])
+        choices[cat.code] = option
+        chosen[cat.code] = np.where(option >= 0, rows[np.maximum(option, 0)], -1)
+    return choices, chosen
 
 
 def _by_row(problems: list[InputProblem], usccs: np.ndarray) -> list[InputProblem]:
@@ -268,19 +308,29 @@ def _fill_missing(norm: np.ndarray, policy: str, cohorts: list[np.ndarray]) -> n
     return out
 
 
-def aggregate_categories(system: IndicatorSystem, points: np.ndarray) -> np.ndarray:
-    """Category points (categories × enterprises) from indicator points (indicators × enterprises)."""
+def aggregate_categories(
+    system: IndicatorSystem, points: np.ndarray, *, chosen: Mapping[str, np.ndarray] | None = None
+) -> np.ndarray:
+    """Category points (categories × enterprises) from indicator points (indicators × enterprises).
+
+    `chosen`: per category with a declared choice, the indicator row that counts for each
+    enterprise (−1: none declared, the best counts).
+    """
     out = np.zeros((len(system.categories), points.shape[1]))
     for j, member in enumerate(system.category_members):
-        out[j] = aggregate_categories_for(member, points)
+        out[j] = aggregate_categories_for(member, points, chosen=(chosen or {}).get(member[0].code))
     return out
 
 
-def aggregate_categories_for(member: tuple, points: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
-    """One category: min(sum (or best) of its indicators + bonus, max) + deductions, floored at 0."""
+def aggregate_categories_for(member: tuple, points: np.ndarray, *, chosen: np.ndarray | None = None) -> np.ndarray:  # type: ignore[type-arg]
+    """One category: min(sum (or best, or the declared one) of its indicators + bonus, max) +
+    deductions, floored at 0."""
     cat, regular, bonus, deductions = member
     if cat.aggregate == "max":
         gained = points[regular].max(axis=0)
+        if chosen is not None:  # a declared alternative counts even when another scores more
+            declared = points[np.maximum(chosen, 0), np.arange(points.shape[1])]
+            gained = np.where(chosen >= 0, declared, gained)
     else:
         gained = points[regular].sum(axis=0)
     gained = gained + points[bonus].sum(axis=0)

@@ -30,6 +30,7 @@ def needed_fields(system: IndicatorSystem) -> dict[str, int]:
         texts.append(ind.formula)
         if isinstance(ind.rule, Input) and ind.rule.basis:
             texts.append(ind.rule.basis)
+    texts.extend(cat.choice.field for cat in system.categories if cat.choice is not None)
     for verdict in system.verdicts:
         texts.extend(c.when for c in [*verdict.requires, *verdict.routes])
     lags: dict[str, int] = {}
@@ -40,6 +41,16 @@ def needed_fields(system: IndicatorSystem) -> dict[str, int]:
     for name in reason_fields(system):
         lags.setdefault(name, 0)
     return lags
+
+
+def optional_fields(system: IndicatorSystem) -> set[str]:
+    """Needed fields whose column a table may leave out altogether: a choice nobody declared (the
+    best alternative counts) and a grade not recorded where the rule checks ungraded points."""
+    out = {cat.choice.field for cat in system.categories if cat.choice is not None}
+    for ind in system.indicators:
+        if isinstance(ind.rule, Input) and ind.rule.grades is not None and ind.rule.ungraded is not None:
+            out.add(ind.rule.basis or "")
+    return out
 
 
 def check_column(

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scoring.engine.inputs import needed_fields
+from scoring.engine.inputs import needed_fields, optional_fields
 from scoring.errors import InputProblem, InvalidInput
 from scoring.excel.errors import InputNotReadable
 from scoring.ingest.plan import Values, plan_tables
@@ -127,8 +127,9 @@ def read_input(
     problems = [_read_problem(p) for p in book.problems] + [_cell_problem(e) for e in bad]
     present = {split_lag(v.field) for v in plan.values}
     needed = needed_fields(system)
+    optional = optional_fields(system)  # an absent declaration or grade column: none was given
     for name in needed:
-        if (name, 0) not in present:
+        if (name, 0) not in present and name not in optional:
             label = field_label(fields_[name], 0)
             problems.append(InputProblem("表头", label, "", f"缺少列“{label}”（字段 {name}）"))
     if problems:
@@ -141,7 +142,9 @@ def read_input(
     return ScoreInput(
         frames=frames, rows={u: r for u, _, _, r in plan.keys},
         names={u: n for u, n, _, _ in plan.names} if has_names else None,
-        missing=_blanks(frames, needed, present, fields_, year=year), warnings=warnings + plan.warnings,
+        # a blank declaration or grade is "none given", not missing data
+        missing=_blanks(frames, {n: k for n, k in needed.items() if n not in optional}, present, fields_, year=year),
+        warnings=warnings + plan.warnings,
     )
 
 

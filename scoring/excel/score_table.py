@@ -1,7 +1,8 @@
 """A score result as a table for people: Chinese headers, names, stages, 是/否, points, percentages.
 
 Columns: 统一社会信用代码, 企业名称 (when the input had one), 成长阶段 (初创期 …), 阶段判定依据, 总分,
-阶段内排名, 优于同阶段企业, then per verdict its name (是/否) and 依据, per category its points,
+阶段内排名, 优于同阶段企业, then per verdict its name (是/否) and 依据, per category its points (and
+for a category whose alternative the enterprise declares, 口径: which one counted and why),
 per indicator its value and its points, and 缺失数据 — the blank cells of fields the system needs.
 
 Points are stored as computed and shown with 2 decimals (CSV: written with 2 decimals). A
@@ -97,6 +98,8 @@ def result_sheet(
         columns += [Column(v.name, 12), Column(f"{v.name}·依据", 40)]
     for c in system.categories:
         columns.append(Column(f"{c.name}（满分 {c.max_points:g}）", 12, POINTS))
+        if c.choice is not None:  # which alternative counted: the declared one, or the best
+            columns.append(Column(f"{c.name}·口径", 40))
     for ind in system.indicators:
         unit = f"（{ind.unit}）" if ind.unit and ind.unit != "%" else ""
         columns += [Column(f"{ind.code} {ind.name}{unit}", 16), Column(f"{ind.code} 得分", 10, POINTS)]
@@ -118,7 +121,10 @@ def _row(
             percent_text(Fraction(repr(pct)) / 100)]
     for v in result.system.verdicts:
         row += [YES if result.verdicts[v.code][i] == 1 else NO, result.route_text(v.code, i)]
-    row += [float(p) for p in result.category_points[:, i]]
+    for j, c in enumerate(result.system.categories):
+        row.append(float(result.category_points[j, i]))
+        if c.choice is not None:
+            row.append(result.choice_text(c.code, i))
     for k, ind in enumerate(indicators):
         row += [_value(result, ind, k, i, shares), float(result.points[k, i])]
     row.append("、".join(missing.get(uscc, ())))

@@ -139,6 +139,7 @@ def check_system(system: IndicatorSystem, registry: Mapping[str, FieldDef]) -> N
     fields = set(registry)
     _check_stages(system, fields)
     _check_indicators(system, registry)
+    _check_choices(system, registry)  # before the weights: a choice on a summed category is the real mistake
     _check_weights(system)
     _check_cycles(system)
     _check_verdicts(system, fields)
@@ -195,6 +196,8 @@ def _check_indicators(system: IndicatorSystem, registry: Mapping[str, FieldDef])
             raise exc.located(where=where) from None
         if isinstance(ind.rule, Levels):
             _check_levels_formula(formula, registry, where)
+        if isinstance(ind.rule, Input) and ind.rule.grades is not None:
+            _check_grade_basis(expr.parse(ind.rule.basis or ""), registry, where)
         missing_stages = [s for s in STAGES if s not in ind.weights]
         if missing_stages:
             raise InvalidIndicatorSystem(f"权重缺少阶段：{'、'.join(missing_stages)}", where=where)
@@ -207,6 +210,17 @@ def _check_levels_formula(formula: expr.Expression, registry: Mapping[str, Field
     if spec is None or not spec.is_text:
         raise InvalidIndicatorSystem(
             f"按等级计分（levels）的公式必须是一个文本字段（如 tax_credit_grade），而不是“{formula.text}”",
+            where=where,
+        )
+
+
+def _check_grade_basis(basis: expr.Expression, registry: Mapping[str, FieldDef], where: str) -> None:
+    """Ranges by grade read the expert's grade: one text field (A–E), not a computed number."""
+    root = basis.root
+    spec = registry.get(root.name) if isinstance(root, expr.Field) else None
+    if spec is None or not spec.is_text:
+        raise InvalidIndicatorSystem(
+            f"按评审档次给范围（grades）时 basis 必须是一个文本字段（如 hte_grade_advancement），而不是“{basis.text}”",
             where=where,
         )
 
@@ -233,6 +247,26 @@ def _check_weights(system: IndicatorSystem) -> None:
                         f"取最高分的类别中，{label}每项权重不得超过 {cat.max_points:g}，且至少一项等于它",
                         where=f"类别 {cat.code}",
                     )
+
+
+def _check_choices(system: IndicatorSystem, registry: Mapping[str, FieldDef]) -> None:
+    """A declared choice picks one of a `max` category's alternatives, read from a text field."""
+    for cat in system.categories:
+        if cat.choice is None:
+            continue
+        where = f"类别 {cat.code}"
+        if cat.aggregate != "max":
+            raise InvalidIndicatorSystem("申报口径（choice）只用于取最高分的类别（aggregate: max）", where=where)
+        spec = registry.get(cat.choice.field)
+        if spec is None or not spec.is_text:
+            raise InvalidIndicatorSystem(f"申报口径的字段 {cat.choice.field} 必须是登记过的文本字段", where=where)
+        members = [i.code for i in system.indicators_of(cat.code) if not i.bonus and not i.is_deduction]
+        if sorted(cat.choice.options) != sorted(members):
+            raise InvalidIndicatorSystem(
+                f"申报口径须为本类别的每个计分指标各列出取值：应为 {'、'.join(members)}，"
+                f"写的是 {'、'.join(cat.choice.options)}",
+                where=where,
+            )
 
 
 def _check_cycles(system: IndicatorSystem) -> None:

@@ -418,30 +418,69 @@ class AllowedBand(BaseModel):
     allowed: tuple[float, float]
 
 
+class Grade(BaseModel):
+    """One expert grade: the texts that name it (A, 高) and the points an assessor may give in it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    values: Annotated[list[str], Field(min_length=1)]
+    allowed: tuple[float, float]
+
+    @property
+    def label(self) -> str:
+        return "/".join(self.values)
+
+
+def grade_key(text: object) -> str:
+    """A grade as written compared loosely: blanks around it and the letter's case do not matter."""
+    return str(text).strip().upper()
+
+
 class Input(RuleParams):
-    """Points supplied as input (expert-assigned), checked against the allowed range."""
+    """Points supplied as input (expert-assigned), checked against the allowed range.
+
+    The range is fixed (`range`), set by the band of a number (`basis` + `bands`, e.g. a growth
+    rate) or by the grade the expert gave (`basis` naming a text field + `grades`: A → 7–8 …);
+    `ungraded` is the range when no grade was given (None: points without a grade are refused).
+    """
 
     kind: Literal["input"]
     range: tuple[float, float] | None = None
     basis: str | None = None
     bands: list[AllowedBand] | None = None
+    grades: list[Grade] | None = None
+    ungraded: tuple[float, float] | None = None
     default: Literal["low", "high", "missing"] = "missing"
 
     @model_validator(mode="after")
     def _shape(self) -> Input:
-        if (self.range is None) == (self.bands is None):
-            raise ValueError("输入分值规则须给出 range（固定范围）或 basis + bands（按档位的范围）之一")
+        if sum(x is not None for x in (self.range, self.bands, self.grades)) != 1:
+            raise ValueError(
+                "输入分值规则须给出 range（固定范围）、basis + bands（按档位的范围）或 basis + grades（按评审档次的范围）之一"
+            )
+        if (self.bands is not None or self.grades is not None) and not self.basis:
+            raise ValueError("按档位或评审档次给范围时必须写 basis（决定档位的表达式或档次字段）")
         if self.bands is not None:
-            if not self.basis:
-                raise ValueError("按档位给范围时必须写 basis（决定档位的表达式）")
             check_contiguous([b.range for b in self.bands])
+        if self.ungraded is not None and self.grades is None:
+            raise ValueError("ungraded 只用于按评审档次给范围（grades）的规则")
+        if self.grades is not None:
+            seen: set[str] = set()
+            for grade in self.grades:
+                for value in grade.values:
+                    if grade_key(value) in seen:
+                        raise ValueError(f"评审档次“{value}”出现了不止一次")
+                    seen.add(grade_key(value))
         for lo, hi in self._ranges():
             if lo > hi or lo < 0:
                 raise ValueError(f"允许范围 [{lo}, {hi}] 不成立")
         return self
 
     def _ranges(self) -> list[tuple[float, float]]:
-        return [self.range] if self.range is not None else [b.allowed for b in self.bands or []]
+        if self.range is not None:
+            return [self.range]
+        if self.grades is not None:
+            return [g.allowed for g in self.grades] + ([self.ungraded] if self.ungraded is not None else [])
+        return [b.allowed for b in self.bands or []]
 
     def max_points(self) -> float:
         return max(hi for _, hi in self._ranges())
@@ -450,13 +489,22 @@ class Input(RuleParams):
         unset = {"low": "未评审按最低分计", "high": "未评审按最高分计", "missing": "未评审按缺失处理"}[self.default]
         if self.range is not None:
             return f"专家评审给分：{_allowed(self.range)}；{unset}"
+        if self.grades is not None:
+            steps = "；".join(f"{g.label} {_allowed(g.allowed)}" for g in self.grades)
+            none = "未给出档次时不能给分" if self.ungraded is None else f"未给出档次时 {_allowed(self.ungraded)}"
+            return f"专家评审给分，允许的分值按评审档次：{steps}；{none}；{unset}"
         steps = "；".join(f"{b.range.words()} 时 {_allowed(b.allowed)}" for b in self.bands or [])
         return f"专家评审给分，允许的分值按“{default_formula_words(self.basis or '')}”分档：{steps}；{unset}"
 
     def apply(self, inp: RuleInput) -> RuleOutput:
         v = inp.values
         n = v.shape[0]
-        if self.bands is not None:
+        unknown = np.zeros(n, dtype=bool)
+        if self.grades is not None:
+            band, unknown = self._grade_of(inp.basis, n)
+            table = np.array([g.allowed for g in self.grades] + [self.ungraded or (np.nan, np.nan)])
+            lo, hi = table[np.where(band < 0, len(self.grades), band)].T
+        elif self.bands is not None:
             basis = inp.basis if inp.basis is not None else np.full(n, np.nan)
             band = _classify([b.range for b in self.bands], basis, inp.basis_exact)
             table = np.array([b.allowed for b in self.bands] + [(np.nan, np.nan)])
@@ -466,27 +514,58 @@ class Input(RuleParams):
             lo, hi = np.full(n, self.range[0]), np.full(n, self.range[1])  # type: ignore[index]
         present = ~np.isnan(v)
         with np.errstate(invalid="ignore"):
-            bad = present & ~((v >= lo - 1e-9) & (v <= hi + 1e-9))
+            bad = (present & ~((v >= lo - 1e-9) & (v <= hi + 1e-9))) | unknown
         if bad.any():
-            problems = [
-                InputProblem(
-                    row=f"企业 {inp.row_names[i]}" if len(inp.row_names) else f"第 {i + 1} 行",
-                    column=inp.indicator,
-                    value=float(v[i]),
-                    reason=(
-                        f"评审分值 {v[i]:g} 超出允许范围 [{lo[i]:g}, {hi[i]:g}]"
-                        if not np.isnan(lo[i])
-                        else "决定分值范围的依据数据缺失，不能给出评审分值"
-                    ),
-                )
-                for i in np.flatnonzero(bad)
-            ]
-            raise InvalidInput(problems)
+            raise InvalidInput([self._problem(inp, i, band) for i in map(int, np.flatnonzero(bad))])
         pts = v.copy()
         if self.default != "missing":
             fill = lo if self.default == "low" else hi
             pts = np.where(present, v, fill)
         return RuleOutput(pts / self.max_points(), band)
+
+
+    def _grade_of(self, basis: np.ndarray | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The grade each row was given (index into `grades`, −1: none) and the rows whose grade
+        is not in the table."""
+        import pandas as pd  # a hash lookup in C, as for `levels`
+
+        if basis is None or basis.dtype != object:  # a grade column absent from every source
+            return np.full(n, -1, dtype=np.int16), np.zeros(n, dtype=bool)
+        table = {grade_key(x): k for k, g in enumerate(self.grades or []) for x in g.values}
+        text = pd.Series(basis, dtype=object)
+        absent = (text.isna() | (text.astype(str).str.strip() == "")).to_numpy()
+        index = text.map(lambda x: table.get(grade_key(x), -2)).to_numpy(dtype=float, na_value=-1)
+        index[absent] = -1
+        return np.where(index == -2, -1, index).astype(np.int16), index == -2
+
+    def _problem(self, inp: RuleInput, i: int, band: np.ndarray | None) -> InputProblem:
+        """One refused row: the points given, and the grade or band whose range they leave."""
+        v = float(inp.values[i])
+        row = f"企业 {inp.row_names[i]}" if len(inp.row_names) else f"第 {i + 1} 行"
+        given = "未给出" if np.isnan(v) else f"{v:g}"
+        if self.grades is not None and inp.basis is not None:
+            grade = inp.basis[i]
+            if band is not None and band[i] < 0 and not (grade is None or grade_key(grade) in ("", "NAN", "NONE")):
+                listed = "、".join(g.label for g in self.grades)
+                return InputProblem(row, inp.indicator, grade, f"评审档次“{grade}”不在评分表中（可用：{listed}）")
+            if band is not None and band[i] >= 0:
+                g = self.grades[int(band[i])]
+                return InputProblem(
+                    row, inp.indicator, v, f"评审分值 {given} 超出评审档次“{grade}”允许的范围 {_bracket(g.allowed)}"
+                )
+            if self.ungraded is None:
+                return InputProblem(row, inp.indicator, v, "缺少评审档次，不能给出评审分值")
+            return InputProblem(
+                row, inp.indicator, v, f"评审分值 {given} 超出允许范围 {_bracket(self.ungraded)}（未给出评审档次）"
+            )
+        if band is not None and band[i] < 0 and self.bands is not None:
+            return InputProblem(row, inp.indicator, v, "决定分值范围的依据数据缺失，不能给出评审分值")
+        allowed = self.range if self.range is not None else self.bands[int(band[i])].allowed  # type: ignore[index]
+        return InputProblem(row, inp.indicator, v, f"评审分值 {given} 超出允许范围 {_bracket(allowed)}")
+
+
+def _bracket(r: tuple[float, float]) -> str:
+    return f"[{r[0]:g}, {r[1]:g}]"
 
 
 def _allowed(r: tuple[float, float]) -> str:

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from scoring.systems.choice import Choice
 from scoring.systems.labels import SOURCES, STAGES  # noqa: F401  (SOURCES: importers read it here)
 from scoring.systems.rules import RuleParams, parse_rule
 
@@ -103,6 +104,7 @@ class Category(_Model):
     name: str
     max_points: Annotated[float, Field(gt=0)]
     aggregate: Literal["sum", "max"] = "sum"
+    choice: Choice | None = None  # with `max`: the alternative the enterprise declares counts
     description: str = ""
 
 

@@ -594,3 +594,95 @@ def test_problems_of_several_rows_come_row_by_row() -> None:
         score_frames(SYSTEM, data, year=YEAR)
     got = [(p.row, str(p.column).split()[0]) for p in info.value.problems]
     assert got == [("企业 E0", "K1"), ("企业 E0", "R1"), ("企业 E1", "K1")]
+
+
+# ----------------------------------------------------------------------------- expert grades (K1, K2)
+# 《指引》知识产权（1）技术的先进程度、（2）对主要产品（服务）在技术上发挥核心支持作用: the expert
+# grades A–E and scores within the grade: A 7–8, B 5–6, C 3–4, D 1–2, E 0.
+GRADES = {"K1": "hte_grade_advancement", "K2": "hte_grade_core_support"}
+
+
+def graded(data: dict[int, pd.DataFrame], **grades: object) -> dict[int, pd.DataFrame]:
+    """`data` with grade texts (one per enterprise, or one for all) in the scored year."""
+    for field, grade in grades.items():
+        for y, frame in data.items():
+            texts = grade if isinstance(grade, list) else [grade] * len(frame)
+            frame[field] = pd.Series(texts if y == YEAR else [None] * len(frame), index=frame.index, dtype=object)
+    return data
+
+
+def accepted_in_grade(code: str, grade: str) -> tuple[int, int]:
+    """The (lowest, highest) integer score the engine accepts for `code` under `grade`."""
+    field, top = INPUTS[code]
+    offered = list(range(top + 1))
+    blank = {f: NAN for f, _ in INPUTS.values()}
+    refused: set[int] = set()
+    try:
+        score_frames(SYSTEM, graded(frames(top + 1, **{**blank, field: offered}), **{GRADES[code]: grade}), year=YEAR)
+    except InvalidInput as exc:
+        for problem in exc.problems:
+            assert code in str(problem.column), problem
+            refused.add(int(str(problem.row).removeprefix("企业 E")))
+    accepted = [s for s in offered if s not in refused]
+    assert accepted == list(range(accepted[0], accepted[-1] + 1)), accepted
+    return accepted[0], accepted[-1]
+
+
+@pytest.mark.parametrize("code", ["K1", "K2"])
+@pytest.mark.parametrize(
+    ("grade", "expected"),
+    [("A", (7, 8)), ("B", (5, 6)), ("C", (3, 4)), ("D", (1, 2)), ("E", (0, 0)), (" b ", (5, 6))],
+)
+def test_expert_points_must_lie_in_their_grade(code: str, grade: str, expected: tuple[int, int]) -> None:
+    assert accepted_in_grade(code, grade) == expected
+
+
+def test_grades_may_be_written_in_the_table_words() -> None:
+    assert accepted_in_grade("K1", "较高") == (5, 6)  # 技术的先进程度 B 较高
+    assert accepted_in_grade("K2", "较强") == (5, 6)  # 核心支持作用 B 较强
+    assert accepted_in_grade("K2", "无") == (0, 0)
+
+
+def test_grade_b_with_7_points_is_refused_naming_indicator_grade_and_range() -> None:
+    with pytest.raises(InvalidInput) as info:
+        score_frames(SYSTEM, graded(frames(hte_pts_advancement=7), hte_grade_advancement="B"), year=YEAR)
+    [problem] = info.value.problems
+    assert problem.row == "企业 E1"
+    assert str(problem.column).startswith("K1 技术的先进程度")
+    assert problem.value == 7
+    assert problem.reason == "评审分值 7 超出评审档次“B”允许的范围 [5, 6]"
+
+
+def test_an_unknown_grade_is_refused_listing_the_grades() -> None:
+    with pytest.raises(InvalidInput) as info:
+        score_frames(SYSTEM, graded(frames(), hte_grade_core_support="F"), year=YEAR)
+    [problem] = info.value.problems
+    assert str(problem.column).startswith("K2") and problem.value == "F"
+    assert "A/强、B/较强、C/一般、D/较弱、E/无" in problem.reason
+
+
+def test_graded_points_count_as_given_and_a_blank_takes_the_grade_low_end() -> None:
+    # K1 B 6, K2 C 4, K3 8, K4 6 → 知识产权 24; the rest as the baseline: 24 + 30 + 20 + 20 = 94
+    data = graded(frames(hte_pts_advancement=6, hte_pts_core_support=4),
+                  hte_grade_advancement="B", hte_grade_core_support="C")
+    r = score_frames(SYSTEM, data, year=YEAR).to_frame().loc["E1"]
+    assert (r["pts.K1"], r["pts.K2"], r["cat.ip"], r["total"]) == (approx(6), approx(4), approx(24), approx(94))
+    # no points given: the grade's low end (A → 7, E → 0), as 《指引》 sets no other default
+    data = graded(frames(hte_pts_advancement=NAN, hte_pts_core_support=NAN),
+                  hte_grade_advancement="A", hte_grade_core_support="E")
+    r = score_frames(SYSTEM, data, year=YEAR).to_frame().loc["E1"]
+    assert (r["pts.K1"], r["pts.K2"], r["cat.ip"]) == (approx(7), approx(0), approx(21))
+
+
+def test_three_graded_and_banded_offences_in_one_row_are_all_listed() -> None:
+    # K1 grade B with 7, K2 grade A with 6, K3 (1 class-I IP → 7–8) with 5
+    data = graded(frames(hte_pts_advancement=7, hte_pts_core_support=6, hte_pts_ip_count=5),
+                  hte_grade_advancement="B", hte_grade_core_support="A")
+    with pytest.raises(InvalidInput) as info:
+        score_frames(SYSTEM, data, year=YEAR)
+    reasons = {str(p.column).split()[0]: p.reason for p in info.value.problems}
+    assert reasons == {
+        "K1": "评审分值 7 超出评审档次“B”允许的范围 [5, 6]",
+        "K2": "评审分值 6 超出评审档次“A”允许的范围 [7, 8]",
+        "K3": "评审分值 5 超出允许范围 [7, 8]",
+    }

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from scoring.engine.engine import score_frames
+from scoring.errors import InvalidInput
 from scoring.systems.loader import load_system
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -336,3 +337,78 @@ def test_missing_credit_flag_is_not_taken_as_clean() -> None:
     r = score(research_misconduct=NAN)
     assert bool(r["verdict.tsme"]) is False
     assert "未发生科研严重失信行为" in r["route.tsme"]
+
+
+# ----------------------------------------------------------------------------- 研发投入: the declared choice
+# 附件: “企业从（1）、（2）两项指标中选择一个指标进行评分”. The enterprise declares its choice
+# (rd_indicator_choice: 销售收入 or 成本费用); the declared one counts even when the other is better.
+# With none declared, the better one counts and the result says so.
+T2A_NAME = "研发费用总额占销售收入总额的比例"
+T2B_NAME = "研发费用总额占成本费用支出总额的比例"
+
+
+def score_declared(choice: object, **overrides: float) -> pd.Series:
+    """Score E1 with `rd_indicator_choice` = `choice` (None: not declared)."""
+    frame = pd.DataFrame([{**BASE, **overrides}], index=pd.Index(["E1"], name="uscc"), dtype=float)
+    frame["rd_indicator_choice"] = pd.Series([choice], index=frame.index, dtype=object)
+    return score_frames(SYSTEM, {YEAR: frame}, year=YEAR).to_frame().loc["E1"]
+
+
+# 45 / 1000 = 4.5 % of revenue → 30; 45 / 180 = 25 % of cost → 40 (as in the test above)
+BETTER_BY_COST = {"rd_expense": 45, "revenue": 1000, "total_cost_expense": 180}
+
+
+def test_declared_sales_counts_even_when_cost_is_better() -> None:
+    r = score_declared("销售收入", **BETTER_BY_COST)
+    assert r["pts.T2A"] == approx(30)
+    assert r["pts.T2B"] == approx(40)
+    assert r["cat.rd"] == approx(30)  # not 40
+    assert r["total"] == approx(20 + 30 + 30)
+    assert r["choice.rd"] == f"按企业申报的口径：{T2A_NAME}（30 分）"
+
+
+def test_declared_cost_counts_even_when_sales_is_better() -> None:
+    # 600 / 10000 = 6 % of revenue → 50; 600 / 8000 = 7.5 % of cost → 0: the baseline declares 成本费用
+    r = score_declared("成本费用")
+    assert (r["pts.T2A"], r["pts.T2B"], r["cat.rd"]) == (approx(50), approx(0), approx(0))
+    assert r["total"] == approx(20 + 0 + 30)
+    assert bool(r["verdict.tsme"]) is False  # 50 < 60: the declaration decides the verdict
+    assert r["choice.rd"] == f"按企业申报的口径：{T2B_NAME}（0 分）"
+
+
+@pytest.mark.parametrize("text", ["成本费用", " 成本费用 ", T2B_NAME, "研发投入指标（2）", "cost", "COST"])
+def test_each_way_of_declaring_cost(text: str) -> None:
+    assert score_declared(text, **BETTER_BY_COST)["cat.rd"] == approx(40)
+    assert score_declared(text, rd_expense=45, revenue=900, total_cost_expense=10000)["cat.rd"] == approx(0)
+
+
+@pytest.mark.parametrize("blank", [None, "", "  "])
+def test_undeclared_takes_the_better_one_and_says_so(blank: object) -> None:
+    r = score_declared(blank, **BETTER_BY_COST)
+    assert r["cat.rd"] == approx(40)
+    assert r["choice.rd"] == f"未申报口径，取两者中较优的：{T2B_NAME}（40 分）"
+    r = score_declared(blank)  # the baseline: sales 50, cost 0
+    assert r["cat.rd"] == approx(50)
+    assert r["choice.rd"] == f"未申报口径，取两者中较优的：{T2A_NAME}（50 分）"
+
+
+def test_no_declaration_column_at_all_takes_the_better_one() -> None:
+    r = score(**BETTER_BY_COST)  # the frame has no rd_indicator_choice column
+    assert r["cat.rd"] == approx(40)
+    assert r["choice.rd"].startswith("未申报口径，取两者中较优的")
+
+
+def test_an_unknown_declaration_is_refused_with_the_options() -> None:
+    with pytest.raises(InvalidInput) as info:
+        score_declared("营业收入")
+    [problem] = info.value.problems
+    assert (problem.row, problem.column, problem.value) == ("企业 E1", "rd_indicator_choice", "营业收入")
+    assert "销售收入、成本费用" in problem.reason
+
+
+def test_declarations_of_several_enterprises_in_one_run() -> None:
+    # E1 declares 销售收入 (30), E2 成本费用 (40), E3 nothing (best: 40) — same figures each
+    frame = pd.DataFrame([{**BASE, **BETTER_BY_COST}] * 3, index=pd.Index(["E1", "E2", "E3"], name="uscc"), dtype=float)
+    frame["rd_indicator_choice"] = pd.Series(["销售收入", "成本费用", None], index=frame.index, dtype=object)
+    df = score_frames(SYSTEM, {YEAR: frame}, year=YEAR).to_frame()
+    assert df["cat.rd"].tolist() == [approx(30), approx(40), approx(40)]
