@@ -21,10 +21,16 @@ from sqlmodel import Field, Session, SQLModel, col
 log = logging.getLogger(__name__)
 
 
+# Answers outlive the process, so a change to what a portrait says (its fields, or what it may
+# disclose: issue 11 took the cohort's maximum out) renames the table; `ensure_table` drops the
+# older ones, and an upgraded service never serves an answer that older code built.
+OLD_TABLES = ("portrait_cache",)
+
+
 class PortraitBlob(SQLModel, table=True):
     """One finished portrait answer (compressed JSON) of a run set."""
 
-    __tablename__ = "portrait_cache"
+    __tablename__ = "portrait_cache_2"
     signature: int = Field(primary_key=True)
     run_id: int = Field(primary_key=True)
     uscc: str = Field(primary_key=True, max_length=18)
@@ -32,6 +38,10 @@ class PortraitBlob(SQLModel, table=True):
 
 
 def ensure_table(engine: Engine) -> None:
+    """Create the table of answers; drop those of earlier portrait formats."""
+    with engine.begin() as conn:
+        for name in OLD_TABLES:
+            conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
     SQLModel.metadata.create_all(engine, tables=[PortraitBlob.__table__])  # type: ignore[attr-defined]  # SQLModel's types omit a table class's __table__
 
 
