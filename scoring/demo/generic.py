@@ -128,7 +128,8 @@ def _text(spec: FieldDef, f: Firms, rng: np.random.Generator) -> npt.NDArray[np.
     if spec.source == "self_report":  # a declaration every firm makes (blank only as self-reports are)
         return np.repeat(choice[None, :], f.stage.shape[0], axis=0)
     present = latent_flag(f, _persistent_score(f, rng, 0.5), [0.3, 0.4, 0.5, 0.6]) == 1
-    return np.where(present, choice[None, :], None)
+    # numpy's stubs do not take None as a branch of where() (an object array's missing value).
+    return np.where(present, choice[None, :], None)  # type: ignore[call-overload]
 
 
 GENERATORS: dict[str, Generator] = {

@@ -137,6 +137,7 @@ class Indicator(_Model):
 
     def weight(self, stage: str) -> float:
         """Points at stake for an enterprise of this stage (0 if the stage is not weighted)."""
+        # typeshed's dict.get wants the key type (a Stage literal); any str looks up safely.
         return self.weights.get(stage, 0.0)  # type: ignore[call-overload]
 
     def exact_weight(self, stage: str) -> Fraction:
