@@ -26,7 +26,7 @@ from scoring.formula import expr
 from scoring.formula.exact import evaluate_rows as exact_rows
 from scoring.systems.choice import choice_words
 from scoring.systems.rules import Input, RuleInput, RuleOutput
-from scoring.systems.schema import STAGES, IndicatorSystem
+from scoring.systems.schema import STAGES, Category, Indicator, IndicatorSystem
 
 NO_ROUTE = -999  # verdict reached by no route
 DECIMALS = 6
@@ -166,7 +166,7 @@ def score_frames(
         except InvalidInput as exc:  # keep going: the other indicators' problems are reported too
             problems.extend(exc.problems)
             v = np.full(n, np.nan)
-        env.columns[(f"val.{ind.code}", 0)] = v
+        _columns(env)[(f"val.{ind.code}", 0)] = v
         values[i] = v
         missing[i] = np.isnan(v)
         inp = RuleInput(
@@ -269,7 +269,7 @@ def _numeric(v: np.ndarray, code: str) -> np.ndarray:
     return v.astype(float, copy=False)
 
 
-def _in_dependency_order(system: IndicatorSystem) -> list:  # type: ignore[type-arg]
+def _in_dependency_order(system: IndicatorSystem) -> list[Indicator]:
     """Indicators ordered so that `val.X` is computed before any formula reading it."""
     done: set[str] = set()
     order = []
@@ -322,7 +322,9 @@ def aggregate_categories(
     return out
 
 
-def aggregate_categories_for(member: tuple, points: np.ndarray, *, chosen: np.ndarray | None = None) -> np.ndarray:  # type: ignore[type-arg]
+def aggregate_categories_for(
+    member: tuple[Category, list[int], list[int], list[int]], points: np.ndarray, *, chosen: np.ndarray | None = None
+) -> np.ndarray:
     """One category: min(sum (or best, or the declared one) of its indicators + bonus, max) +
     deductions, floored at 0."""
     cat, regular, bonus, deductions = member
@@ -381,6 +383,12 @@ def _cohort_stats(
     return out
 
 
+def _columns(env: expr.ArrayEnv) -> dict[tuple[str, int], np.ndarray]:
+    """The env's columns, to add computed values to (`collect_env` builds them as a dict)."""
+    assert isinstance(env.columns, dict)
+    return env.columns
+
+
 def _reason_values(system: IndicatorSystem, env: expr.ArrayEnv) -> dict[str, np.ndarray]:
     return {name: env.column(name, 0) for name in reason_fields(system)}
 
@@ -388,12 +396,12 @@ def _reason_values(system: IndicatorSystem, env: expr.ArrayEnv) -> dict[str, np.
 def _verdicts(system: IndicatorSystem, env: expr.ArrayEnv, result: ScoreResult) -> None:
     if not system.verdicts:
         return
-    env.columns[("total", 0)] = result.total
-    env.columns[("stage", 0)] = np.array(STAGE_CODES, dtype=object)[result.stage]
+    _columns(env)[("total", 0)] = result.total
+    _columns(env)[("stage", 0)] = np.array(STAGE_CODES, dtype=object)[result.stage]
     for j, code in enumerate(result.category_codes):
-        env.columns[(f"cat.{code}", 0)] = result.category_points[j]
+        _columns(env)[(f"cat.{code}", 0)] = result.category_points[j]
     for i, code in enumerate(result.codes):
-        env.columns[(f"pts.{code}", 0)] = result.points[i]
+        _columns(env)[(f"pts.{code}", 0)] = result.points[i]
     n = result.size
     for verdict in system.verdicts:
         route = np.full(n, NO_ROUTE, dtype=np.int16)
@@ -410,4 +418,4 @@ def _verdicts(system: IndicatorSystem, env: expr.ArrayEnv, result: ScoreResult) 
         passed = (route >= 0).astype(float)
         result.verdicts[verdict.code] = passed
         result.routes[verdict.code] = route
-        env.columns[(f"verdict.{verdict.code}", 0)] = passed
+        _columns(env)[(f"verdict.{verdict.code}", 0)] = passed

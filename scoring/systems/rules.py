@@ -144,7 +144,7 @@ class RuleInput:
     zero_exact: bool = False  # a float 0 is a true 0 (see scoring.formula.expr.zero_faithful)
     basis: np.ndarray | None = None  # the basis expression of an `input` rule
     basis_exact: ExactRows | None = None
-    row_names: Sequence[str] = ()
+    row_names: Sequence[str] | np.ndarray = ()
     indicator: str = ""
 
 
@@ -168,7 +168,9 @@ class RuleParams(BaseModel):
         """The rule's own scale (what `normalized = 1` means in points of the rule)."""
         return 1.0
 
-    def prepare(self, values: np.ndarray, *, row_names: Sequence[str] = (), indicator: str = "") -> np.ndarray:
+    def prepare(
+        self, values: np.ndarray, *, row_names: Sequence[str] | np.ndarray = (), indicator: str = ""
+    ) -> np.ndarray:
         """The formula's values as this rule scores them: numbers, unchanged (`levels` reads text)."""
         return values
 
@@ -614,7 +616,9 @@ class Levels(RuleParams):
         extra = [p for p in (self.other, self.absent) if p is not None]
         return max([level.points for level in self.levels] + extra)
 
-    def prepare(self, values: np.ndarray, *, row_names: Sequence[str] = (), indicator: str = "") -> np.ndarray:
+    def prepare(
+        self, values: np.ndarray, *, row_names: Sequence[str] | np.ndarray = (), indicator: str = ""
+    ) -> np.ndarray:
         """Text → the points of its level; NaN where the value is missing and `absent` is None."""
         n = values.shape[0]
         if values.dtype != object:  # a text column absent from every source arrives as NaN
