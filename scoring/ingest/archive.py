@@ -66,29 +66,25 @@ def check_package(archive: zipfile.ZipFile) -> PackageScan:
     out = PackageScan()
     for info in infos:
         name = info.filename
-        streamed = _SHEET.search(name) or _STRINGS.search(name)
-        if not streamed and _PARSED_WHOLE.search(name) and info.file_size > limits.MAX_XLSX_PART:
-            return PackageScan(refused=limits.too_big_part(name, info.file_size))
-        if streamed:
-            out.parts[name] = scan_part(archive, name)
-    cells = 0
-    for name, part in out.parts.items():
+        if not (_SHEET.search(name) or _STRINGS.search(name)):
+            if _PARSED_WHOLE.search(name) and info.file_size > limits.MAX_XLSX_PART:
+                return PackageScan(refused=limits.too_big_part(name, info.file_size))
+            continue
+        part = out.parts[name] = scan_part(archive, name)
         if part.longest_run > MAX_TEXT_BYTES:
             out.refused = limits.too_long_text(name, part.longest_run)
         elif part.rows > limits.MAX_ROWS:
-            out.refused = limits.too_many_rows(f"Excel 文件的 {name} 有 {part.rows:,} 行，")
-        elif part.strings > limits.MAX_CELLS:
-            out.refused = limits.too_many_cells(part.strings)
-        cells += part.cells
+            out.refused = limits.too_many_rows(f"Excel 文件的 {name} ")
+        elif part.strings > limits.MAX_CELLS or sum(p.cells for p in out.parts.values()) > limits.MAX_CELLS:
+            out.refused = limits.too_many_cells()
         if out.refused:
             return out
-    if cells > limits.MAX_CELLS:
-        out.refused = limits.too_many_cells(cells)
     return out
 
 
 def scan_part(archive: zipfile.ZipFile, member: str) -> PartScan:
-    """Stream one part: counts, the longest run without '<', merged ranges, formulas."""
+    """Stream one part: counts, the longest run without '<', merged ranges, formulas. Stops as
+    soon as a limit is passed (a bomb is refused after its first megabytes, not its last)."""
     scan = PartScan()
     merges: dict[str, None] = {}  # ordered, without the repeats the chunk overlap produces
     tail = b""
@@ -108,6 +104,9 @@ def scan_part(archive: zipfile.ZipFile, member: str) -> PartScan:
             merges.update((m.decode(), None) for m in _MERGE.findall(buf))
             run = _longest_run(chunk, run, scan)
             tail = buf[-TAIL:]
+            if max(run, scan.longest_run) > MAX_TEXT_BYTES or scan.rows > limits.MAX_ROWS or \
+                    max(scan.cells, scan.strings) > limits.MAX_CELLS:
+                break
     scan.longest_run = max(scan.longest_run, run)
     scan.merges = list(merges)
     return scan

@@ -56,7 +56,7 @@ def too_long_cell(chars: int, *, at_least: bool = False) -> str:
 
 
 def too_long_text(part: str, run: int) -> str:
-    return (f"Excel 文件的 {part} 中有一段连续 {_n(run)} 字节的文字，任何单元格都不可能这么长"
+    return (f"Excel 文件的 {part} 中有一段至少 {_n(run)} 字节的连续文字，任何单元格都不可能这么长"
             f"（上限 {_n(MAX_CELL_CHARS)} 个字符）；文件已损坏或是恶意构造的")
 
 
