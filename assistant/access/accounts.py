@@ -21,14 +21,14 @@ from typing import Any, Literal
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Index, func
+from sqlalchemy import Index, func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from assistant.access import throttle
 from assistant.access.roles import ACCOUNT_ROLES, ROLES, role_choices, role_code
 from assistant.access.throttle import LoginFailure
-from assistant.errors import BadRequest, Conflict, NotAuthenticated, Unprocessable
+from assistant.errors import Conflict, NotAuthenticated, Unprocessable
 from scoring.errors import NotFound
 from scoring.store.models import Enterprise
 from scoring.uscc import validate_uscc
@@ -154,13 +154,35 @@ def list_users(*, session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(col(User.id))).all())
 
 
-def set_disabled(*, session: Session, username: str, disabled: bool = True) -> User:
-    user = session.exec(select(User).where(User.username == username)).first()
+def find_user(*, session: Session, username: str) -> User:
+    """The user of this name in any letter case (names are unique so), or NotFound (404)."""
+    user = session.exec(select(User).where(func.lower(User.username) == (username or "").lower())).first()
     if user is None:
-        raise BadRequest(f"没有用户 {username}")
-    user.disabled = disabled
-    session.add(user)
-    session.commit()
+        raise NotFound(f"没有用户 {username}")
+    return user
+
+
+def set_disabled(*, session: Session, username: str, disabled: bool = True, actor: str | None = None) -> User:
+    """Disable or re-enable a user; an admin may not disable itself (`actor`), nor anyone the last active admin."""
+    user = find_user(session=session, username=username)
+    if disabled and actor is not None and actor.lower() == user.username.lower():
+        raise Conflict(f"不能停用自己的账号“{user.username}”：请由另一位管理员操作")
+    if disabled and user.role == "admin" and not user.disabled:
+        # One statement checks and writes: two admins disabling each other at once cannot both
+        # succeed and leave the zone without an admin.
+        others = (
+            select(func.count()).select_from(User)
+            .where(User.role == "admin", col(User.disabled).is_(False), User.id != user.id)
+            .scalar_subquery()
+        )
+        done = session.execute(update(User).where(col(User.id) == user.id, others > 0).values(disabled=True))
+        session.commit()
+        if done.rowcount == 0:  # type: ignore[attr-defined]
+            raise Conflict(f"不能停用最后一位启用中的管理员“{user.username}”：请先新建或启用另一位管理员")
+    else:
+        user.disabled = disabled
+        session.add(user)
+        session.commit()
     session.refresh(user)
     return user
 
@@ -246,13 +268,38 @@ def _active_user(session: Session, username: str) -> User:
 # ----------------------------------------------------------------------------- API keys
 def create_api_key(*, session: Session, username: str) -> str:
     """A new key for a user; the clear key is returned once and never stored."""
-    user = session.exec(select(User).where(User.username == username)).first()
+    user = session.exec(select(User).where(func.lower(User.username) == (username or "").lower())).first()
     if user is None or user.disabled:
         raise NotFound(f"没有可用的用户 {username}")
     key = "ipk_" + secrets.token_urlsafe(32)
     session.add(ApiKey(user_id=user.id, prefix=key[:12], key_hash=hashlib.sha256(key.encode()).hexdigest()))  # type: ignore[arg-type]
     session.commit()
     return key
+
+
+def list_api_keys(*, session: Session, username: str) -> list[ApiKey]:
+    """A user's API keys, oldest first (their prefixes, never the keys)."""
+    user = find_user(session=session, username=username)
+    return list(session.exec(select(ApiKey).where(ApiKey.user_id == user.id).order_by(col(ApiKey.id))).all())
+
+
+def revoke_api_key(*, session: Session, username: str, key_id: int) -> ApiKey:
+    """Revoke one of a user's API keys at once (revoking a revoked key changes nothing)."""
+    user = find_user(session=session, username=username)
+    key = session.get(ApiKey, key_id)
+    if key is None or key.user_id != user.id:
+        raise NotFound(f"用户 {user.username} 没有编号为 {key_id} 的 API 密钥")
+    if not key.disabled:
+        key.disabled = True
+        session.add(key)
+        session.commit()
+        session.refresh(key)
+    return key
+
+
+def public_api_key(key: ApiKey) -> dict[str, Any]:
+    """What may be shown of a key: its number, its first characters, when made, whether revoked."""
+    return {"id": key.id, "prefix": key.prefix, "created_at": key.created_at, "revoked": key.disabled}
 
 
 def user_from_api_key(*, session: Session, key: str) -> User:

@@ -282,6 +282,13 @@ class ApiKeyCreated(BaseModel):
     api_key: str = Field(description="API 密钥（请求头 X-API-Key）：只显示这一次，请妥善保存")
 
 
+class ApiKeyPublic(BaseModel):
+    id: int = Field(description="密钥编号（吊销时使用）")
+    prefix: str = Field(description="密钥的前 12 个字符（用来辨认是哪一把，密钥本身不再显示）")
+    created_at: datetime = Field(description="生成时间" + UTC)
+    revoked: bool = Field(description="是否已吊销")
+
+
 class AuditEventPublic(BaseModel):
     id: int = Field(description="记录号")
     at: datetime = Field(description="发生时间" + UTC)

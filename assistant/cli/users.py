@@ -158,7 +158,7 @@ def keys_list(username: str, json_out: JsonOpt = False) -> None:
 
 @keys.command("revoke")
 @friendly
-def keys_revoke(username: str, key_id: Annotated[int, typer.Argument(min=1, max=2**62, help="密钥编号（见 users keys list）")]) -> None:
+def keys_revoke(username: str, key_id: Annotated[int, typer.Argument(min=1, max=2**31 - 1, help="密钥编号（见 users keys list）")]) -> None:
     """吊销用户的一把 API 密钥（立即失效；其他密钥与登录不受影响）。"""
     from sqlmodel import Session
 

@@ -11,10 +11,11 @@ from assistant.access.privacy import require_admin
 from assistant.api.audit import audit_read
 from assistant.api.deps import PrincipalDep, SessionDep
 from assistant.api.responses import errors
-from assistant.api.schemas import ApiKeyCreated, UserCreate, UserPublic
+from assistant.api.schemas import ApiKeyCreated, ApiKeyPublic, UserCreate, UserPublic
 
 router = APIRouter(prefix="/api/users", tags=["用户"])
 NamePath = Annotated[str, Path(min_length=1, max_length=64, description="用户名（1–64 个字符）")]
+KeyIdPath = Annotated[int, Path(ge=1, le=2**31 - 1, description="密钥编号（1–2147483647，见 API 密钥列表）")]
 ADMINS_ONLY = (403, "仅向管理员开放")
 
 
@@ -43,14 +44,27 @@ def add_user(body: UserCreate, request: Request, principal: PrincipalDep, sessio
 
 @router.post(
     "/{username}/disable", response_model=UserPublic, summary="停用用户",
-    responses=errors((400, "没有这个用户"), 401, ADMINS_ONLY, 422),
+    responses=errors(401, ADMINS_ONLY, (404, "没有这个用户"),
+                     (409, "不能停用自己，也不能停用最后一位启用中的管理员"), 422),
 )
 def disable_user(username: NamePath, request: Request, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
-    """停用用户：其令牌和 API 密钥立即失效（仅管理员）。"""
+    """停用用户：其令牌和 API 密钥立即失效；不能停用自己或最后一位管理员（仅管理员）。"""
     require_admin(principal)
-    user = accounts.set_disabled(session=session, username=username, disabled=True)
-    request.app.state.principals.forget_user(username)  # other workers: within recheck_seconds
-    audit_read(request, principal, action="disable_user", target=username)
+    user = accounts.set_disabled(session=session, username=username, disabled=True, actor=principal.username)
+    request.app.state.principals.forget_user(user.username)  # other workers: within recheck_seconds
+    audit_read(request, principal, action="disable_user", target=user.username)
+    return accounts.public_user(user)
+
+
+@router.post(
+    "/{username}/enable", response_model=UserPublic, summary="重新启用用户",
+    responses=errors(401, ADMINS_ONLY, (404, "没有这个用户"), 422),
+)
+def enable_user(username: NamePath, request: Request, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
+    """重新启用已停用的用户：密码照旧可用，停用前的 API 密钥也恢复有效（仅管理员）。"""
+    require_admin(principal)
+    user = accounts.set_disabled(session=session, username=username, disabled=False)
+    audit_read(request, principal, action="enable_user", target=user.username)
     return accounts.public_user(user)
 
 
@@ -64,3 +78,30 @@ def new_api_key(username: NamePath, request: Request, principal: PrincipalDep, s
     key = accounts.create_api_key(session=session, username=username)
     audit_read(request, principal, action="create_api_key", target=username)
     return {"username": username, "api_key": key}
+
+
+@router.get(
+    "/{username}/api-keys", response_model=list[ApiKeyPublic], summary="API 密钥列表",
+    responses=errors(401, ADMINS_ONLY, (404, "没有这个用户"), 422),
+)
+def list_api_keys(username: NamePath, request: Request, principal: PrincipalDep, session: SessionDep) -> list[dict[str, Any]]:
+    """用户的 API 密钥：编号、前缀、生成时间、是否已吊销；密钥本身不再显示（仅管理员）。"""
+    require_admin(principal)
+    keys = accounts.list_api_keys(session=session, username=username)
+    audit_read(request, principal, action="list_api_keys", target=username)
+    return [accounts.public_api_key(k) for k in keys]
+
+
+@router.delete(
+    "/{username}/api-keys/{key_id}", response_model=ApiKeyPublic, summary="吊销 API 密钥",
+    responses=errors(401, ADMINS_ONLY, (404, "没有这个用户，或该用户没有这个编号的密钥"), 422),
+)
+def revoke_api_key(username: NamePath, key_id: KeyIdPath, request: Request, principal: PrincipalDep,
+                   session: SessionDep) -> dict[str, Any]:
+    """吊销用户的一把 API 密钥，立即失效；用户的其他密钥和登录不受影响（仅管理员）。"""
+    require_admin(principal)
+    user = accounts.find_user(session=session, username=username)
+    key = accounts.revoke_api_key(session=session, username=user.username, key_id=key_id)
+    request.app.state.principals.forget_user(user.username)  # other workers: within recheck_seconds
+    audit_read(request, principal, action="revoke_api_key", target=f"{username} #{key_id}")
+    return accounts.public_api_key(key)
