@@ -12,6 +12,9 @@ demo zone's query types; what they encode:
   weak and caps the fused score, whatever products or vectors say.
 * Exact keys shared by several firms (initials, a trade name) keep their score; ties are broken
   by the searcher, not here.
+
+Every reason drawn from a field beyond the name and short name names that field (曾用名, 英文名,
+产品), so that a caller can show such reasons to some users as the field's name alone.
 """
 
 from __future__ import annotations
@@ -129,23 +132,29 @@ class NameMatcher:
     def _homophone(self, q: Query, f: NameForms, add: _Add) -> None:
         for p in f.pinyin:
             if q.pinyin in p.fulls and len(p.initials[0]) >= 2:
+                # Every reason drawn from a former name says so: a caller may hide those.
+                field = "（曾用名）" if p.kind == KeyKind.FORMER_CORE else ""
                 if q.mixed:
-                    add(0.9, f"拼音: {q.pinyin}", "pinyin")
+                    add(0.9, f"拼音: {q.pinyin}{field}", "pinyin")
                 else:
-                    add(0.88, f"同音字: {q.core}→{p.text}", "pinyin")
+                    add(0.88, f"同音字: {q.core}→{p.text}{field}", "pinyin")
                 return
 
     def _typo(
         self, q: Query, f: NameForms, business: Callable[[], str], add: _Add, *, known_trade: bool
     ) -> None:
         c = q.core
-        forms = [form for form in (f.core, *f.shorts, *(core for _, _, core in f.formers))
-                 if len(form) >= 3]
+        # (form, what it is): a near spelling of a former name says so in its reason.
+        named = [(form, "名称") for form in (f.core, *f.shorts)]
+        named += [(core, "曾用名") for _, _, core in f.formers]
+        named = [(form, what) for form, what in named if len(form) >= 3]
+        forms = [form for form, _ in named]
         distances = [edit_distance(c, form) for form in forms]
         # Two neighbours swapped (星联环保 for 联星环保, 尚中机精 for 尚中精机) is a slip of the
         # keyboard, whatever other firm the swapped spelling happens to name.
-        if any(_swapped(c, form) for form in forms):
-            add(0.8, "名称近似（两字颠倒）")
+        swapped = next((what for form, what in named if _swapped(c, form)), None)
+        if swapped is not None:
+            add(0.8, f"{swapped}近似（两字颠倒）")
             return
         # A homophone anywhere in a full name (江苏省达… for 江苏晟达…), even across the
         # region/trade boundary that core names cut at.
@@ -166,16 +175,16 @@ class NameMatcher:
             return
         if size_trade >= 2 and edit_distance(c[:size_trade], f.trade) >= size_trade:
             return  # the whole trade name differs: another firm, however alike the rest
-        for form, d in zip(forms, distances, strict=True):
+        for (form, what), d in zip(named, distances, strict=True):
             size = max(len(c), len(form))
             if d == 1:
-                add(0.7 if size >= 4 else 0.6, "名称近似（一字之差）")
+                add(0.7 if size >= 4 else 0.6, f"{what}近似（一字之差）")
                 return
             if d == 2 and size >= 6:
-                add(0.56, "名称近似（两字之差）")
+                add(0.56, f"{what}近似（两字之差）")
                 return
             if 4 <= len(c) < len(form) and edit_distance(c, form[: len(c)]) == 1:
-                add(0.66, "名称近似（一字之差）")
+                add(0.66, f"{what}近似（一字之差）")
                 return
 
     def _residual(

@@ -7,17 +7,31 @@ answer goes through it.
   like asking for an enterprise that does not exist (404), so that probing reveals nothing.
 - `public` (anonymous) sees indicator definitions, how the programme works, public profiles and
   aggregates over groups of at least `MIN_GROUP` enterprises — never one enterprise's points.
+
+The public profile (`PUBLIC_FIELDS`) is the USCC, name, short name, industry and stage. Former
+names, the English name, products, business scope and address are not public: products and the
+English name are what firms report to the zone for scoring, not for publication; former names and
+the business scope are public record at the business register, but the zone is not the register
+(its copy is merged from several sources and corrected), and whoever wants the register asks the
+register. A search is an oracle for every field it matches through ("this firm's former name
+sounds like 瑞广工贸"), so what a caller may search by is what it may see: callers who may not see
+a firm's details are matched against its `public_document` only, and a reason drawn from a
+non-public field says only which field matched (`public_reason`). Making a field public is one
+edit: add it to `PUBLIC_FIELDS`, and profiles, search and suggestions follow.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import MISSING, dataclass, fields, replace
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import Forbidden
 from scoring.disclosure import MIN_GROUP as MIN_GROUP
 from scoring.errors import NotFound
+
+if TYPE_CHECKING:
+    from search.documents import Document
 
 PUBLIC_FIELDS = ("uscc", "name", "short_name", "industry", "stage", "stage_name")
 
@@ -72,12 +86,37 @@ def suppress_small(count: int, principal: Principal) -> int | None:
     return count if principal.sees_all or count >= MIN_GROUP or count == 0 else None
 
 
-# Reasons quoting fields outside the public profile (PUBLIC_FIELDS) lose the quote for
-# callers who may not see the firm's details: "产品: 光伏组件" → "产品匹配".
-_PRIVATE_REASON = re.compile(r"(曾用名|英文名|产品|语义相近|经营范围)\s*[:：].*$")
-_PRIVATE_LABEL = {"曾用名": "曾用名匹配", "英文名": "英文名匹配", "产品": "产品匹配", "语义相近": "语义相近", "经营范围": "经营范围匹配"}
+# The search library names the field in every reason drawn from one beyond the name and short
+# name (`search.matching`): label → (what a hidden one becomes, the fields it reads). 语义相近
+# compares with a passage of names, products and scope (`search.documents.passage_text`).
+_REASON_FIELDS = {
+    "曾用名": ("曾用名匹配", ("former_names",)),
+    "英文名": ("英文名匹配", ("english_name",)),
+    "产品": ("产品匹配", ("products", "business_scope")),  # 字号匹配, 产品: … reads both
+    "经营范围": ("经营范围匹配", ("business_scope",)),
+    "语义相近": ("语义相近", ("former_names", "products", "business_scope")),
+}
+_PRIVATE_REASONS = {
+    label: hidden for label, (hidden, read) in _REASON_FIELDS.items() if not set(read) <= set(PUBLIC_FIELDS)
+}
+_PRIVATE_REASON = re.compile("|".join(_PRIVATE_REASONS) or "(?!)")  # (?!): every field public
+# A search document's own keys, not profile fields: the USCC as `id`, and the year of its scores.
+_DOCUMENT_KEYS = frozenset({"id", "year"})
 
 
 def public_reason(reason: str) -> str:
-    """A reason without values from non-public fields (products, former and English names)."""
-    return _PRIVATE_REASON.sub(lambda m: _PRIVATE_LABEL[m.group(1)], reason)
+    """A reason as callers without the firm's details see it: a non-public field's name only."""
+    # "同音字: 瑞广工贸→锐广工贸（曾用名）" → "曾用名匹配"; "行业: 光伏" stays as it is.
+    found = _PRIVATE_REASON.search(reason)
+    return reason if found is None else _PRIVATE_REASONS[found.group()]
+
+
+def public_document(doc: Document) -> Document:
+    """The search document with every field outside the public profile emptied."""
+    hidden: dict[str, Any] = {}
+    for f in fields(doc):
+        if f.name not in PUBLIC_FIELDS and f.name not in _DOCUMENT_KEYS:
+            if f.default is MISSING:  # a field that may be hidden needs a plain empty default
+                raise TypeError(f"{type(doc).__name__}.{f.name} has no default to hide its value with")
+            hidden[f.name] = f.default
+    return replace(doc, **hidden)

@@ -3,6 +3,9 @@
 A hit shows the public profile (name, short name, industry, stage) to everyone; total, rank and
 percentile, and reasons quoting non-public fields (products, former and English names), only to
 callers who may see that firm's details (`assistant.access.privacy`, which also shortens the reasons).
+What a caller may not see, it cannot search by either: the public and enterprises search the
+snapshot's public searcher (public fields only), an enterprise its own firm with every field too;
+suggestions for them likewise complete public fields only. Officials search everything.
 Filtering by points is for officials only: it would let anyone bisect another enterprise's points.
 A search whose answer holds non-public data is audited like any other read.
 """
@@ -43,19 +46,25 @@ def search(
         if points_min is not None and points_max is not None and points_min > points_max:
             raise BadRequest("总分下限不能大于上限")
     snap = index.current()
-    hits = run_search(snap, query, limit=limit, stage=stage, industry=industry, year=year,
-                      points_min=points_min, points_max=points_max, include_weak=include_weak)
+    if principal.sees_all:
+        hits = run_search(snap, query, limit=limit, stage=stage, industry=industry, year=year,
+                          points_min=points_min, points_max=points_max, include_weak=include_weak)
+    else:
+        own = principal.uscc if principal.role == "enterprise" else None
+        hits = public_search(snap, query, own=own, limit=limit, stage=stage, industry=industry, year=year,
+                             include_weak=include_weak)
     items = [hit_fields(snap, h, details=principal.may_see_details(h.id)) for h in hits]
     if any(i.get("total") is not None for i in items):
         record(audit, action="search", target=f"{query[:60]}（{len(items)} 条）")
-    return {"query": query, "items": items, "semantic": snap.semantic, "year": snap.year}
+    # Vectors serve officials only (the public searcher has none: see `search_index`).
+    return {"query": query, "items": items, "semantic": snap.semantic and principal.sees_all, "year": snap.year}
 
 
 def suggest(*, principal: Principal, index: SearchIndex, text: str, limit: int = 8) -> dict[str, Any]:
-    """Names for a typed prefix (public fields only): `{query, items}`."""
+    """Names for a typed prefix, completing only fields the caller may see: `{query, items}`."""
     query = checked_text(text)
     snap = index.current()
-    found = snap.searcher.suggest(query, limit=limit)
+    found = (snap.searcher if principal.sees_all else snap.public).suggest(query, limit=limit)
     items = [suggestion_fields(snap, s, details=principal.may_see_details(s.id)) for s in found]
     return {"query": query, "items": items}
 
@@ -81,6 +90,26 @@ def run_search(
     lo, hi = (-inf if points_min is None else points_min), (inf if points_max is None else points_max)
     kept = [h for h in hits if (info := snap.scores.get(h.id)) is not None and lo <= info.total <= hi]
     return kept[:limit]
+
+
+def public_search(
+    snap: Snapshot, text: str, *, own: str | None, limit: int, stage: str | None = None,
+    industry: str | None = None, year: int | None = None, include_weak: bool = False,
+) -> list[Hit]:
+    """Hits through public fields only, and through any field for the caller's own firm `own`."""
+    filters = Filters(stage=stage, industry=industry, year=year)
+    filters_or_none = None if filters == Filters() else filters
+    hits = snap.public.search(text, limit=limit, filters=filters_or_none, include_weak=include_weak)
+    if own is None or own not in snap.by_id:
+        return hits
+    # Every hit of the full searcher, to find the own firm wherever it ranks among all firms.
+    mine = [h for h in snap.searcher.search(text, limit=len(snap.documents), filters=filters_or_none,
+                                            include_weak=include_weak) if h.id == own]
+    best = {h.id: h for h in hits}
+    if mine and (own not in best or mine[0].score >= best[own].score):
+        best[own] = mine[0]
+    # The searcher's order: score, then name and USCC (never points).
+    return sorted(best.values(), key=lambda h: (-h.score, h.name, h.id))[:limit]
 
 
 def hit_fields(snap: Snapshot, hit: Hit, *, details: bool) -> dict[str, Any]:

@@ -9,6 +9,9 @@
   text). A rebuild reuses both: a score run changes no passage, so the saved index serves as is; an
   import adds rows for its new firms (encoding only texts never seen); only a changed passage (a
   rename) rebuilds the index, from cached vectors.
+- Callers who may not see a firm's details search `Snapshot.public`: the same firms with their
+  public fields only (`assistant.access.privacy.public_document`), so that no hit, reason or
+  suggestion comes through a field they may not see.
 - Start-up never encodes: the lifespan builds the text retrievers and loads a saved index that fits
   (`load`) before the service answers, and `/api/ready` says so. A search that finds
   no current searcher builds the text retrievers at once (seconds) and encodes up to
@@ -33,6 +36,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.engine import Engine
 
+from assistant.access.privacy import public_document
 from assistant.config import Settings
 from assistant.queries.search_docs import ScoreInfo, load_documents, make_embedder, store_signature
 from search.errors import IndexMismatch, IndexNotBuilt
@@ -58,6 +62,7 @@ class Snapshot:
     """One searcher over one store state; replaced whole, never changed."""
 
     searcher: HybridSearcher
+    public: HybridSearcher  # the same firms, public fields only: for callers who may not see details
     signature: str
     documents: list[Document]
     scores: Mapping[str, ScoreInfo]
@@ -175,7 +180,12 @@ class SearchIndex:
                   year: int | None, vectors: VectorIndex | None) -> Snapshot:
         semantic = vectors is not None and self.embedder is not None
         searcher = HybridSearcher(docs, embedder=self.embedder if semantic else None, vectors=vectors if semantic else None)
-        return Snapshot(searcher, signature, docs, scores, semantic, year, datetime.now(UTC))
+        # Text retrievers only: a passage vector encodes products, scope and former names. It
+        # depends on the documents alone, so vectors arriving for them later reuse it.
+        last = self._snapshot
+        public = (last.public if last is not None and last.documents is docs
+                  else HybridSearcher([public_document(d) for d in docs]))
+        return Snapshot(searcher, public, signature, docs, scores, semantic, year, datetime.now(UTC))
 
     # ------------------------------------------------------------------ vectors
     def _vectors(self, docs: list[Document], signature: str, *, limit: int | None,
