@@ -175,7 +175,8 @@ def test_percentiles_served_are_on_the_documented_scale(api: Any, zone: Any) -> 
 # ----------------------------------------------------------------------------- errors per route
 EXPECTED_ERRORS = {
     "GET /api/health": set(),
-    "POST /api/auth/token": {400, 401, 413, 422, 429},
+    "GET /api/ready": {503},
+    "POST /api/auth/token": {400, 401, 413, 422, 429, 503},
     "GET /api/auth/me": {401},
     "GET /api/enterprises": {400, 401, 403, 404, 422},
     "GET /api/enterprises/{uscc}": {401, 404, 422},
@@ -195,7 +196,7 @@ EXPECTED_ERRORS = {
     "POST /api/users/{username}/api-keys": {401, 403, 404, 422},
     "GET /api/users/{username}/api-keys": {401, 403, 404, 422},
     "DELETE /api/users/{username}/api-keys/{key_id}": {401, 403, 404, 422},
-    "GET /api/audit": {401, 403, 422},
+    "GET /api/audit": {401, 403, 422, 503},
     "GET /api/search": {400, 401, 403, 422},
     "GET /api/search/suggest": {401, 422},
     "GET /api/search/status": {401, 403},
