@@ -98,10 +98,12 @@ class _Guard:
             raise _Refused(Problem(limits.too_many_columns(width), sheet=sheet, row=r,
                                    column_letter=column_letter(limits.MAX_COLUMNS)))
         if self.long_text and width:
-            lengths = [len(c) if isinstance(c, str) else 0 for c in row]
-            longest = max(lengths)
+            try:
+                longest = max(map(len, row))  # a CSV row: all strings, one C loop
+            except TypeError:
+                longest = max(len(c) if isinstance(c, str) else 0 for c in row)
             if longest > limits.MAX_CELL_CHARS:
-                j = lengths.index(longest)
+                j = next(k for k, c in enumerate(row) if isinstance(c, str) and len(c) == longest)
                 raise _Refused(Problem(limits.too_long_cell(longest), sheet=sheet, row=r,
                                        column_letter=column_letter(j), value=str(row[j])[:200]))
 
