@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 from assistant.access.privacy import Principal
 
@@ -19,15 +20,18 @@ from assistant.access.privacy import Principal
 class PrincipalCache:
     """A bounded map credential → (principal, valid until), thread-safe."""
 
-    def __init__(self, *, recheck_s: float = 1.0, size: int = 10_000) -> None:
+    def __init__(
+        self, *, recheck_s: float = 1.0, size: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.recheck_s = recheck_s
+        self._clock = clock  # seconds, monotonic; tests pass their own
         self._size = size
         self._entries: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, credential: str) -> Principal | None:
         """The principal this credential proved, if proved recently enough."""
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             hit = self._entries.get(credential)
             if hit is None:
@@ -45,7 +49,7 @@ class PrincipalCache:
         if ttl <= 0:
             return
         with self._lock:
-            self._entries[credential] = (principal, time.monotonic() + ttl)
+            self._entries[credential] = (principal, self._clock() + ttl)
             self._entries.move_to_end(credential)
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)

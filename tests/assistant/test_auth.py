@@ -16,6 +16,8 @@ import pytest
 from sqlmodel import Session
 
 from assistant.access import accounts
+from assistant.access.privacy import Principal
+from assistant.api.principal_cache import PrincipalCache
 from assistant.config import DEV_SECRET
 from scoring.store import make_engine
 from tests.assistant.conftest import SECRET, Api, Isolated, assert_error, bearer, login
@@ -134,10 +136,25 @@ def test_disabling_a_user_revokes_its_token_and_api_key_at_once(isolated: Isolat
     assert api.client.get(ME, headers=bearer(login(api.client, "enterprise3"))).json()["username"] == "enterprise3"
 
 
-def test_a_user_disabled_by_another_process_loses_access_within_recheck_seconds(isolated_factory: Any) -> None:
-    """Workers keep a verified caller for `recheck_seconds`; a change made elsewhere (here: the
-    users table written directly, as `innopoints users disable` does) shows within that time."""
-    iso = isolated_factory(recheck_seconds=0.5)
+def test_a_verified_caller_is_kept_for_recheck_seconds_and_no_longer() -> None:
+    """Workers keep a verified caller for `recheck_seconds` (a clock of the test's own: no waiting)."""
+    now = [100.0]
+    cache = PrincipalCache(recheck_s=0.5, clock=lambda: now[0])
+    who = Principal(role="enterprise", username="enterprise2", uscc="91320411743700980A")
+    cache.put("token", who)
+    now[0] = 100.49
+    assert cache.get("token") == who
+    now[0] = 100.5
+    assert cache.get("token") is None  # the next request re-reads the user
+    cache.put("token", who, expires_in_s=0.1)  # never beyond the credential's own expiry
+    now[0] = 100.61
+    assert cache.get("token") is None
+
+
+def test_a_user_disabled_by_another_process_loses_access_at_the_next_check(isolated_factory: Any) -> None:
+    """A change made elsewhere (here: the users table written directly, as `innopoints users
+    disable` does) shows as soon as the worker re-reads the user: with `recheck_seconds=0`, at once."""
+    iso = isolated_factory(recheck_seconds=0)
     token = login(iso.client, "enterprise2")
     uscc = iso.client.get(ME, headers=bearer(token)).json()["uscc"]
     path = f"/api/enterprises/{uscc}/portrait"
@@ -146,10 +163,6 @@ def test_a_user_disabled_by_another_process_loses_access_within_recheck_seconds(
     with Session(engine) as session:
         accounts.set_disabled(session=session, username="enterprise2", disabled=True)
     engine.dispose()
-    disabled_at = time.monotonic()
-    while iso.client.get(path, headers=bearer(token)).status_code == 200:
-        assert time.monotonic() - disabled_at < 0.5 + 0.5, "still served a second after the recheck time"
-        time.sleep(0.05)
     _unauthorized(iso.client.get(path, headers=bearer(token)), "账号不存在或已停用")
 
 
@@ -186,8 +199,13 @@ def test_wrong_password_takes_as_long_for_unknown_users(isolated_factory: Callab
         return time.perf_counter() - started
 
     _fail(c, "warm-up")
-    known = statistics.median(timed("official") for _ in range(5))
-    unknown = statistics.median(timed(f"ghost{i}") for i in range(5))
+    # Interleaved, so that a burst of load from other jobs falls on both kinds alike; a ratio of
+    # medians, not a time limit. Without the dummy verification the ratio is in the hundreds.
+    known_times, unknown_times = [], []
+    for i in range(7):
+        known_times.append(timed("official"))
+        unknown_times.append(timed(f"ghost{i}"))
+    known, unknown = statistics.median(known_times), statistics.median(unknown_times)
     assert known < 3 * unknown + 0.02, f"known user {known * 1000:.0f} ms vs unknown {unknown * 1000:.0f} ms"
 
 
