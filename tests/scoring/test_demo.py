@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from itertools import pairwise
 
 import numpy as np
@@ -436,9 +435,3 @@ def test_other_years() -> None:
     for frame in raw.values():
         got = shares(frame)
         assert all(abs(got[s] - t) <= 1.0 + 100 / 600 for s, t in TARGET.items()), got
-
-
-def test_fast_enough() -> None:
-    start = time.perf_counter()
-    build_demo(seed=11)
-    assert time.perf_counter() - start < 5.0
