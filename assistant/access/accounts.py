@@ -175,9 +175,9 @@ def set_disabled(*, session: Session, username: str, disabled: bool = True, acto
             .where(User.role == "admin", col(User.disabled).is_(False), User.id != user.id)
             .scalar_subquery()
         )
-        done = session.execute(update(User).where(col(User.id) == user.id, others > 0).values(disabled=True))
+        done = session.exec(update(User).where(col(User.id) == user.id, others > 0).values(disabled=True))
         session.commit()
-        if done.rowcount == 0:  # type: ignore[attr-defined]
+        if done.rowcount == 0:
             raise Conflict(f"不能停用最后一位启用中的管理员“{user.username}”：请先新建或启用另一位管理员")
     else:
         user.disabled = disabled
@@ -272,7 +272,8 @@ def create_api_key(*, session: Session, username: str) -> str:
     if user is None or user.disabled:
         raise NotFound(f"没有可用的用户 {username}")
     key = "ipk_" + secrets.token_urlsafe(32)
-    session.add(ApiKey(user_id=user.id, prefix=key[:12], key_hash=hashlib.sha256(key.encode()).hexdigest()))  # type: ignore[arg-type]
+    assert user.id is not None  # a stored user has its id
+    session.add(ApiKey(user_id=user.id, prefix=key[:12], key_hash=hashlib.sha256(key.encode()).hexdigest()))
     session.commit()
     return key
 
@@ -327,7 +328,7 @@ def audit_events(*, session: Session, offset: int = 0, limit: int = 50, username
         stmt, count = stmt.where(AuditEvent.username == username), count.where(AuditEvent.username == username)
     if action:
         stmt, count = stmt.where(AuditEvent.action == action), count.where(AuditEvent.action == action)
-    rows = session.exec(stmt.order_by(AuditEvent.id.desc()).offset(offset).limit(limit)).all()  # type: ignore[union-attr]
+    rows = session.exec(stmt.order_by(col(AuditEvent.id).desc()).offset(offset).limit(limit)).all()
     return list(rows), int(session.exec(count).one())
 
 

@@ -513,7 +513,8 @@ class Input(RuleParams):
             lo, hi = table[np.where(band < 0, len(self.bands), band)].T
         else:
             band = None
-            lo, hi = np.full(n, self.range[0]), np.full(n, self.range[1])  # type: ignore[index]
+            assert self.range is not None  # the validator asks for one of range, bands, grades
+            lo, hi = np.full(n, self.range[0]), np.full(n, self.range[1])
         present = ~np.isnan(v)
         with np.errstate(invalid="ignore"):
             bad = (present & ~((v >= lo - 1e-9) & (v <= hi + 1e-9))) | unknown
@@ -562,7 +563,11 @@ class Input(RuleParams):
             )
         if band is not None and band[i] < 0 and self.bands is not None:
             return InputProblem(row, inp.indicator, v, "决定分值范围的依据数据缺失，不能给出评审分值")
-        allowed = self.range if self.range is not None else self.bands[int(band[i])].allowed  # type: ignore[index]
+        if self.range is not None:
+            allowed = self.range
+        else:  # no fixed range and no grade: the band of the basis sets it
+            assert self.bands is not None and band is not None
+            allowed = self.bands[int(band[i])].allowed
         return InputProblem(row, inp.indicator, v, f"评审分值 {given} 超出允许范围 {_bracket(allowed)}")
 
 
