@@ -41,7 +41,10 @@ def score(
 
     settings = Settings()
     sys_ = system_from_user(system, settings.systems_dir)
-    content = _system_path(settings, sys_.version).read_text(encoding="utf-8")
+    given = Path(system)
+    # The content published with the run is the file that was scored: the one named, if a file was.
+    source = given if given.suffix in (".yaml", ".yml") and given.is_file() else _system_path(settings, sys_.version)
+    content = source.read_text(encoding="utf-8")
     engine = open_engine(settings)
     replaced = None
     if sys_.kind == "zone":
@@ -112,9 +115,9 @@ def score_file_cmd(
     """不经数据库，直接对一张表评分：每行一家企业；表头用字段的中文名（可带单位，如 营业收入（万元）），往年数据在表头后加 [-1]。"""
     from assistant.config import Settings
     from scoring.excel.scorefile import score_file
-    from scoring.systems.loader import find_system
+    from scoring.systems.loader import system_from_user
 
-    sys_ = find_system(system, Settings().systems_dir)
+    sys_ = system_from_user(system, Settings().systems_dir)
     done = score_file(sys_, input, output, year=year)
     for note in done.warnings:
         err.print(f"提示：{note}", markup=False, highlight=False)

@@ -222,6 +222,19 @@ def test_command_writes_and_says_what_it_did(tmp_path: Path) -> None:
     assert "已评分3家企业，其中2家有缺失数据" in flat and out.exists()
 
 
+def test_the_system_may_be_named_by_its_file(tmp_path: Path) -> None:
+    # The command line's user may point at a system file of their own (the API takes versions only).
+    from innopoints_data import DATA_DIR
+
+    own = tmp_path / "my-tsme.yaml"
+    own.write_text((DATA_DIR / "indicator_systems" / "tsme-2017.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "结果.xlsx"
+    result = runner.invoke(app, ["score-file", "--system", str(own), "--input", str(workbook(tmp_path / "企业.xlsx")),
+                                 "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.exists()
+
+
 def test_bad_paths_are_one_chinese_line_and_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(common.err, "width", 1000)  # the test terminal is 80 wide: rich would fold the line
     src = workbook(tmp_path / "企业.xlsx")
