@@ -191,8 +191,9 @@ def stats(year: YearOpt = None, json_out: JsonOpt = False) -> None:
 
     with Session(open_engine(Settings())) as session:
         run = store.latest_run(session=session, year=year)
+        assert run.id is not None  # a stored run has its id
         system = stored_system(session=session, version=run.system_version)
-        data = zone_summary(store.run_scores(session=session, run_id=run.id), system, year=run.year, run_id=run.id)  # type: ignore[arg-type]
+        data = zone_summary(store.run_scores(session=session, run_id=run.id), system, year=run.year, run_id=run.id)
     if json_out:
         emit(data)
     else:
