@@ -9,8 +9,9 @@ Importing `assistant` is cheap: `create_app` and `Settings` load on first use (P
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from scoring.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from assistant.api.app import create_app
@@ -21,7 +22,4 @@ _WHERE = {"create_app": "assistant.api.app", "Settings": "assistant.config"}
 __all__ = ["Settings", "create_app"]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(import_module(_WHERE[name]), name)
-    raise AttributeError(f"module 'assistant' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _WHERE)

@@ -15,8 +15,9 @@ Importing `scoring` is cheap: the names below are loaded on first use (PEP 562),
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from scoring.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from scoring.engine import ScoreResult, score_frames
@@ -63,7 +64,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(import_module(_WHERE[name]), name)
-    raise AttributeError(f"module 'scoring' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _WHERE)

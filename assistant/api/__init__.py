@@ -6,16 +6,13 @@ FastAPI.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from scoring.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from assistant.api.app import create_app
 
 __all__ = ["create_app"]
 
-
-def __getattr__(name: str) -> Any:
-    if name == "create_app":
-        return import_module("assistant.api.app").create_app
-    raise AttributeError(f"module 'assistant.api' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, {"create_app": "assistant.api.app"})

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from scoring.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from scoring.demo.build import Demo, build_demo
@@ -24,10 +25,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # PEP 562: a name is imported on first use, so importing the package stays cheap.
-    if name not in _WHERE:
-        raise AttributeError(f"module 'scoring.demo' has no attribute {name!r}")
-    value = getattr(import_module(_WHERE[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _WHERE)

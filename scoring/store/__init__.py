@@ -12,8 +12,9 @@ values, conflicts), `runs` (publish, read), `portraits`, `gaps`, `pipeline` (sto
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from scoring.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from scoring.store.db import (
@@ -210,9 +211,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        value = getattr(import_module(_WHERE[name]), name)
-        globals()[name] = value  # later lookups skip __getattr__
-        return value
-    raise AttributeError(f"module 'scoring.store' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _WHERE)
