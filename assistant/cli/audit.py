@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from assistant.cli.common import JsonOpt, console, emit, friendly, open_engine
+from assistant.cli.common import JsonOpt, accounts_session, console, emit, friendly
 
 app = typer.Typer()
 
@@ -21,15 +21,10 @@ def audit(
     json_out: JsonOpt = False,
 ) -> None:
     """审计记录：谁在何时从何处读取了哪家企业的非公开数据，以及登录与失败登录。"""
-    from sqlmodel import Session
-
     from assistant.access import accounts
-    from assistant.config import Settings
     from assistant.display import action_name, actor_role, beijing_time
 
-    engine = open_engine(Settings())
-    accounts.ensure_tables(engine)
-    with Session(engine) as session:
+    with accounts_session() as session:
         rows, total = accounts.audit_events(session=session, limit=limit, username=username)
         data = [r.model_dump(mode="json") for r in rows]
     if json_out:

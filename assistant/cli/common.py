@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
@@ -18,6 +19,7 @@ from search.errors import SearchError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
     from assistant.config import Settings
 
@@ -72,3 +74,17 @@ def open_engine(settings: Settings) -> Engine:
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return make_engine(settings.db_url)
+
+
+@contextmanager
+def accounts_session() -> Iterator[Session]:
+    """A session on the configured store with the accounts tables in place (users, keys, audit)."""
+    from sqlmodel import Session
+
+    from assistant.access import accounts
+    from assistant.config import Settings
+
+    engine = open_engine(Settings())
+    accounts.ensure_tables(engine)
+    with Session(engine) as session:
+        yield session

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from assistant.cli.common import JsonOpt, console, emit, friendly, open_engine
+from assistant.cli.common import JsonOpt, accounts_session, console, emit, friendly
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -28,15 +28,10 @@ def users_add(
     display_name: Annotated[str, typer.Option(help="显示名")] = "",
 ) -> None:
     """新建用户：用户名（不区分大小写）不得重复，企业用户须绑定库中已有企业。"""
-    from sqlmodel import Session
-
     from assistant.access import accounts
-    from assistant.config import Settings
     from assistant.display import role_name
 
-    engine = open_engine(Settings())
-    accounts.ensure_tables(engine)
-    with Session(engine) as session:
+    with accounts_session() as session:
         # Check the name, role and enterprise before asking for a password typed twice.
         accounts.check_new_user(session=session, username=username, role=role, uscc=uscc)
         if password is None:
@@ -59,15 +54,10 @@ def _enterprise(session: Session, uscc: str | None) -> str:
 @friendly
 def users_list(json_out: JsonOpt = False) -> None:
     """列出用户：角色、绑定企业、状态、新建时间（北京时间）。"""
-    from sqlmodel import Session
-
     from assistant.access import accounts
-    from assistant.config import Settings
     from assistant.display import beijing_time, role_name
 
-    engine = open_engine(Settings())
-    accounts.ensure_tables(engine)
-    with Session(engine) as session:
+    with accounts_session() as session:
         users = accounts.list_users(session=session)
         rows = [accounts.public_user(u) for u in users]
         bound = {u.username: _enterprise(session, u.uscc) for u in users if u.uscc}
@@ -85,14 +75,9 @@ def users_list(json_out: JsonOpt = False) -> None:
 @friendly
 def users_disable(username: str) -> None:
     """停用用户（令牌与 API 密钥立即失效）。"""
-    from sqlmodel import Session
-
     from assistant.access import accounts
-    from assistant.config import Settings
 
-    engine = open_engine(Settings())
-    accounts.ensure_tables(engine)
-    with Session(engine) as session:
+    with accounts_session() as session:
         user = accounts.set_disabled(session=session, username=username)
     console.print(f"已停用用户 {user.username}", markup=False)
 
@@ -101,14 +86,9 @@ def users_disable(username: str) -> None:
 @friendly
 def users_enable(username: str) -> None:
     """重新启用已停用的用户（密码照旧，停用前的 API 密钥也恢复有效）。"""
-    from sqlmodel import Session
-
     from assistant.access import accounts
-    from assistant.config import Settings
 
-    engine = open_engine(Settings())
-    accounts.ensure_tables(engine)
-    with Session(engine) as session:
+    with accounts_session() as session:
         user = accounts.set_disabled(session=session, username=username, disabled=False)
     console.print(f"已重新启用用户 {user.username}", markup=False)
 
@@ -117,14 +97,9 @@ def users_enable(username: str) -> None:
 @friendly
 def keys_add(username: str) -> None:
     """为用户生成一把 API 密钥（只显示这一次）。"""
-    from sqlmodel import Session
-
     from assistant.access import accounts
-    from assistant.config import Settings
 
-    engine = open_engine(Settings())
-    accounts.ensure_tables(engine)
-    with Session(engine) as session:
+    with accounts_session() as session:
         key = accounts.create_api_key(session=session, username=username)
     console.print(f"已为用户 {username} 生成 API 密钥（只显示这一次，请妥善保存）：", markup=False)
     console.print(key, markup=False, soft_wrap=True)
@@ -134,15 +109,10 @@ def keys_add(username: str) -> None:
 @friendly
 def keys_list(username: str, json_out: JsonOpt = False) -> None:
     """列出用户的 API 密钥：编号、前缀、生成时间（北京时间）、状态；密钥本身不再显示。"""
-    from sqlmodel import Session
-
     from assistant.access import accounts
-    from assistant.config import Settings
     from assistant.display import beijing_time
 
-    engine = open_engine(Settings())
-    accounts.ensure_tables(engine)
-    with Session(engine) as session:
+    with accounts_session() as session:
         rows = [accounts.public_api_key(k) for k in accounts.list_api_keys(session=session, username=username)]
     if json_out:
         emit(rows)
@@ -160,13 +130,8 @@ def keys_list(username: str, json_out: JsonOpt = False) -> None:
 @friendly
 def keys_revoke(username: str, key_id: Annotated[int, typer.Argument(min=1, max=2**31 - 1, help="密钥编号（见 users keys list）")]) -> None:
     """吊销用户的一把 API 密钥（立即失效；其他密钥与登录不受影响）。"""
-    from sqlmodel import Session
-
     from assistant.access import accounts
-    from assistant.config import Settings
 
-    engine = open_engine(Settings())
-    accounts.ensure_tables(engine)
-    with Session(engine) as session:
+    with accounts_session() as session:
         key = accounts.revoke_api_key(session=session, username=username, key_id=key_id)
     console.print(f"已吊销用户 {username} 的 API 密钥 #{key.id}（{key.prefix}…）", markup=False)
