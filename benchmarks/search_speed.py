@@ -3,13 +3,16 @@
     python benchmarks/search_speed.py                        # 2,791, 100,000 and 1,000,000 firms
     python benchmarks/search_speed.py --sizes 2791,100000
     python benchmarks/search_speed.py --hnsw                 # exact vs HNSW: how HNSW_ABOVE was chosen
+    python benchmarks/search_speed.py --sizes 2791 --busy 2  # each size idle, then beside 2 busy loops
 
 Zones are generated like the demo zone (`scoring.demo.model.simulate_firms` and
 `scoring.demo.names.enterprise_profiles`: realistic, distinct registered names, short, former and
 English names, products from each industry's list). Each size runs in its own process, so peak
 RSS is that size's alone. Queries mix six types (full name, short name, a homophone typo,
 full pinyin, initials, a product: "做光伏焊带的"); suggest calls mix hanzi, pinyin and initials
-prefixes. Latencies are wall-clock per call, after a warm-up, on one thread.
+prefixes. Latencies are wall-clock per call, after a warm-up, on one thread. With `--busy N` each
+size is measured twice: idle, then with N busy-loop processes beside it (a shared, loaded host:
+OpenMP threads that wait for a descheduled sibling show here, not on an idle machine).
 
 Vectors — encoding a passage takes ~15–50 ms on this 2-core machine, so 1,000,000 passages are
 out of reach. What each size gets:
@@ -34,6 +37,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -309,6 +314,30 @@ def hnsw_probe(sizes: list[int]) -> list[dict[str, Any]]:
     return rows
 
 
+# ----------------------------------------------------------------------------- load
+# Spins until its parent (the benchmark) is gone or an hour has passed, so a killed run leaves
+# nothing behind; the benchmark also stops it when the measurement ends.
+BUSY = """
+import os, sys, time
+parent, end = int(sys.argv[1]), time.monotonic() + 3600
+while os.getppid() == parent and time.monotonic() < end:
+    for _ in range(100_000):
+        pass
+"""
+
+
+@contextmanager
+def busy(n: int) -> Iterator[None]:
+    """`n` busy-loop processes for the duration of the block."""
+    procs = [subprocess.Popen([sys.executable, "-c", BUSY, str(os.getpid())]) for _ in range(n)]
+    try:
+        yield
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()
+
+
 # ----------------------------------------------------------------------------- main
 def child(args: list[str]) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
@@ -316,7 +345,7 @@ def child(args: list[str]) -> dict[str, Any]:
     subprocess.run([sys.executable, __file__, *args, "--out", str(out)], check=True)
     data = json.loads(out.read_text(encoding="utf-8"))
     out.unlink()
-    return data  # type: ignore[no-any-return]
+    return data
 
 
 def main() -> None:
@@ -324,6 +353,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="2791,100000,1000000", help="企业数，逗号分隔")
     parser.add_argument("--per-type", type=int, default=50, help="每类查询条数（共 6 类）")
     parser.add_argument("--suggests", type=int, default=200, help="输入提示调用次数")
+    parser.add_argument("--busy", type=int, default=0, help="另测一遍：旁边有 N 个忙循环进程（负载下的延迟）")
     parser.add_argument("--hnsw", action="store_true", help="比较精确检索与 HNSW（阈值 HNSW_ABOVE 的依据）")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -345,21 +375,24 @@ def main() -> None:
     rows = []
     for n in [int(s.replace("_", "")) for s in args.sizes.split(",")]:
         print(f"… {n:,} 家企业", file=sys.stderr, flush=True)
-        rows.append(child(["--one", str(n), "--per-type", str(args.per_type), "--suggests", str(args.suggests)]))
+        for load in sorted({0, max(args.busy, 0)}):
+            with busy(load):
+                row = child(["--one", str(n), "--per-type", str(args.per_type), "--suggests", str(args.suggests)])
+            rows.append({**row, "busy": load})
     print(f"每个规模 {args.per_type * len(TYPES)} 次搜索（{'、'.join(TYPES)}各 {args.per_type} 次）、{args.suggests} 次输入提示；毫秒。")
-    head = f"{'企业数':>10} {'向量':<12} {'生成s':>6} {'编码s':>6} {'向量索引s':>8} {'建索引s':>7} {'搜索p50':>7} {'搜索p95':>7} {'提示p50':>7} {'提示p95':>7} {'名称类top-1':>10} {'峰值内存MB':>9}"
+    head = f"{'企业数':>10} {'忙进程':>5} {'向量':<12} {'生成s':>6} {'编码s':>6} {'向量索引s':>8} {'建索引s':>7} {'搜索p50':>7} {'搜索p95':>7} {'提示p50':>7} {'提示p95':>7} {'名称类top-1':>10} {'峰值内存MB':>9}"
     print(head)
     for r in rows:
         names = np.mean([r["top1"][t] for t in TYPES if t != "产品"])
-        print(f"{r['n']:>10,} {r['vectors'] + '/' + r['kind']:<12} {r['generate_s']:>6} {r['encode_s']:>6} {r['vector_index_s']:>8} "
+        print(f"{r['n']:>10,} {r['busy']:>5} {r['vectors'] + '/' + r['kind']:<12} {r['generate_s']:>6} {r['encode_s']:>6} {r['vector_index_s']:>8} "
               f"{r['build_s']:>7} {r['search_ms'][0]:>7} {r['search_ms'][1]:>7} {r['suggest_ms'][0]:>7} {r['suggest_ms'][1]:>7} "
               f"{names:>10.1%} {r['peak_rss_mb']:>9}")
     print("各类查询 p95（毫秒）与 top-1：")
     for r in rows:
-        print(f"  {r['n']:>10,}: " + "  ".join(f"{t} {r['by_type_ms'][t][1]}ms/{r['top1'][t]:.0%}" for t in TYPES))
+        print(f"  {r['n']:>10,}/{r['busy']}: " + "  ".join(f"{t} {r['by_type_ms'][t][1]}ms/{r['top1'][t]:.0%}" for t in TYPES))
     print("向量检索自身的耗时（已含在上表搜索延迟中；只在名称检索没有确定命中时才编码查询）：")
     for r in rows:
-        print(f"  {r['n']:>10,}: e5 查询编码 p50/p95 {r['encode_ms'][0]}/{r['encode_ms'][1]} ms，"
+        print(f"  {r['n']:>10,}/{r['busy']}: e5 查询编码 p50/p95 {r['encode_ms'][0]}/{r['encode_ms'][1]} ms，"
               f"{r['kind']} 检索 p50/p95 {r['knn_ms'][0]}/{r['knn_ms'][1]} ms")
     print(f"结束时负载 {os.getloadavg()[0]:.1f}（机器与其他任务共用时，延迟会偏高）")
 
