@@ -29,8 +29,9 @@ def demo(
     seed: Annotated[int, typer.Option(help="随机种子（同一种子生成完全相同的示范园区）")] = 20231,
     size: Annotated[int, typer.Option("--size", help="企业数量")] = 2791,
     force: Annotated[bool, typer.Option("--force", help="数据库已存在时删除并重建（仅开发环境）")] = False,
+    index: Annotated[bool, typer.Option("--index/--no-index", help="同时生成搜索向量索引（向量模型为 none 时不生成）")] = True,
 ) -> None:
-    """生成示范园区（2,791 家企业、三年数据），写入数据库并逐年评分，最后打印园区概况。
+    """生成示范园区（2,791 家企业、三年数据），写入数据库并逐年评分，生成搜索索引，最后打印园区概况。
 
     仅限开发环境；数据库已存在时须加 --force 才会删除重建。
     """
@@ -82,8 +83,31 @@ def demo(
         data = zone_summary(store.run_scores(session=session, run_id=run.id), system, year=run.year, run_id=run.id)
     accounts_made = create_demo_accounts(engine, list(d.enterprises.index[:3]), list(d.enterprises["name"][:3]))
     console.print(f"示范园区已写入 {settings.db_url}")
+    if index:
+        build_search_index(settings, engine)
     _print_accounts(accounts_made)
     print_stats(data)
+
+
+def build_search_index(settings: Settings, engine: Any) -> None:
+    """Encode the demo's passages now, so that the service's first search is already semantic.
+
+    The same build as `innopoints index build`. Vectors are cached by passage text in the data
+    folder, which `--force` keeps: a second demo with the same seed encodes nothing.
+    """
+    if settings.embedder == "none":
+        return  # text retrievers only: built at the service's start, nothing to save
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+
+    from assistant.queries.search_index import SearchIndex
+
+    search = SearchIndex.from_settings(settings, engine, background=False)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("编码企业文本（搜索向量）", total=None)
+        report = search.build(progress=lambda done, total: bar.update(task, completed=done, total=total))
+    console.print(f"  搜索索引已生成：{report.documents} 家企业，向量模型 {search.embedder_name}，"
+                  f"新编码 {report.encoded} 段文本，用时 {report.seconds} 秒")
 
 
 def existing_store(settings: Settings) -> str | None:
