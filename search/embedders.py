@@ -132,8 +132,8 @@ def _omp_threads(n: int | None) -> Iterator[None]:
     """OpenMP threads for calls made by this thread only (OpenMP keeps the setting per thread).
 
     A query runs on one thread: the engine opens a parallel region per layer, and on a busy host
-    each one waits for a descheduled sibling thread (paired runs under a load of 7–8 on 2 cores:
-    p50 301 ms on one thread, 447 ms on two). A service has one request per worker thread anyway.
+    each one waits for a descheduled sibling thread (2 cores beside 2 busy loops: p50/p95 43/51 ms
+    on one thread, 140/384 ms on two). A service has one request per worker thread anyway.
     """
     gomp = _gomp() if n else None
     if gomp is None:
