@@ -43,8 +43,8 @@ def test_query_encoding_starts_no_openmp_workers() -> None:
 
 
 def test_query_thread_limit_reaches_the_engine_runtime() -> None:
-    # Not a dependency of ours (scikit-learn brings it); it reads every loaded OpenMP runtime.
-    threadpool_info = pytest.importorskip("threadpoolctl").threadpool_info
+    # threadpoolctl (the test extra) reads every OpenMP runtime loaded in the process.
+    from threadpoolctl import threadpool_info
 
     from search.embedders import E5Embedder, _omp_threads
 
