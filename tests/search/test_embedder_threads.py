@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
 
 # A fresh process, so no earlier encode has started OpenMP workers; the runtime keeps its workers
