@@ -29,9 +29,9 @@ def demo(
     seed: Annotated[int, typer.Option(help="随机种子（同一种子生成完全相同的示范园区）")] = 20231,
     size: Annotated[int, typer.Option("--size", help="企业数量")] = 2791,
     force: Annotated[bool, typer.Option("--force", help="数据库已存在时删除并重建（仅开发环境）")] = False,
-    index: Annotated[bool, typer.Option("--index/--no-index", help="同时生成搜索向量索引（向量模型为 none 时不生成）")] = True,
+    index: Annotated[bool, typer.Option("--index/--no-index", help="同时生成搜索向量索引（首次需数分钟；之后按文本缓存，几秒即可；向量模型为 none 时不生成）")] = False,
 ) -> None:
-    """生成示范园区（2,791 家企业、三年数据），写入数据库并逐年评分，生成搜索索引，最后打印园区概况。
+    """生成示范园区（2,791 家企业、三年数据），写入数据库并逐年评分，最后打印园区概况（加 --index 同时生成搜索向量索引）。
 
     仅限开发环境；数据库已存在时须加 --force 才会删除重建。
     """

@@ -32,7 +32,7 @@ def demo(folder: Path, *args: str, embedder: str) -> Any:
 
 @pytest.mark.slow
 def test_the_first_search_after_the_demo_is_semantic(tmp_path: Path) -> None:
-    first = demo(tmp_path, embedder="e5")
+    first = demo(tmp_path, "--index", embedder="e5")
     assert f"搜索索引已生成：{SIZE}家企业" in whole(first.stdout)
     settings = make_settings(tmp_path, embedder="e5")
     with TestClient(create_app(settings)) as client:
@@ -44,12 +44,15 @@ def test_the_first_search_after_the_demo_is_semantic(tmp_path: Path) -> None:
         assert r.status_code == 200, r.text
         assert r.json()["semantic"] is True  # the first request, without waiting
     # `--force` keeps the passage cache: the same deterministic demo encodes nothing again.
-    again = demo(tmp_path, "--force", embedder="e5")
+    again = demo(tmp_path, "--force", "--index", embedder="e5")
     assert "新编码0段文本" in whole(again.stdout)
 
 
 def test_no_vectors_without_an_embedder_or_with_no_index(tmp_path: Path) -> None:
-    result = demo(tmp_path / "none", embedder="none")
+    result = demo(tmp_path / "none", "--index", embedder="none")
     assert "搜索索引已生成" not in whole(result.stdout) and not (tmp_path / "none" / "search").exists()
     result = demo(tmp_path / "skip", "--no-index", embedder="e5")
     assert "搜索索引已生成" not in whole(result.stdout) and not (tmp_path / "skip" / "search").exists()
+    # Off by default: a fresh demo must not spend minutes encoding before the server can start.
+    result = demo(tmp_path / "default", embedder="e5")
+    assert "搜索索引已生成" not in whole(result.stdout) and not (tmp_path / "default" / "search").exists()
