@@ -205,24 +205,28 @@ def _check_indicators(system: IndicatorSystem, registry: Mapping[str, FieldDef])
 
 def _check_levels_formula(formula: expr.Expression, registry: Mapping[str, FieldDef], where: str) -> None:
     """A `levels` rule reads one text field (a grade, a board): its values are the level names."""
-    root = formula.root
-    spec = registry.get(root.name) if isinstance(root, expr.Field) else None
-    if spec is None or not spec.is_text:
-        raise InvalidIndicatorSystem(
-            f"按等级计分（levels）的公式必须是一个文本字段（如 tax_credit_grade），而不是“{formula.text}”",
-            where=where,
-        )
+    _require_text_field(
+        formula, registry, where,
+        f"按等级计分（levels）的公式必须是一个文本字段（如 tax_credit_grade），而不是“{formula.text}”",
+    )
 
 
 def _check_grade_basis(basis: expr.Expression, registry: Mapping[str, FieldDef], where: str) -> None:
     """Ranges by grade read the expert's grade: one text field (A–E), not a computed number."""
-    root = basis.root
+    _require_text_field(
+        basis, registry, where,
+        f"按评审档次给范围（grades）时 basis 必须是一个文本字段（如 hte_grade_advancement），而不是“{basis.text}”",
+    )
+
+
+def _require_text_field(
+    expression: expr.Expression, registry: Mapping[str, FieldDef], where: str, problem: str
+) -> None:
+    """Refuse, with `problem`, an expression that is not one registered text field."""
+    root = expression.root
     spec = registry.get(root.name) if isinstance(root, expr.Field) else None
     if spec is None or not spec.is_text:
-        raise InvalidIndicatorSystem(
-            f"按评审档次给范围（grades）时 basis 必须是一个文本字段（如 hte_grade_advancement），而不是“{basis.text}”",
-            where=where,
-        )
+        raise InvalidIndicatorSystem(problem, where=where)
 
 
 def _check_weights(system: IndicatorSystem) -> None:
