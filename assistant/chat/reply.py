@@ -1,0 +1,107 @@
+"""The one response shape every channel gets (HTTP, the OpenAI-compatible route, WeChat, the CLI).
+
+```
+{session_id, reply, kind: answer|clarify|refuse|redirect, intent, refuse_reason?,
+ entities: {enterprises: [{uscc, name}], indicators: [code], categories: [code], years: [int]},
+ facts: [{label, value, unit, year, uscc?, source: {kind, run?, indicator?, field?, batch?,
+          system?, document?, inputs?}}],
+ suggestions: [str]}
+```
+
+Grounding rule: every number in `reply` appears in `facts`, equal at the precision shown (years,
+list ordinals and numbers the user typed excepted). A number computed from others (a difference, a
+share, a what-if gain) is a fact with `source.kind = "derived"` whose `inputs` are the positions of
+the facts it came from in the same `facts` list. A fact about one enterprise carries its `uscc`.
+A refusal names no enterprise but the asker's own, and its `entities` hold none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+Kind = Literal["answer", "clarify", "refuse", "redirect"]
+RefuseReason = Literal["privacy", "injection", "unauthenticated", "write_attempt", "bulk_export"]
+SourceKind = Literal["run", "system", "policy", "aggregate", "derived"]
+
+KINDS: tuple[str, ...] = ("answer", "clarify", "refuse", "redirect")
+REFUSE_REASONS: tuple[str, ...] = ("privacy", "injection", "unauthenticated", "write_attempt", "bulk_export")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact comes from: a published run, a system file, a policy, an aggregate, or derived."""
+
+    kind: SourceKind
+    run: int | None = None  # score run id
+    indicator: str | None = None  # indicator code
+    field: str | None = None  # raw field name
+    batch: int | None = None  # import batch id
+    system: str | None = None  # indicator-system version
+    document: str | None = None  # policy / programme document id
+    inputs: tuple[int, ...] = ()  # derived: positions of the facts it came from
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One number or value the reply states, with where it came from."""
+
+    label: str
+    value: float | int | str | bool | None
+    unit: str = ""
+    year: int | None = None
+    uscc: str | None = None
+    source: Source = Source(kind="derived")
+
+
+@dataclass(frozen=True)
+class EnterpriseRef:
+    """An enterprise the answer is about: USCC and name."""
+
+    uscc: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Entities:
+    """What the answer is about."""
+
+    enterprises: tuple[EnterpriseRef, ...] = ()
+    indicators: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChatReply:
+    """One turn's answer, the same for every channel."""
+
+    session_id: str
+    reply: str
+    kind: Kind
+    intent: str
+    refuse_reason: RefuseReason | None = None
+    entities: Entities = Entities()
+    facts: tuple[Fact, ...] = ()
+    suggestions: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape (tuples as lists; `refuse_reason` only on refusals; empty source keys dropped)."""
+        out = asdict(self)
+        out["entities"] = {k: list(v) for k, v in out["entities"].items()}
+        out["entities"]["enterprises"] = [dict(e) for e in out["entities"]["enterprises"]]
+        out["facts"] = [
+            {**f, "source": {k: (list(v) if isinstance(v, tuple) else v) for k, v in f["source"].items()
+                             if v not in (None, ())}}
+            for f in out["facts"]
+        ]
+        out["suggestions"] = list(out["suggestions"])
+        if out["refuse_reason"] is None:
+            del out["refuse_reason"]
+        return out
+
+
+__all__ = [
+    "KINDS", "REFUSE_REASONS", "ChatReply", "EnterpriseRef", "Entities", "Fact", "Kind", "RefuseReason",
+    "Source", "SourceKind",
+]
