@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         former_names,
         save_enterprises,
         short_names,
+        stock_code_holders,
         upsert_enterprises,
     )
     from scoring.store.models import (
@@ -140,6 +141,7 @@ _WHERE = {
     "save_enterprises": "scoring.store.enterprises",
     "save_system": "scoring.store.runs",
     "short_names": "scoring.store.enterprises",
+    "stock_code_holders": "scoring.store.enterprises",
     "system_content": "scoring.store.runs",
     "upsert_enterprises": "scoring.store.enterprises",
     "value_precedence": "scoring.store.raw",
@@ -201,6 +203,7 @@ __all__ = [
     "save_enterprises",
     "save_system",
     "short_names",
+    "stock_code_holders",
     "system_content",
     "upsert_enterprises",
     "value_precedence",

@@ -92,3 +92,13 @@ def former_names(*, session: Session, usccs: Iterable[str]) -> dict[str, list[st
         stmt = select(Enterprise.uscc, Enterprise.former_names).where(col(Enterprise.uscc).in_(wanted[i : i + 500]))
         out.update({u: list(f or []) for u, f in session.exec(stmt).all()})
     return out
+
+
+def stock_code_holders(*, session: Session, codes: Iterable[str]) -> dict[str, str]:
+    """The enterprise holding each of these stock codes (codes no enterprise holds are left out)."""
+    wanted = set(codes)
+    if not wanted:
+        return {}
+    # A JSON list cannot be searched portably in SQL; a zone has 10⁴ firms and few listed ones.
+    stmt = select(Enterprise.uscc, Enterprise.stock_codes)
+    return {code: uscc for uscc, held in session.exec(stmt).all() for code in held or () if code in wanted}
