@@ -70,9 +70,12 @@ class LatestScore(BaseModel):
 class EnterpriseProfile(EnterprisePublic):
     """The profile: public fields for everyone, the rest for the enterprise itself and officials."""
 
-    visibility: Literal["public", "full"] = Field(description="public：只含公开信息（名称、简称、行业、阶段）；full：全部信息")
+    visibility: Literal["public", "full"] = Field(description="public：只含公开信息（名称、简称、行业、阶段、股票代码与股票简称）；full：全部信息")
+    stock_codes: list[str] | None = Field(default=None, description="股票代码（公开），如 300750.SZ、00700.HK；北交所/新三板代码未注明交易所时只有 6 位数字")
+    stock_names: list[str] | None = Field(default=None, description="股票简称（公开）")
     former_names: list[str] | None = Field(default=None, description="曾用名")
     english_name: str | None = Field(default=None, description="英文名称")
+    aliases: list[str] | None = Field(default=None, description="其他名称：品牌、常用简称、英文缩写（不公开）")
     address: str | None = Field(default=None, description="地址")
     legal_representative: str | None = Field(default=None, description="法定代表人")
     industry_code: str | None = Field(default=None, description="国民经济行业分类代码")
