@@ -121,7 +121,9 @@ def hit_fields(snap: Snapshot, hit: Hit, *, details: bool) -> dict[str, Any]:
     reasons = list(hit.reasons) if details else list(dict.fromkeys(public_reason(r) for r in hit.reasons))
     item: dict[str, Any] = {
         "uscc": hit.id, "name": hit.name, "short_name": doc.short_name if doc else None,
-        "industry": doc.industry if doc else None, "stage": info.stage if info else None,
+        "industry": doc.industry if doc else None,
+        "stock_codes": list(doc.stock_codes) if doc else None, "stock_names": list(doc.stock_names) if doc else None,
+        "stage": info.stage if info else None,
         "stage_name": STAGES.get(info.stage) if info else None,
         "score": round(float(hit.score), 4), "reasons": reasons, "weak": bool(hit.weak),
     }

@@ -39,10 +39,12 @@ def enterprise(*, session: Session, uscc: str) -> Enterprise:
     return row
 
 
-def short_names(*, session: Session, usccs: list[str]) -> dict[str, str | None]:
-    """Short names of some enterprises in one query."""
-    rows = session.exec(select(Enterprise.uscc, Enterprise.short_name).where(col(Enterprise.uscc).in_(usccs))).all()
-    return dict(rows)
+def public_names(*, session: Session, usccs: list[str]) -> dict[str, dict[str, Any]]:
+    """Short name, stock codes and stock short names of some enterprises in one query."""
+    e = Enterprise
+    stmt = select(e.uscc, e.short_name, e.stock_codes, e.stock_names).where(col(e.uscc).in_(usccs))
+    return {u: {"short_name": short, "stock_codes": list(codes or []), "stock_names": list(names or [])}
+            for u, short, codes, names in session.exec(stmt).all()}
 
 
 def save_enterprises(*, session: Session, new: list[dict[str, Any]], updates: list[dict[str, Any]]) -> None:
