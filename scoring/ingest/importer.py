@@ -13,7 +13,9 @@
   is "unchanged" and writes nothing.
 - Reversible: `revert_batch` marks a batch reverted; its values stay for history but stop counting.
 - Enterprises are matched by USCC. The register (工商) creates and updates them — a new name is a
-  rename (the old one becomes a former name); master data is not rolled back by a revert. Other
+  rename (the old one becomes a former name); other names (aliases), stock codes and stock short
+  names given in a file replace the stored lists (a blank cell keeps them); a stock code belongs to
+  one enterprise, in the file and in the store; master data is not rolled back by a revert. Other
   sources only accept enterprises already in the store.
 - Precedence: the newest batch of a source supersedes its older ones; a field's owner source beats
   other sources, which beat self-report (`store.value_precedence`). Two sources that disagree on a

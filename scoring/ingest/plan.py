@@ -286,8 +286,11 @@ class _TablePlanner:
                 self.error(f"成立日期 {value:%Y-%m-%d} 晚于数据年度 {int(years[i])}", row=int(self.t.rows[i]), j=j, value=self.t.columns[j][i])
                 continue
             data = self.plan.master.setdefault(usccs[i], {"_row": int(self.t.rows[i]), "_sheet": self.t.sheet})
-            if isinstance(value, list) and name in data:  # a second column of the same list
-                value = list(dict.fromkeys([*data[name], *value]))
+            if isinstance(value, list):  # 品牌 and 英文缩写 of one row are one list; the firm's last row wins
+                rows = data.setdefault(f"_rows:{name}", {})  # (table number, row) → items
+                cell = (len(self.plan.key_columns), int(self.t.rows[i]))
+                rows[cell] = list(dict.fromkeys([*rows.get(cell, []), *value]))
+                value = rows[max(rows)]
             data[name] = value
 
     def own_stock_codes(self, codes: list[str], uscc: str, i: int, j: int) -> bool:

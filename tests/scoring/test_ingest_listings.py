@@ -99,3 +99,15 @@ def test_absurd_alias_cells_are_refused(engine: Engine, tmp_path: Path) -> None:
     assert status == "rejected" and counts(engine) == before
     assert [e.split("：", 1)[0] for e in errors] == ["第 2 行 C 列「其他名称」", "第 3 行 C 列「其他名称」", "第 4 行 D 列「股票简称」"]
     assert "超过每格 20 项的上限" in errors[0] and "超过每项 100 个字符的上限" in errors[1] and "不是名称" in errors[2]
+
+
+def test_the_latest_year_of_a_firm_gives_its_lists(engine: Engine, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "r.csv", ["统一社会信用代码", "企业名称", "年度", "品牌", "英文缩写"], [
+        [USCCS[0], NAMES[0], "2023", "旧品牌", "OLD"],
+        [USCCS[0], NAMES[0], "2024", "新品牌", "NEW"],
+        [USCCS[1], NAMES[1], "2023", "", "OLD1"],  # the first column blank in the older row
+        [USCCS[1], NAMES[1], "2024", "新品牌1", ""],
+    ])
+    assert import_file(engine=engine, source="register", path=path).status == "imported"
+    assert stored(engine, USCCS[0])[0] == ["新品牌", "NEW"]  # one row's two columns merged, the older row's dropped
+    assert stored(engine, USCCS[1])[0] == ["新品牌1"]
