@@ -40,7 +40,13 @@ from scoring.ingest.limits import year_out_of_range
 from scoring.ingest.plan import Plan, Values, plan_tables
 from scoring.ingest.read import read_file
 from scoring.ingest.report import CellError, ErrorLog, ImportReport
-from scoring.ingest.sources import LIST_KINDS, MASTER_COLUMNS, Source, normalize_header, resolve_source
+from scoring.ingest.sources import (
+    LIST_KINDS,
+    MASTER_COLUMNS,
+    Source,
+    normalize_header,
+    resolve_source,
+)
 from scoring.store import list_conflicts, revert_batch
 
 __all__ = ["CellError", "ImportReport", "import_file", "list_conflicts", "revert_batch"]
@@ -280,7 +286,7 @@ def _save_master(session: Session, plan: Plan, known: dict[str, dict[str, Any]],
         data = {k: v for k, v in data.items() if not k.startswith("_")}
         stored = known.get(uscc)
         if stored is None:  # every row with every column: one executemany needs the same keys
-            lists = {k: [] for k, kind in MASTER_COLUMNS.items() if kind in LIST_KINDS}
+            lists: dict[str, list[str]] = {k: [] for k, kind in MASTER_COLUMNS.items() if kind in LIST_KINDS}
             new.append({**dict.fromkeys(MASTER_COLUMNS), **lists, **data, "uscc": uscc})
             continue
         change = {k: v for k, v in data.items() if k not in ("name", "former_names") and stored.get(k) != v}

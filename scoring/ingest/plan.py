@@ -278,7 +278,7 @@ class _TablePlanner:
             value = out[i]
             if value is None or value == "" or value == []:
                 continue
-            if name == "stock_codes" and not self.own_stock_codes(value, usccs[i], i, j):
+            if name == "stock_codes" and not self.own_stock_codes(value, usccs[i], int(i), j):
                 continue
             if name == "founding_date" and hasattr(value, "year") and value.year > int(years[i]):
                 # A register cannot report a founding after the year its data describes: a typo

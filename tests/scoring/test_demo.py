@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from scoring.demo.build import Demo, build_demo, synthetic_raw
 from scoring.engine.engine import ScoreResult, score_frames
+from scoring.stock_codes import normalize_stock_code
 from scoring.systems.fields import SYSTEMS_DIR, default_fields
 from scoring.systems.loader import load_system
 from scoring.systems.schema import FieldDef
-from scoring.stock_codes import normalize_stock_code
 from scoring.uscc import is_valid_uscc
 
 YEARS = (2023, 2024, 2025)
