@@ -229,6 +229,9 @@ class Doc:
     business_scope: str
     source: str  # demo | fixture | pad
     address: str = ""
+    aliases: tuple[str, ...] = ()  # brands, acronyms: searched, never queried here
+    stock_codes: tuple[str, ...] = ()
+    stock_names: tuple[str, ...] = ()
 
     @property
     def core(self) -> str:
@@ -245,7 +248,7 @@ def load_demo(db: Path) -> list[Doc]:
     con = sqlite3.connect(db)
     rows = con.execute(
         "SELECT uscc, name, short_name, former_names, english_name, products, industry,"
-        " business_scope, address FROM enterprise ORDER BY uscc"
+        " business_scope, address, aliases, stock_codes, stock_names FROM enterprise ORDER BY uscc"
     ).fetchall()
     con.close()
     return [
@@ -260,6 +263,9 @@ def load_demo(db: Path) -> list[Doc]:
             business_scope=r[7] or "",
             source="demo",
             address=r[8] or "",
+            aliases=tuple(json.loads(r[9]) if r[9] else ()),
+            stock_codes=tuple(json.loads(r[10]) if r[10] else ()),
+            stock_names=tuple(json.loads(r[11]) if r[11] else ()),
         )
         for r in rows
     ]

@@ -167,6 +167,9 @@ def build_ours(docs: Sequence[Doc], embedder_kind: str) -> tuple[Callable[[str],
             "industry": d.industry,
             "business_scope": d.business_scope,
             "address": d.address,
+            "aliases": d.aliases,
+            "stock_codes": d.stock_codes,
+            "stock_names": d.stock_names,
         }
         documents.append(Document(**{k: v for k, v in values.items() if k in fields}))
     embedder = vectors = None

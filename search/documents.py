@@ -29,6 +29,9 @@ class Document:
     short_name: str | None = None
     former_names: tuple[str, ...] = ()
     english_name: str | None = None
+    aliases: tuple[str, ...] = ()  # other names: brands, common abbreviations, English acronyms
+    stock_codes: tuple[str, ...] = ()  # as the exchanges write them: 300750.SZ, 00700.HK
+    stock_names: tuple[str, ...] = ()  # 股票简称
     products: str | None = None
     industry: str | None = None
     business_scope: str | None = None

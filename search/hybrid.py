@@ -9,7 +9,7 @@
 
 Scores are on one scale, 0–1, the same for every query and every retriever:
 
-* ≥ 0.9  certain: the query is one of the firm's names, keys or its USCC;
+* ≥ 0.9  certain: the query is one of the firm's names, keys, its USCC or stock code;
 * 0.7–0.9 strong: homophone, full pinyin, initials, a name prefix, one wrong trade-name character;
 * ``threshold`` (0.5)–0.7 plausible: product/industry matches, near spellings, semantic neighbours;
 * below ``threshold`` weak: returned only with ``include_weak=True`` and marked ``weak``.
@@ -35,6 +35,7 @@ from search.fusion import SUPPORT, Evidence, fuse
 from search.fuzzy import GramIndex, char_grams, pinyin_grams, word_grams
 from search.keys import KeyIndex, KeyKind
 from search.lexical import LexicalIndex
+from search.listings import listing_evidence
 from search.matching import NameMatcher
 from search.names import FormBuilder, NameForms
 from search.normalize import MAX_QUERY_CHARS, NameNormalizer, fold
@@ -200,6 +201,7 @@ class HybridSearcher:
         candidates: set[int] = set()
         if QueryAnalyzer.uscc_like(q):
             evidence += uscc_evidence(self._keys, q.compact)
+        evidence += listing_evidence(self._keys, self.documents, q.compact)
         for key in {q.compact, q.core, q.latin, q.pinyin} - {""}:
             rows = {m.doc for m in self._keys.exact(key)}
             if len(rows) > opts.shortlist:  # thk, tianhe at a million firms: a stable slice, by name

@@ -21,15 +21,18 @@ class KeyKind(IntEnum):
 
     NAME = 0
     SHORT = 1
-    CORE = 2
-    TRADE = 3
-    FORMER = 4
-    FORMER_CORE = 5
-    ENGLISH = 6
-    ENGLISH_CORE = 7
-    PINYIN = 8
-    INITIALS = 9
-    USCC = 10
+    STOCK_NAME = 2  # 股票简称
+    CORE = 3
+    TRADE = 4
+    ALIAS = 5  # other names: brands, common abbreviations, English acronyms
+    FORMER = 6
+    FORMER_CORE = 7
+    ENGLISH = 8
+    ENGLISH_CORE = 9
+    PINYIN = 10
+    INITIALS = 11
+    STOCK_CODE = 12  # the digits of a stock code (search.listings)
+    USCC = 13
 
 
 class KeyMatch(NamedTuple):

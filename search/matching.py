@@ -14,7 +14,7 @@ demo zone's query types; what they encode:
   by the searcher, not here.
 
 Every reason drawn from a field beyond the name and short name names that field (曾用名, 英文名,
-产品), so that a caller can show such reasons to some users as the field's name alone.
+别名, 股票简称, 产品), so that a caller can show such reasons to some users as the field's name alone.
 """
 
 from __future__ import annotations
@@ -35,7 +35,10 @@ _Add = Callable[..., None]
 # A near-miss name (same trade name, other industry words) can never rise above weak.
 NEAR_MISS_CAP = 0.45
 _PINYIN_KINDS = {KeyKind.NAME: "全称", KeyKind.CORE: "名称", KeyKind.TRADE: "字号",
-                 KeyKind.SHORT: "简称", KeyKind.FORMER_CORE: "曾用名"}
+                 KeyKind.SHORT: "简称", KeyKind.FORMER_CORE: "曾用名", KeyKind.ALIAS: "别名",
+                 KeyKind.STOCK_NAME: "股票简称"}
+# Pinyin forms of fields beyond the names: a homophone reason names the field it was drawn from.
+_FIELD_NOTES = {KeyKind.FORMER_CORE: "（曾用名）", KeyKind.ALIAS: "（别名）", KeyKind.STOCK_NAME: "（股票简称）"}
 
 
 def _swapped(a: str, b: str) -> bool:
@@ -84,6 +87,12 @@ class NameMatcher:
                 add(0.97, f"曾用名: {registered}")
             elif c == core:
                 add(0.93, f"曾用名: {registered}")
+        for label, named in (("别名", f.aliases), ("股票简称", f.stock_names)):
+            for written, flat, core in named:
+                if q.compact == flat:
+                    add(0.95, f"{label}: {written}")
+                elif c == core:
+                    add(0.93, f"{label}: {written}")
         if c == f.core:
             add(0.96, "核心名称匹配")
         if c in f.shorts:
@@ -132,8 +141,8 @@ class NameMatcher:
     def _homophone(self, q: Query, f: NameForms, add: _Add) -> None:
         for p in f.pinyin:
             if q.pinyin in p.fulls and len(p.initials[0]) >= 2:
-                # Every reason drawn from a former name says so: a caller may hide those.
-                field = "（曾用名）" if p.kind == KeyKind.FORMER_CORE else ""
+                # Every reason drawn from a former name or alias says so: a caller may hide those.
+                field = _FIELD_NOTES.get(p.kind, "")
                 if q.mixed:
                     add(0.9, f"拼音: {q.pinyin}{field}", "pinyin")
                 else:
@@ -147,6 +156,8 @@ class NameMatcher:
         # (form, what it is): a near spelling of a former name says so in its reason.
         named = [(form, "名称") for form in (f.core, *f.shorts)]
         named += [(core, "曾用名") for _, _, core in f.formers]
+        named += [(core, "别名") for _, _, core in f.aliases]
+        named += [(core, "股票简称") for _, _, core in f.stock_names]
         named = [(form, what) for form, what in named if len(form) >= 3]
         forms = [form for form, _ in named]
         distances = [edit_distance(c, form) for form in forms]

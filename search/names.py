@@ -1,4 +1,5 @@
-"""Name forms of a document (full, core, trade, short, former, English, pinyin) and their keys.
+"""Name forms of a document (full, core, trade, short, former, English, aliases, stock short
+names, pinyin) and their keys; stock codes become keys too (``search.listings``).
 
 Built once per document at index time: the keys go into the ``KeyIndex`` (exact and prefix
 lookups), the grams into the ``GramIndex`` (fuzzy shortlist), and the forms themselves are
@@ -12,8 +13,9 @@ from typing import NamedTuple, Protocol
 
 from search.fuzzy import char_grams, pinyin_grams, word_grams
 from search.keys import KeyKind
+from search.listings import listing_keys
 from search.normalize import NameNormalizer, compact, fold
-from search.pinyin import PinyinTable
+from search.pinyin import PinyinTable, is_hanzi
 
 __all__ = ["FormBuilder", "IndexEntry", "NameForms", "PinyinForm"]
 
@@ -22,6 +24,10 @@ _WORD = re.compile(r"[a-z0-9]+")
 _ENGLISH_FILLER = frozenset(
     "co ltd limited inc corp corporation company group llc gmbh plc the and of".split()
 )
+
+
+def _has_hanzi(text: str) -> bool:
+    return any(map(is_hanzi, text))
 
 
 class NamedDocument(Protocol):
@@ -42,6 +48,15 @@ class NamedDocument(Protocol):
 
     @property
     def english_name(self) -> str | None: ...
+
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+
+    @property
+    def stock_names(self) -> tuple[str, ...]: ...
+
+    @property
+    def stock_codes(self) -> tuple[str, ...]: ...
 
 
 class PinyinForm(NamedTuple):
@@ -70,7 +85,9 @@ class NameForms(NamedTuple):
     english: str  # compact, all words
     english_core: str  # compact, filler and region words dropped
     english_words: tuple[str, ...]
-    pinyin: tuple[PinyinForm, ...]  # of core, trade, short names and former core names
+    pinyin: tuple[PinyinForm, ...]  # of core, trade, short, former, alias and stock short names
+    aliases: tuple[tuple[str, str, str], ...] = ()  # (as written, compact, core): brands, acronyms
+    stock_names: tuple[tuple[str, str, str], ...] = ()  # (as written, compact, core)
 
 
 class IndexEntry(NamedTuple):
@@ -105,9 +122,8 @@ class FormBuilder:
         trade, descriptor = norm.split_trade(core)
         short = compact(fold(doc.short_name or ""))
         shorts = (short,) if len(short) >= 2 else ()
-        formers = tuple(
-            (name, compact(fold(name)), norm.core(fold(name))) for name in doc.former_names if name
-        )
+        formers = self._named(doc.former_names)
+        aliases, stock_names = self._named(doc.aliases), self._named(doc.stock_names)
         words = _WORD.findall(fold(doc.english_name or ""))
         core_words = tuple(
             w for w in words if w not in _ENGLISH_FILLER and w not in self._english_regions
@@ -120,6 +136,10 @@ class FormBuilder:
         for text, kind in (
             (core, KeyKind.CORE), (trade, KeyKind.TRADE), *((s, KeyKind.SHORT) for s in shorts),
             *((c, KeyKind.FORMER_CORE) for _, _, c in formers),
+            # Brands and stock short names in hanzi are typed in pinyin too, whole (博岳股份:
+            # bygf) or as core (博岳); acronyms are not.
+            *((text, KeyKind.ALIAS) for _, flat, c in aliases for text in (flat, c) if _has_hanzi(text)),
+            *((text, KeyKind.STOCK_NAME) for _, flat, c in stock_names for text in (flat, c) if _has_hanzi(text)),
         ):
             if not text or text in done:
                 continue
@@ -143,9 +163,17 @@ class FormBuilder:
         forms = NameForms(
             full=full, core=core, trade=trade, descriptor=descriptor, shorts=shorts,
             formers=formers, english="".join(words), english_core="".join(core_words),
-            english_words=core_words, pinyin=tuple(pinyin_forms),
+            english_words=core_words, pinyin=tuple(pinyin_forms), aliases=aliases,
+            stock_names=stock_names,
         )
-        return IndexEntry(forms, self._keys(forms, row, doc.id), grams)
+        keys = self._keys(forms, row, doc.id)
+        keys += [(key, KeyKind.STOCK_CODE, row) for key in listing_keys(doc.stock_codes)]
+        return IndexEntry(forms, keys, grams)
+
+    def _named(self, names: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+        """(as written, compact, core) of each of several names of one kind."""
+        folded = ((name, fold(name)) for name in names if name)
+        return tuple((name, compact(f), self.normalizer.core(f)) for name, f in folded if compact(f))
 
     @staticmethod
     def _keys(forms: NameForms, row: int, uscc: str) -> list[tuple[str, int, int]]:
@@ -155,6 +183,8 @@ class FormBuilder:
         out += [(s, KeyKind.SHORT, row) for s in forms.shorts]
         for _, flat, core in forms.formers:
             out += [(flat, KeyKind.FORMER, row), (core, KeyKind.FORMER_CORE, row)]
+        for kind, named in ((KeyKind.ALIAS, forms.aliases), (KeyKind.STOCK_NAME, forms.stock_names)):
+            out += [(key, kind, row) for _, flat, core in named for key in dict.fromkeys((flat, core))]
         if forms.english:
             out += [(forms.english, KeyKind.ENGLISH, row)]
             out += [(forms.english_core, KeyKind.ENGLISH_CORE, row)]

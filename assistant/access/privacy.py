@@ -3,17 +3,21 @@ answer goes through it.
 
 - `official` and `admin` see everything.
 - `enterprise` (bound to one USCC) sees its own details; of any other enterprise only the public
-  profile (name, short name, industry, stage). Asking for another's details is answered exactly
+  profile (name, short name, industry, stage, stock listings). Asking for another's details is answered exactly
   like asking for an enterprise that does not exist (404), so that probing reveals nothing.
 - `public` (anonymous) sees indicator definitions, how the programme works, public profiles and
   aggregates over groups of at least `MIN_GROUP` enterprises — never one enterprise's points.
 
-The public profile (`PUBLIC_FIELDS`) is the USCC, name, short name, industry and stage. Former
-names, the English name, products, business scope and address are not public: products and the
-English name are what firms report to the zone for scoring, not for publication; former names and
-the business scope are public record at the business register, but the zone is not the register
-(its copy is merged from several sources and corrected), and whoever wants the register asks the
-register. A search is an oracle for every field it matches through ("this firm's former name
+The public profile (`PUBLIC_FIELDS`) is the USCC, name, short name, industry, stage and the stock
+listings (stock codes and stock short names). Former names, the English name, other names
+(aliases: brands, common abbreviations, English acronyms), products, business scope and address
+are not public: products, the English name and aliases are what firms report to the zone for
+scoring, not for publication — an alias list may hold a brand not yet launched or an internal
+abbreviation, and whether a firm is behind a brand is for the firm to say; former names and the
+business scope are public record at the business register, but the zone is not the register (its
+copy is merged from several sources and corrected), and whoever wants the register asks the
+register. Stock codes and stock short names are public: an exchange publishes them, and a listed
+firm must disclose that it is listed, so a public answer through them reveals nothing. A search is an oracle for every field it matches through ("this firm's former name
 sounds like 瑞广工贸"), so what a caller may search by is what it may see: callers who may not see
 a firm's details are matched against its `public_document` only, and a reason drawn from a
 non-public field says only which field matched (`public_reason`). Making a field public is one
@@ -33,7 +37,7 @@ from scoring.errors import NotFound
 if TYPE_CHECKING:
     from search.documents import Document
 
-PUBLIC_FIELDS = ("uscc", "name", "short_name", "industry", "stage", "stage_name")
+PUBLIC_FIELDS = ("uscc", "name", "short_name", "industry", "stage", "stage_name", "stock_codes", "stock_names")
 
 
 @dataclass(frozen=True)
@@ -87,11 +91,15 @@ def suppress_small(count: int, principal: Principal) -> int | None:
 
 
 # The search library names the field in every reason drawn from one beyond the name and short
-# name (`search.matching`): label → (what a hidden one becomes, the fields it reads). 语义相近
+# name (`search.matching`, `search.listings`): label → (what a hidden one becomes, the fields it
+# reads); labels of public fields are listed too, so that hiding a field is still one edit. 语义相近
 # compares with a passage of names, products and scope (`search.documents.passage_text`).
 _REASON_FIELDS = {
     "曾用名": ("曾用名匹配", ("former_names",)),
     "英文名": ("英文名匹配", ("english_name",)),
+    "别名": ("别名匹配", ("aliases",)),
+    "股票简称": ("股票简称匹配", ("stock_names",)),
+    "股票代码": ("股票代码匹配", ("stock_codes",)),
     "产品": ("产品匹配", ("products", "business_scope")),  # 字号匹配, 产品: … reads both
     "经营范围": ("经营范围匹配", ("business_scope",)),
     "语义相近": ("语义相近", ("former_names", "products", "business_scope")),

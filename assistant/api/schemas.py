@@ -50,6 +50,8 @@ class EnterprisePublic(BaseModel):
     industry: str | None = Field(default=None, description="行业")
     stage: StageCode | None = Field(default=None, description="成长阶段代码：startup、growth、development、mature")
     stage_name: str | None = Field(default=None, description="成长阶段名称：初创期、成长期、发展期、成熟期")
+    stock_codes: list[str] | None = Field(default=None, description="股票代码，如 300750.SZ、00700.HK（北交所或新三板的代码未注明交易所时只有 6 位数字）；未上市为空列表")
+    stock_names: list[str] | None = Field(default=None, description="股票简称；未上市为空列表")
 
 
 class EnterpriseListItem(EnterprisePublic):
@@ -70,9 +72,10 @@ class LatestScore(BaseModel):
 class EnterpriseProfile(EnterprisePublic):
     """The profile: public fields for everyone, the rest for the enterprise itself and officials."""
 
-    visibility: Literal["public", "full"] = Field(description="public：只含公开信息（名称、简称、行业、阶段）；full：全部信息")
+    visibility: Literal["public", "full"] = Field(description="public：只含公开信息（名称、简称、行业、阶段、股票代码与股票简称）；full：全部信息")
     former_names: list[str] | None = Field(default=None, description="曾用名")
     english_name: str | None = Field(default=None, description="英文名称")
+    aliases: list[str] | None = Field(default=None, description="其他名称：品牌、常用简称、英文缩写（不公开）")
     address: str | None = Field(default=None, description="地址")
     legal_representative: str | None = Field(default=None, description="法定代表人")
     industry_code: str | None = Field(default=None, description="国民经济行业分类代码")

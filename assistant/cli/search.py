@@ -38,7 +38,7 @@ def _index(embedder: str | None = None, model_dir: Path | None = None) -> Any:
 @app.command("search")
 @friendly
 def search_command(
-    query: Annotated[str, typer.Argument(help="要找的企业：全称、简称、拼音、首字母、曾用名、英文名、代码或产品")],
+    query: Annotated[str, typer.Argument(help="要找的企业：全称、简称、拼音、首字母、曾用名、英文名、其他名称、股票代码或简称、信用代码或产品")],
     limit: Annotated[int, typer.Option("--limit", min=1, max=100, help="最多显示条数")] = 10,
     stage: Annotated[str | None, typer.Option("--stage", help="阶段：startup | growth | development | mature")] = None,
     industry: Annotated[str | None, typer.Option("--industry", help="行业")] = None,
@@ -48,7 +48,7 @@ def search_command(
     weak: Annotated[bool, typer.Option("--weak", help="同时显示弱匹配")] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """搜索企业：简称、错别字、拼音、首字母、繁体、英文名、曾用名、代码或产品都可以。"""
+    """搜索企业：简称、错别字、拼音、首字母、繁体、英文名、曾用名、其他名称（品牌、英文缩写）、股票代码或股票简称、信用代码或产品都可以。"""
     from assistant.queries.search_hits import hit_fields, run_search
     from scoring.systems.schema import STAGES
 

@@ -1,6 +1,6 @@
 """Enterprises as the caller may see them: a page of the list, and one profile.
 
-Everyone sees the public profile (name, short name, industry, stage); points, rank, percentile and
+Everyone sees the public profile (name, short name, industry, stage, stock listings); points, rank, percentile and
 the rest of the master data only callers who may see that enterprise's details. Filtering or
 sorting by points is for officials: a points filter would let anyone bisect another's points.
 """
@@ -68,12 +68,12 @@ def enterprise_page(
         df = df[df["total"] <= max_points]
     df = df.sort_values([sort, "uscc"], ascending=[order == "asc", True])
     part = df.iloc[(page - 1) * size : page * size]
-    shorts = store.short_names(session=session, usccs=part["uscc"].tolist())
+    names = store.public_names(session=session, usccs=part["uscc"].tolist())
     items = []
     for row in part.itertuples():
         item: dict[str, Any] = {
-            "uscc": row.uscc, "name": row.name, "short_name": shorts.get(row.uscc), "industry": row.industry,
-            "stage": row.stage, "stage_name": STAGES[row.stage],
+            "uscc": row.uscc, "name": row.name, "industry": row.industry, "stage": row.stage,
+            "stage_name": STAGES[row.stage], **names.get(row.uscc, {}),
         }
         if principal.may_see_details(row.uscc):
             item.update(total=row.total, rank=row.rank, percentile=row.percentile)

@@ -82,14 +82,16 @@ def load_documents(engine: Engine) -> tuple[list[Document], dict[str, ScoreInfo]
             scores = {u: ScoreInfo(st, float(t), int(r), float(p), run.year) for u, st, t, r, p in score_rows}
         rows = session.connection().execute(
             select(col(e.uscc), col(e.name), col(e.short_name), col(e.former_names), col(e.english_name),
+                   col(e.aliases), col(e.stock_codes), col(e.stock_names),
                    col(e.products), col(e.industry), col(e.business_scope), col(e.address)).order_by(col(e.uscc))
         )
         docs = []
-        for uscc, name, short, former, english, products, industry, scope, address in rows:
+        for uscc, name, short, former, english, aliases, codes, stock_names, products, industry, scope, address in rows:
             info = scores.get(uscc)
             # No `total`: see the module docstring.
             docs.append(Document(
                 id=uscc, name=name, short_name=short, former_names=tuple(former or ()), english_name=english,
+                aliases=tuple(aliases or ()), stock_codes=tuple(codes or ()), stock_names=tuple(stock_names or ()),
                 products=products, industry=industry, business_scope=scope, address=address,
                 stage=info.stage if info else None, year=info.year if info else None,
             ))

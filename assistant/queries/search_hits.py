@@ -1,8 +1,8 @@
 """Hits as each caller may see them, and the officials' points filter.
 
 A hit shows the public profile (name, short name, industry, stage) to everyone; total, rank and
-percentile, and reasons quoting non-public fields (products, former and English names), only to
-callers who may see that firm's details (`assistant.access.privacy`, which also shortens the reasons).
+percentile, and reasons quoting non-public fields (products, former and English names, aliases),
+only to callers who may see that firm's details (`assistant.access.privacy`, which also shortens the reasons).
 What a caller may not see, it cannot search by either: the public and enterprises search the
 snapshot's public searcher (public fields only), an enterprise its own firm with every field too;
 suggestions for them likewise complete public fields only. Officials search everything.
@@ -12,14 +12,16 @@ A search whose answer holds non-public data is audited like any other read.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import fields
 from math import inf
 from typing import TYPE_CHECKING, Any
 
-from assistant.access.privacy import Principal, public_reason, require_official
+from assistant.access.privacy import Principal, public_document, public_reason, require_official
 from assistant.errors import BadRequest, Forbidden, InvalidQuery
 from assistant.queries.audit import Audit, record
 from scoring.systems.schema import STAGES
-from search.hybrid import Filters, Hit, Suggestion
+from search.hybrid import Document, Filters, Hit, Suggestion
 
 if TYPE_CHECKING:
     from assistant.queries.search_index import SearchIndex, Snapshot
@@ -119,7 +121,9 @@ def hit_fields(snap: Snapshot, hit: Hit, *, details: bool) -> dict[str, Any]:
     reasons = list(hit.reasons) if details else list(dict.fromkeys(public_reason(r) for r in hit.reasons))
     item: dict[str, Any] = {
         "uscc": hit.id, "name": hit.name, "short_name": doc.short_name if doc else None,
-        "industry": doc.industry if doc else None, "stage": info.stage if info else None,
+        "industry": doc.industry if doc else None,
+        "stock_codes": list(doc.stock_codes) if doc else None, "stock_names": list(doc.stock_names) if doc else None,
+        "stage": info.stage if info else None,
         "stage_name": STAGES.get(info.stage) if info else None,
         "score": round(float(hit.score), 4), "reasons": reasons, "weak": bool(hit.weak),
     }
@@ -129,8 +133,18 @@ def hit_fields(snap: Snapshot, hit: Hit, *, details: bool) -> dict[str, Any]:
 
 
 def suggestion_fields(snap: Snapshot, suggestion: Suggestion, *, details: bool) -> dict[str, str]:
-    """A suggestion; `matched` shows a former or English name only to callers who may see details."""
+    """A suggestion; `matched` shows a non-public field (a former or English name, an alias) only
+    to callers who may see details."""
     doc = snap.by_id.get(suggestion.id)
-    public = {suggestion.name, doc.short_name if doc else None}
+    public = {suggestion.name, *(_texts(public_document(doc)) if doc else ())}
     matched = suggestion.matched if details or suggestion.matched in public else suggestion.name
     return {"uscc": suggestion.id, "name": suggestion.name, "matched": matched}
+
+
+def _texts(doc: Document) -> Iterator[str]:
+    """Every text a document holds, names and lists of names alike."""
+    for value in (getattr(doc, f.name) for f in fields(doc)):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, tuple):
+            yield from (v for v in value if isinstance(v, str))

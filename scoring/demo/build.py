@@ -44,6 +44,7 @@ import pandas as pd
 
 from scoring.demo.fields import CORE_MODELS, Array, Columns
 from scoring.demo.generic import generic_column
+from scoring.demo.listings import with_listings
 from scoring.demo.model import Firms, child_rng, simulate_firms
 from scoring.demo.names import enterprise_profiles
 from scoring.demo.zone import ZONE_MODELS
@@ -79,8 +80,10 @@ def build_demo(
     founded = _founding_dates(firms, seed=seed)
     usccs = _usccs(firms, founded, seed=seed)
     dates = [dt.date.fromisoformat(str(d)) for d in founded]
-    enterprises = enterprise_profiles(firms, usccs, dates, seed=seed)
-    return Demo(enterprises, _raw_frames(firms, usccs, fields, seed=seed))
+    raw = _raw_frames(firms, usccs, fields, seed=seed)
+    boards = raw[years[-1]].get("listing_board")  # None where the registry lacks the field
+    enterprises = with_listings(enterprise_profiles(firms, usccs, dates, seed=seed), boards, firms, seed=seed)
+    return Demo(enterprises, raw)
 
 
 def synthetic_raw(

@@ -3,7 +3,8 @@
 One layout per source kind (``LAYOUTS``), in the shapes a zone office receives:
 
 - 市场监管 (register): a CSV per year, UTF-8 with BOM, dates written three ways (2018-03-22,
-  2018/3/22, 2018年3月22日), former names joined by ；.
+  2018/3/22, 2018年3月22日), former names joined by ；, aliases and stock listings joined by 、, ；
+  or / and stock codes written 300750.SZ, SZ300750 or 300750 (by year).
 - 税务 (tax): a CSV per year in GBK; 2023 in 元 with the unit in the header (营业收入（元）), 2024 in 元
   under the bare header (the mapping's unit) with thousands separators, 2025 in 万元 (营业收入（万元）).
 - 社保/人社 (hr): one GBK CSV with a 统计年度 column.
@@ -51,7 +52,12 @@ __all__ = ["LAYOUTS", "Layout", "SourceFile", "import_demo_files", "write_demo_f
 SOURCES_DIR = DATA_DIR / "sources"
 MONEY = {"元": 1, "万元": 10_000}
 MASTER = ("short_name", "former_names", "english_name", "legal_representative", "address",
-          "founding_date", "industry_code", "business_scope", "products")
+          "founding_date", "industry_code", "business_scope", "products", "aliases", "stock_codes",
+          "stock_names")
+# List cells: the separator and the spelling of stock codes rotate by year, as clerks write them.
+_SEPARATORS = ("、", "；", " / ")
+_CODE_FORMS = (lambda c: c, lambda c: c.split(".")[1] + c.split(".")[0],
+               lambda c: c.split(".")[0] if c.endswith((".SH", ".SZ")) else c)
 
 
 @dataclass(frozen=True)
@@ -222,6 +228,10 @@ def _pick(variants: Sequence[str], i: int) -> str:
 def _master_cells(values: pd.Series, col: str, index: int) -> list[Any]:
     if col == "former_names":
         return ["；".join(v) if v else None for v in values]
+    if col in ("aliases", "stock_codes", "stock_names"):
+        sep, form = _SEPARATORS[index % len(_SEPARATORS)], _CODE_FORMS[index % len(_CODE_FORMS)]
+        spell = form if col == "stock_codes" else str
+        return [sep.join(spell(x) for x in v) if v else None for v in values]
     if col == "founding_date":
         forms = (lambda d: d.isoformat(), lambda d: f"{d.year}/{d.month}/{d.day}",
                  lambda d: f"{d.year}年{d.month}月{d.day}日")

@@ -13,7 +13,9 @@
   is "unchanged" and writes nothing.
 - Reversible: `revert_batch` marks a batch reverted; its values stay for history but stop counting.
 - Enterprises are matched by USCC. The register (工商) creates and updates them — a new name is a
-  rename (the old one becomes a former name); master data is not rolled back by a revert. Other
+  rename (the old one becomes a former name); other names (aliases), stock codes and stock short
+  names given in a file replace the stored lists (a blank cell keeps them); a stock code belongs to
+  one enterprise, in the file and in the store; master data is not rolled back by a revert. Other
   sources only accept enterprises already in the store.
 - Precedence: the newest batch of a source supersedes its older ones; a field's owner source beats
   other sources, which beat self-report (`store.value_precedence`). Two sources that disagree on a
@@ -38,7 +40,13 @@ from scoring.ingest.limits import year_out_of_range
 from scoring.ingest.plan import Plan, Values, plan_tables
 from scoring.ingest.read import read_file
 from scoring.ingest.report import CellError, ErrorLog, ImportReport
-from scoring.ingest.sources import MASTER_COLUMNS, Source, normalize_header, resolve_source
+from scoring.ingest.sources import (
+    LIST_KINDS,
+    MASTER_COLUMNS,
+    Source,
+    normalize_header,
+    resolve_source,
+)
 from scoring.store import list_conflicts, revert_batch
 
 __all__ = ["CellError", "ImportReport", "import_file", "list_conflicts", "revert_batch"]
@@ -183,6 +191,7 @@ def _check_enterprises(session: Session, src: Source, plan: Plan, report: Import
     if len(notes) > MAX_NAME_NOTES:
         report.warnings.append(f"另有 {len(notes) - MAX_NAME_NOTES} 家企业的名称与库中不一致（未逐条列出）")
     if src.key == "register":
+        _check_stock_codes(session, plan)
         for uscc, (name, sheet, row) in names.items():
             plan.master.setdefault(uscc, {"_row": row, "_sheet": sheet})["name"] = name
         for uscc, _, sheet, row in plan.keys:
@@ -191,6 +200,17 @@ def _check_enterprises(session: Session, src: Source, plan: Plan, report: Import
                 plan.errors.add(CellError(sheet=sheet, row=row, column=header, column_letter=letter, value=uscc,
                                           reason="新企业缺少企业名称（需要“企业名称”列）"))
     return known
+
+
+def _check_stock_codes(session: Session, plan: Plan) -> None:
+    """A stock code the file gives one firm may not belong to another firm in the store, unless
+    the file gives that firm new codes too (a code moved from one record to another)."""
+    held = store.stock_code_holders(session=session, codes=plan.stock_codes)
+    for code, (uscc, sheet, row, header, letter) in plan.stock_codes.items():
+        other = held.get(code)
+        if other is not None and other != uscc and "stock_codes" not in plan.master.get(other, {}):
+            plan.errors.add(CellError(sheet=sheet, row=row, column=header, column_letter=letter, value=code,
+                                      reason=f"股票代码 {code} 已是库中企业 {other} 的代码：一个股票代码只属于一家企业"))
 
 
 def _derive_ages(src: Source, plan: Plan, known: dict[str, dict[str, Any]]) -> int:
@@ -266,7 +286,8 @@ def _save_master(session: Session, plan: Plan, known: dict[str, dict[str, Any]],
         data = {k: v for k, v in data.items() if not k.startswith("_")}
         stored = known.get(uscc)
         if stored is None:  # every row with every column: one executemany needs the same keys
-            new.append({**dict.fromkeys(MASTER_COLUMNS), "former_names": [], **data, "uscc": uscc})
+            lists: dict[str, list[str]] = {k: [] for k, kind in MASTER_COLUMNS.items() if kind in LIST_KINDS}
+            new.append({**dict.fromkeys(MASTER_COLUMNS), **lists, **data, "uscc": uscc})
             continue
         change = {k: v for k, v in data.items() if k not in ("name", "former_names") and stored.get(k) != v}
         former = list(stored.get("former_names") or [])

@@ -20,6 +20,8 @@ MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 MAX_XLSX_UNPACKED = 512 * 1024 * 1024  # bytes of an XLSX's members once decompressed, together
 MAX_XLSX_PART = 64 * 1024 * 1024  # bytes of one part openpyxl reads whole (styles, workbook …)
 MAX_XLSX_MEMBERS = 2_000  # files inside the XLSX zip (a workbook of 255 sheets has ≈ 600)
+MAX_LIST_ITEMS = 20  # names (or stock codes) in one cell: a firm has a few aliases, never dozens
+MAX_NAME_CHARS = 100  # one name of a list cell: registered names stay under 50, English ones ~100
 MAX_ERRORS = 1_000  # errors a report lists one by one (it always gives the total)
 FIRST_YEAR = 2000  # the first data year the points programme covers: earlier data is a typo
 
@@ -53,6 +55,14 @@ def too_many_columns(width: int) -> str:
 def too_long_cell(chars: int, *, at_least: bool = False) -> str:
     count = f"至少有 {_n(chars)}" if at_least else f"有 {_n(chars)}"
     return f"单元格{count} 个字符，超过上限 {_n(MAX_CELL_CHARS)} 个（Excel 单元格的字符上限）"
+
+
+def too_many_items(count: int) -> str:
+    return f"单元格中有 {_n(count)} 项，超过每格 {_n(MAX_LIST_ITEMS)} 项的上限（多项之间以 、；, / 分隔）"
+
+
+def too_long_name(name: str) -> str:
+    return f"“{name[:20]}…”有 {_n(len(name))} 个字符，超过每项 {_n(MAX_NAME_CHARS)} 个字符的上限（多项之间以 、；, / 分隔）"
 
 
 def too_long_text(part: str, run: int) -> str:

@@ -23,6 +23,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scoring.ingest import limits
+from scoring.stock_codes import normalize_stock_code
+
 MONEY = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
 COUNT_UNITS = frozenset({"人", "件", "项", "个", "篇", "级", "家", "次", "名"})
 UNIT_ALIASES = {"㎡": "平方米", "m2": "平方米", "m²": "平方米", "人民币元": "元", "万元人民币": "万元"}
@@ -209,14 +212,54 @@ def parse_year(raw: Any) -> int:
     return year
 
 
+# What separates the items of a list cell (names, aliases, stock codes), full- and half-width.
+LIST_SEPARATORS = re.compile(r"[、､；;，,／/\n]")
+
+
+def split_items(raw: Any) -> list[str]:
+    """The items of a list cell: split at 、；;，,／/ or a line break, trimmed, blanks dropped,
+    repeats (up to width and case) kept once; too many items is a `CellProblem`."""
+    items: dict[str, str] = {}
+    for part in LIST_SEPARATORS.split(clean_text(raw)):
+        item = clean_text(part)
+        if item:
+            items.setdefault(unicodedata.normalize("NFKC", item).casefold(), item)
+    if len(items) > limits.MAX_LIST_ITEMS:
+        raise CellProblem(limits.too_many_items(len(items)))
+    return list(items.values())
+
+
 def parse_names(raw: Any) -> list[str]:
-    """Several former names separated by ；/;/、/换行."""
-    return [p.strip() for p in re.split(r"[；;、\n]", clean_text(raw)) if p.strip()]
+    """Several names (former names, aliases, stock short names) in one cell (see `split_items`);
+    a name that is too long or holds no letter, digit or hanzi is a `CellProblem`."""
+    names = split_items(raw)
+    for name in names:
+        if len(name) > limits.MAX_NAME_CHARS:
+            raise CellProblem(limits.too_long_name(name))
+        if not any(ch.isalnum() for ch in name):
+            raise CellProblem(f"“{name}”不是名称：没有任何文字或数字")
+        if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in name):
+            raise CellProblem(f"名称“{name.encode('unicode_escape').decode()[:40]}”含有控制字符")
+    return names
+
+
+def parse_stock_codes(raw: Any) -> list[str]:
+    """Several stock codes in one cell (see `split_items`), each checked and normalized
+    (``scoring.stock_codes``): '300750、0700.HK' → ['300750.SZ', '00700.HK']."""
+    codes: list[str] = []
+    for item in split_items(raw):
+        try:
+            code = normalize_stock_code(item)
+        except ValueError as exc:
+            raise CellProblem(str(exc)) from None
+        if code not in codes:
+            codes.append(code)
+    return codes
 
 
 def parse_cell(raw: Any, *, kind: str, unit: str = "", field_unit: str = "", signed: bool = False) -> Any:
     """Parse one non-blank cell as a field type ('amount', 'count', 'ratio', 'flag', 'points',
-    'years', 'text') or a master-data kind ('date', 'names')."""
+    'years', 'text') or a master-data kind ('date', 'names', 'stock_codes')."""
     if kind == "amount":
         return parse_amount(raw, unit=unit, field_unit=field_unit, signed=signed)
     if kind == "count":
@@ -231,6 +274,8 @@ def parse_cell(raw: Any, *, kind: str, unit: str = "", field_unit: str = "", sig
         return parse_date(raw)
     if kind == "names":
         return parse_names(raw)
+    if kind == "stock_codes":
+        return parse_stock_codes(raw)
     return clean_text(raw)
 
 

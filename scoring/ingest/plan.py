@@ -31,6 +31,8 @@ from scoring.ingest.report import CellError, ErrorLog
 from scoring.ingest.sources import Source, Target, normalize_header
 from scoring.uscc import CHARSET, validate_uscc
 
+# List columns that may appear more than once (品牌, 英文缩写 …): their items are merged.
+_MERGED = frozenset({"aliases", "stock_names", "stock_codes", "former_names"})
 MAX_LISTED_COLUMNS = 50  # unknown columns named in the warning (a 16,384-column file lists 50)
 _TOTAL_ROW = re.compile(r"^(合计|总计|小计|汇总)")
 _NOTE_ROW = re.compile(r"^(注|说明|备注|制表|填表|审核|负责人|联系人|单位负责人|数据来源)")
@@ -59,6 +61,8 @@ class Plan:
     names: list[tuple[str, str, str | None, int]] = field(default_factory=list)  # uscc, name, sheet, row
     keys: list[tuple[str, int, str | None, int]] = field(default_factory=list)  # uscc, year, sheet, row
     key_columns: dict[str | None, tuple[str, str]] = field(default_factory=dict)  # sheet → USCC header, letter
+    # register: stock code → the cell that gives it (uscc, sheet, row, header, letter); a code names one firm
+    stock_codes: dict[str, tuple[str, str | None, int, str, str]] = field(default_factory=dict)
     years: set[int] = field(default_factory=set)
     rows_read: int = 0
     rows_skipped: int = 0
@@ -153,6 +157,8 @@ class _TablePlanner:
                 if bad:
                     self.error(bad, row=t.header_row, j=j, value=header)
                 targets[j] = (target, unit or target.unit)
+            if role in seen and role in _MERGED:
+                continue  # 品牌 and 英文缩写 side by side: both lists are the firm's aliases
             if role in seen:
                 k = seen[role]
                 self.error(f"与 {column_letter(k)} 列「{t.headers[k]}」重复：两列都对应“{role}”", row=t.header_row, j=j, value=header)
@@ -272,12 +278,35 @@ class _TablePlanner:
             value = out[i]
             if value is None or value == "" or value == []:
                 continue
+            if name == "stock_codes" and not self.own_stock_codes(value, usccs[i], int(i), j):
+                continue
             if name == "founding_date" and hasattr(value, "year") and value.year > int(years[i]):
                 # A register cannot report a founding after the year its data describes: a typo
                 # that would otherwise overwrite the stored date and make 成立年限 negative.
                 self.error(f"成立日期 {value:%Y-%m-%d} 晚于数据年度 {int(years[i])}", row=int(self.t.rows[i]), j=j, value=self.t.columns[j][i])
                 continue
-            self.plan.master.setdefault(usccs[i], {"_row": int(self.t.rows[i]), "_sheet": self.t.sheet})[name] = value
+            data = self.plan.master.setdefault(usccs[i], {"_row": int(self.t.rows[i]), "_sheet": self.t.sheet})
+            if isinstance(value, list):  # 品牌 and 英文缩写 of one row are one list; the firm's last row wins
+                rows = data.setdefault(f"_rows:{name}", {})  # (table number, row) → items
+                cell = (len(self.plan.key_columns), int(self.t.rows[i]))
+                rows[cell] = list(dict.fromkeys([*rows.get(cell, []), *value]))
+                value = rows[max(rows)]
+            data[name] = value
+
+    def own_stock_codes(self, codes: list[str], uscc: str, i: int, j: int) -> bool:
+        """Whether no other firm of the file gives one of these codes (else an error, False)."""
+        row, header, letter = int(self.t.rows[i]), self.t.headers[j], column_letter(j)
+        held = self.plan.stock_codes
+        for code in codes:
+            other = held.get(code)
+            if other is not None and other[0] != uscc:
+                where = f"{'工作表“' + other[1] + '”' if other[1] else ''}第 {other[2]} 行"
+                self.error(f"股票代码 {code} 已是{where}企业 {other[0]} 的代码：一个股票代码只属于一家企业",
+                           row=row, j=j, value=self.t.columns[j][i])
+                return False
+        for code in codes:
+            held.setdefault(code, (uscc, self.t.sheet, row, header, letter))
+        return True
 
 
 _CHAR_VALUES = np.full(256, -1, dtype=np.int64)

@@ -42,11 +42,14 @@ from scoring.systems.yaml_text import load_yaml
 
 SOURCES_DIR = DATA_DIR / "sources"
 # Enterprise columns the register may fill, with how their cells are parsed.
+# 'names' and 'stock_codes' cells hold several items (`scoring.ingest.parse.split_items`).
 MASTER_COLUMNS: dict[str, str] = {
     "name": "text", "short_name": "text", "former_names": "names", "english_name": "text",
     "legal_representative": "text", "address": "text", "founding_date": "date", "industry": "text",
     "industry_code": "text", "business_scope": "text", "products": "text",
+    "aliases": "names", "stock_codes": "stock_codes", "stock_names": "names",
 }
+LIST_KINDS = frozenset({"names", "stock_codes"})
 KNOWN_UNITS = frozenset({*MONEY, *COUNT_UNITS, "%", "年", "分", "平方米", "㎡"})
 
 
@@ -93,7 +96,7 @@ class Target:
     """What a header means: a raw field (or master column), its parse kind and the column unit."""
 
     name: str
-    kind: str  # a FieldDef.type, or 'date'/'names'/'text' for master data
+    kind: str  # a FieldDef.type, or 'date'/'names'/'stock_codes'/'text' for master data
     unit: str  # unit of the cells when the header states none
     field_unit: str  # unit values are stored in
     signed: bool = False

@@ -39,10 +39,12 @@ def enterprise(*, session: Session, uscc: str) -> Enterprise:
     return row
 
 
-def short_names(*, session: Session, usccs: list[str]) -> dict[str, str | None]:
-    """Short names of some enterprises in one query."""
-    rows = session.exec(select(Enterprise.uscc, Enterprise.short_name).where(col(Enterprise.uscc).in_(usccs))).all()
-    return dict(rows)
+def public_names(*, session: Session, usccs: list[str]) -> dict[str, dict[str, Any]]:
+    """Short name, stock codes and stock short names of some enterprises in one query."""
+    e = Enterprise
+    stmt = select(e.uscc, e.short_name, e.stock_codes, e.stock_names).where(col(e.uscc).in_(usccs))
+    return {u: {"short_name": short, "stock_codes": list(codes or []), "stock_names": list(names or [])}
+            for u, short, codes, names in session.exec(stmt).all()}
 
 
 def save_enterprises(*, session: Session, new: list[dict[str, Any]], updates: list[dict[str, Any]]) -> None:
@@ -92,3 +94,13 @@ def former_names(*, session: Session, usccs: Iterable[str]) -> dict[str, list[st
         stmt = select(Enterprise.uscc, Enterprise.former_names).where(col(Enterprise.uscc).in_(wanted[i : i + 500]))
         out.update({u: list(f or []) for u, f in session.exec(stmt).all()})
     return out
+
+
+def stock_code_holders(*, session: Session, codes: Iterable[str]) -> dict[str, str]:
+    """The enterprise holding each of these stock codes (codes no enterprise holds are left out)."""
+    wanted = set(codes)
+    if not wanted:
+        return {}
+    # A JSON list cannot be searched portably in SQL; a zone has 10⁴ firms and few listed ones.
+    stmt = select(Enterprise.uscc, Enterprise.stock_codes)
+    return {code: uscc for uscc, held in session.exec(stmt).all() for code in held or () if code in wanted}

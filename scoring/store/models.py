@@ -29,6 +29,11 @@ class EnterpriseBase(SQLModel):
     products: str | None = None
     business_scope: str | None = None
     founding_date: date | None = None
+    # Other names (brands, common abbreviations, English acronyms) and stock listings: the codes
+    # as `scoring.stock_codes` writes them (300750.SZ), the short names the exchanges list.
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    stock_codes: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    stock_names: list[str] = Field(default_factory=list, sa_column=Column(JSON))
 
 
 class Enterprise(EnterpriseBase, table=True):

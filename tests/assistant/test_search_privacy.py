@@ -1,9 +1,10 @@
 """Search and suggestions leak no non-public field: no hit through one, no reason quoting one.
 
-The demo zone plus one firm imported for these tests, whose former name, English name, products
-and business scope use characters no other firm has: a query for any of them finds the firm for
-officials and for the firm itself, and nothing for the public or another enterprise. Every reason
-kind the library gives is produced here, and each is checked as the public sees it.
+The demo zone plus one firm imported for these tests, whose former name, English name, aliases,
+products and business scope use characters no other firm has: a query for any of them finds the
+firm for officials and for the firm itself, and nothing for the public or another enterprise. Its
+stock codes and stock short name are public: they find it for everyone. Every reason kind the
+library gives is produced here, and each is checked as the public sees it.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from assistant.access.privacy import PUBLIC, Principal, public_document, public_reason
 from assistant.api.app import create_app
-from assistant.queries import search_hits
+from assistant.queries import profiles, search_hits
 from assistant.queries.search_index import SearchIndex
 from scoring.ingest.importer import import_file
 from scoring.uscc import make_uscc
@@ -34,6 +36,10 @@ FIRM = {
     "企业简称": "澜汐传动",
     "曾用名": "常州璟岫工贸有限公司",
     "英文名称": "Brightmoor Motion Systems Co., Ltd.",
+    "其他名称": "鹮翥；鹮翥",  # a brand, given twice
+    "英文缩写": "VMX",  # a second alias column: one list with the first
+    "证券代码": "301999.SZ、2838.HK",
+    "证券简称": "汐泓股份",
     "所属行业": "智能装备",
     "主要产品": "谐波磁齿轮、量子陀螺仪",
     "经营范围": "深海缆绳检测服务；谐波磁齿轮的研发",
@@ -52,6 +58,10 @@ PRIVATE = [
     ("岫璟工贸", "曾用名近似（两字颠倒）"),
     ("brightmoor motion systems", "英文名匹配"),
     ("brightmoor", "英文名: brightmoor motion systems"),
+    ("鹮翥", "别名: 鹮翥"),
+    ("VMX", "别名: VMX"),
+    ("环翥", "同音字: 环翥→鹮翥（别名）"),
+    ("huanzhu", "拼音: huanzhu（别名）"),
     ("谐波磁齿轮", "产品: 谐波磁齿轮"),
     ("深海缆绳检测", "经营范围: 深海、缆绳、检测"),
 ]
@@ -61,12 +71,23 @@ MIXED = ["澜汐量子陀螺仪", "澜汐储能", "澜汐传动", "澜汐精密"
 BROAD = ["光伏组件", "做汽车线束的", "医用导管", "工业软件", "生物医药", "光伏", "常州"]
 # The kinds of reason the library gives (search/matching.py, search/signals.py, search/documents.py).
 KINDS = ["全称匹配", "曾用名", "简称匹配", "同音字", "拼音", "拼音首字母", "英文名", "产品", "经营范围",
-         "行业", "名称含", "名称前缀", "名称近似", "曾用名近似", "字号相同但名称不同"]
+         "行业", "名称含", "名称前缀", "名称近似", "曾用名近似", "字号相同但名称不同", "别名", "股票代码",
+         "股票简称"]
+# Queries through the public stock listings, and the reason every caller gets.
+LISTED = [
+    ("301999", "股票代码: 301999.SZ"),
+    ("301999.SZ", "股票代码: 301999.SZ"),
+    ("sz301999", "股票代码: 301999.SZ"),
+    ("2838.HK", "股票代码: 02838.HK"),
+    ("02838", "股票代码: 02838.HK"),
+    ("汐泓股份", "股票简称: 汐泓股份"),
+    ("xihonggufen", "拼音: xihonggufen（股票简称）"),
+]
 # Words of the library's reasons themselves: a reason may hold them whatever the firm's fields say.
 LABELS = set("全称核心名称简称字号曾用名英文名匹配同音字拼音首字母前缀近似两字颠倒一字之差两字之差多出简写"
-             "相同但不同产品经营范围行业含语义相近统一社会信用代码")
+             "相同但不同产品经营范围行业含语义相近统一社会信用代码别名股票")
 HANZI = re.compile(r"[\u4e00-\u9fff]")
-WORD = re.compile(r"[a-z]{4,}")
+WORD = re.compile(r"[a-z]{3,}")
 
 
 @dataclass(frozen=True)
@@ -107,9 +128,10 @@ def hits(served: Served, who: Principal, q: str) -> list[dict[str, object]]:
 def secrets(doc: Document, query: str) -> tuple[set[str], set[str]]:
     """Hanzi and English words of the firm's non-public fields that nothing public explains."""
     public = public_document(doc)
-    shown = "".join(str(v) for v in (public.name, public.short_name, public.industry, public.id) if v) + query
-    hidden = "".join((*doc.former_names, doc.english_name or "", doc.products or "", doc.business_scope or "",
-                      doc.address or ""))
+    shown = "".join(str(v) for v in (public.name, public.short_name, public.industry, public.id,
+                                     *public.stock_names, *public.stock_codes) if v) + query
+    hidden = "".join((*doc.former_names, doc.english_name or "", *doc.aliases, doc.products or "",
+                      doc.business_scope or "", doc.address or ""))
     chars = set(HANZI.findall(hidden)) - set(shown) - LABELS
     words = set(WORD.findall(hidden.lower())) - set(WORD.findall(shown.lower()))
     return chars, words
@@ -145,7 +167,22 @@ def test_the_api_answers_the_public_from_public_fields(served: Served) -> None:
 
 
 # ----------------------------------------------------------------------------- reasons
-@pytest.mark.parametrize("q", [q for q, _ in PRIVATE] + MIXED + BROAD)
+@pytest.mark.parametrize(("q", "reason"), LISTED)
+def test_a_stock_listing_finds_the_firm_for_everyone(served: Served, q: str, reason: str) -> None:
+    for who in (PUBLIC, served.other, served.own, OFFICIAL):
+        found = hits(served, who, q)
+        assert found and found[0]["uscc"] == USCC and reason in found[0]["reasons"], (who.role, q, found[:2])
+        assert (found[0]["stock_codes"], found[0]["stock_names"]) == (["301999.SZ", "02838.HK"], ["汐泓股份"])
+        if "股票代码" in reason:
+            assert found[0]["score"] >= 0.9 and len(found) == 1, found[:3]  # certain, and no other firm
+
+
+def test_stock_codes_of_another_exchange_find_nothing(served: Served) -> None:
+    for q in ("301999.SH", "SH301999", "2838.SZ"):
+        assert all(i["uscc"] != USCC for i in hits(served, OFFICIAL, q)), q
+
+
+@pytest.mark.parametrize("q", [q for q, _ in PRIVATE] + [q for q, _ in LISTED] + MIXED + BROAD)
 def test_reasons_shown_without_details_quote_no_hidden_value(served: Served, q: str) -> None:
     by_id = served.index.current().by_id
     for who in (PUBLIC, served.other):
@@ -169,7 +206,7 @@ def test_every_reason_kind_says_only_its_field_when_made_public(served: Served) 
     """`public_reason` over every reason officials get: no hidden value survives it."""
     by_id = served.index.current().by_id
     seen: set[str] = set()
-    for q in [q for q, _ in PRIVATE] + MIXED + BROAD + _zone_queries(served):
+    for q in [q for q, _ in PRIVATE + LISTED] + MIXED + BROAD + _zone_queries(served):
         for item in hits(served, OFFICIAL, q):
             for reason in item["reasons"]:  # type: ignore[attr-defined]
                 seen.add(kind(reason))
@@ -206,7 +243,8 @@ def test_demo_firms_are_not_found_by_former_or_english_names_by_the_public(serve
 
 
 # ----------------------------------------------------------------------------- suggestions
-@pytest.mark.parametrize("prefix", ["璟岫", "璟岫工", "常州璟岫", "jingxiu", "jingxiugong", "jxg", "bright", "brightmoor mo"])
+@pytest.mark.parametrize("prefix", ["璟岫", "璟岫工", "常州璟岫", "jingxiu", "jingxiugong", "jxg", "bright", "brightmoor mo",
+                                    "鹮", "鹮翥", "vm", "huanzh"])
 def test_suggest_never_completes_a_hidden_field(served: Served, prefix: str) -> None:
     official = search_hits.suggest(principal=OFFICIAL, index=served.index, text=prefix)["items"]
     assert USCC in [s["uscc"] for s in official], prefix  # the prefix is the firm's hidden field's
@@ -221,6 +259,33 @@ def test_suggest_still_completes_public_names(served: Served) -> None:
     for prefix in ("澜汐", "lanxi", "lxc"):
         items = search_hits.suggest(principal=PUBLIC, index=served.index, text=prefix)["items"]
         assert USCC in [s["uscc"] for s in items], prefix
+
+
+@pytest.mark.parametrize(("prefix", "matched"), [("30199", "301999.SZ"), ("0283", "02838.HK"), ("汐泓", "汐泓股份")])
+def test_suggest_completes_stock_listings_for_everyone(served: Served, prefix: str, matched: str) -> None:
+    for who in (PUBLIC, served.other, OFFICIAL):
+        items = search_hits.suggest(principal=who, index=served.index, text=prefix)["items"]
+        assert {"uscc": USCC, "name": FIRM["企业名称"], "matched": matched} in items, (who.role, prefix, items)
+
+
+def test_suggest_shows_an_alias_only_to_who_may_see_it(served: Served) -> None:
+    items = search_hits.suggest(principal=OFFICIAL, index=served.index, text="鹮")["items"]
+    assert {"uscc": USCC, "name": FIRM["企业名称"], "matched": "鹮翥"} in items
+
+
+# ----------------------------------------------------------------------------- the profile
+def test_the_profile_shows_listings_to_everyone_and_aliases_to_who_may_see_details(served: Served) -> None:
+    url = f"/api/enterprises/{USCC}"
+    public = served.api.get(url).json()
+    other = served.api.get(url, as_="enterprise2").json()
+    assert public == other and public["visibility"] == "public"
+    assert public["stock_codes"] == ["301999.SZ", "02838.HK"] and public["stock_names"] == ["汐泓股份"]
+    assert "aliases" not in public and "english_name" not in public
+    official = served.api.get(url, as_="official").json()
+    assert official["aliases"] == ["鹮翥", "VMX"] and official["stock_codes"] == public["stock_codes"]
+    with Session(served.index.engine) as session:
+        own = profiles.enterprise_profile(principal=served.own, session=session, uscc=USCC, audit=None)
+    assert own["visibility"] == "full" and own["aliases"] == ["鹮翥", "VMX"]
 
 
 # ----------------------------------------------------------------------------- vectors

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from scoring.demo.build import Demo, build_demo, synthetic_raw
 from scoring.engine.engine import ScoreResult, score_frames
+from scoring.stock_codes import normalize_stock_code
 from scoring.systems.fields import SYSTEMS_DIR, default_fields
 from scoring.systems.loader import load_system
 from scoring.systems.schema import FieldDef
@@ -99,6 +100,26 @@ def test_master_data_columns(demo: Demo) -> None:
         "轨道交通",
         "医疗器械",
     }
+
+
+def test_a_few_dozen_listed_firms_with_codes_on_their_board(demo: Demo) -> None:
+    e = demo.enterprises
+    listed = e[e["stock_codes"].map(len) > 0]
+    assert 20 <= len(listed) <= 60  # the zone is mostly SMEs
+    board = demo.raw[YEARS[-1]]["listing_board"]
+    suffix = {"科创板": ".SH", "创业板": ".SZ", "北交所": ".BJ", "境外": ".HK", "新三板": ".NQ"}
+    for uscc, codes in listed["stock_codes"].items():
+        assert [normalize_stock_code(c) for c in codes] == codes  # stored as the importer stores them
+        assert board[uscc] in suffix or board[uscc] == "主板"
+        assert codes[0].endswith(suffix.get(board[uscc], (".SH", ".SZ")))
+    every = [c for codes in e["stock_codes"] for c in codes]
+    assert len(set(every)) == len(every)
+    names = [n for ns in e["stock_names"] for n in ns]
+    assert len(set(names)) == len(names) == len(listed)
+    aliases = [a for ns in e["aliases"] for a in ns]
+    assert 0.04 <= (e["aliases"].map(len) > 0).mean() <= 0.12 and len(set(aliases)) == len(aliases)
+    assert not any(a in name for a in aliases for name in e["name"])  # a brand names no other firm
+    assert (e.loc[listed.index, "aliases"].map(len) > 0).mean() > 0.5
 
 
 def test_names_unique_with_near_duplicates(demo: Demo) -> None:

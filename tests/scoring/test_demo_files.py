@@ -145,6 +145,9 @@ def test_master_data_round_trips(imported, demo: Demo) -> None:  # type: ignore[
         assert got.former_names == want["former_names"]
         assert got.address == want["address"] and got.business_scope == want["business_scope"]
         assert got.english_name == (None if pd.isna(want["english_name"]) else want["english_name"])
+        # Written with rotating separators and code spellings (SZ300750, 300750), read back as stored.
+        assert (got.aliases, got.stock_codes, got.stock_names) == (
+            want["aliases"], want["stock_codes"], want["stock_names"])
 
 
 def test_scores_equal_the_direct_path(imported, direct) -> None:  # type: ignore[no-untyped-def]

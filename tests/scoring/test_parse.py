@@ -227,3 +227,37 @@ def test_column_counts_flags_and_dates() -> None:
     assert errors == [(3, "日期不存在：2021-02-30")]
     out, errors = parse_column(["12.5%", "0.3", "130%"], kind="ratio")
     assert out[:2].tolist() == pytest.approx([0.125, 0.3]) and errors == [(2, "比例超出 0–100%：130%")]
+
+
+# ----------------------------------------------------------------------------- list cells
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("CATL、宁德时代", ["CATL", "宁德时代"]),
+    ("CATL；宁德时代;Ningde", ["CATL", "宁德时代", "Ningde"]),
+    ("CATL，宁德时代,Ningde", ["CATL", "宁德时代", "Ningde"]),
+    ("CATL／宁德时代 / Ningde", ["CATL", "宁德时代", "Ningde"]),
+    ("CATL\n宁德时代", ["CATL", "宁德时代"]),
+    ("　CATL 、、 ；宁德时代 ,, ", ["CATL", "宁德时代"]),  # trimmed (full-width blanks too), empty parts ignored
+    ("CATL、catl、ＣＡＴＬ、宁德时代、宁德时代", ["CATL", "宁德时代"]),  # repeats up to width and case kept once
+    ("Contemporary Amperex", ["Contemporary Amperex"]),  # a blank inside a name separates nothing
+])
+def test_list_cells_split_on_every_separator(raw: str, expected: list[str]) -> None:
+    assert parse_names(raw) == expected
+    assert parse_cell(raw, kind="names") == expected
+
+
+@pytest.mark.parametrize(("raw", "reason"), [
+    ("、".join(f"品牌{i}" for i in range(21)), "单元格中有 21 项，超过每格 20 项的上限"),
+    ("CATL、" + "宁" * 101, "有 101 个字符，超过每项 100 个字符的上限"),
+    ("CATL、---", "“---”不是名称：没有任何文字或数字"),
+    ("CATL、宁德\x00时代", "含有控制字符"),
+])
+def test_absurd_list_cells_are_refused(raw: str, reason: str) -> None:
+    with pytest.raises(CellProblem, match=reason):
+        parse_names(raw)
+
+
+def test_stock_code_cells() -> None:
+    assert parse_cell("300750、0700.HK；SZ300750 / 688981", kind="stock_codes") == ["300750.SZ", "00700.HK", "688981.SH"]
+    out, errors = parse_column(["300750", None, "600519.SZ", "300750，12345"], kind="stock_codes")
+    assert out[0] == ["300750.SZ"] and out[1] is None
+    assert [i for i, _ in errors] == [2, 3] and "600519.SH" in errors[0][1] and "6 位数字" in errors[1][1]

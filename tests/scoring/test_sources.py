@@ -74,6 +74,13 @@ def test_self_report_accepts_every_registry_name_and_unit(name: str) -> None:
     ("ip", "有效发明专利数（件）", "invention_patents_valid", "件"),
     ("register", "成立日期", "founding_date", ""),
     ("register", "曾用名", "former_names", ""),
+    ("register", "其他名称", "aliases", ""),
+    ("register", "品牌", "aliases", ""),
+    ("register", "英文缩写", "aliases", ""),
+    ("register", "股票代码", "stock_codes", ""),
+    ("register", "证券代码", "stock_codes", ""),
+    ("register", "股票简称", "stock_names", ""),
+    ("register", "证券简称", "stock_names", ""),
     ("stats", "新产品销售收入（千元）", "new_product_revenue", "千元"),
 ])
 def test_header_variants(source: str, header: str, field: str, unit: str) -> None:

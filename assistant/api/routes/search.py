@@ -20,7 +20,7 @@ from assistant.api.schemas import SearchIndexStatus, SearchResults, SuggestResul
 
 router = APIRouter(prefix="/api/search", tags=["搜索"])
 MAX_QUERY = 200  # longer than any name, address or product list anyone types
-QueryText = Annotated[str, Query(min_length=1, max_length=MAX_QUERY, description="要找的企业：全称、简称、拼音、首字母、曾用名、英文名、统一社会信用代码或产品（1–200 个字符）")]
+QueryText = Annotated[str, Query(min_length=1, max_length=MAX_QUERY, description="要找的企业：全称、简称、拼音、首字母、曾用名、英文名、其他名称（品牌、英文缩写）、股票代码或股票简称、统一社会信用代码或产品（1–200 个字符）")]
 PointsMin = Annotated[float | None, Query(ge=0, le=1000, description="总分下限（分，含；0–1000；不得大于 points_max，否则答 400；仅园区工作人员）")]
 PointsMax = Annotated[float | None, Query(ge=0, le=1000, description="总分上限（分，含；0–1000；不得小于 points_min，否则答 400；仅园区工作人员）")]
 
@@ -42,7 +42,7 @@ def search(
     points_max: PointsMax = None,
     include_weak: Annotated[bool, Query(description="同时返回弱匹配（相关度低于阈值，标记 weak）")] = False,
 ) -> dict[str, Any]:
-    """企业搜索：按简称、错别字、拼音或首字母、繁体、英文名、曾用名、统一社会信用代码或产品查找企业，每条结果说明匹配原因；没有相关企业时返回空列表。"""
+    """企业搜索：按简称、错别字、拼音或首字母、繁体、英文名、曾用名、其他名称（品牌、英文缩写）、股票代码（300750 或 300750.SZ）或股票简称、统一社会信用代码或产品查找企业，每条结果说明匹配原因；没有相关企业时返回空列表。"""
     from assistant.queries.search_hits import search as find  # the lifespan loaded the search stack
 
     return find(principal=principal, index=index, audit=audit, text=q, limit=limit, stage=stage, industry=industry,
