@@ -200,15 +200,16 @@ class HybridSearcher:
         candidates: set[int] = set()
         if QueryAnalyzer.uscc_like(q):
             evidence += uscc_evidence(self._keys, q.compact)
-        for key in {q.compact, q.core, q.latin, q.pinyin} - {""}:
+        for key in {q.compact, q.core, q.latin, q.latin_core, q.pinyin} - {""}:
             rows = {m.doc for m in self._keys.exact(key)}
             if len(rows) > opts.shortlist:  # thk, tianhe at a million firms: a stable slice, by name
                 rows = set(sorted(rows, key=self._tie_order)[: opts.shortlist])
             candidates |= rows
         if q.latin and len(q.latin) >= 2:
             kinds = frozenset({KeyKind.PINYIN, KeyKind.INITIALS, KeyKind.ENGLISH_CORE})
-            found = self._keys.prefix(q.latin, limit=opts.shortlist, kinds=kinds)
-            candidates.update(m.doc for m in found)
+            for text in {q.latin, q.latin_core}:
+                found = self._keys.prefix(text, limit=opts.shortlist, kinds=kinds)
+                candidates.update(m.doc for m in found)
         elif q.pinyin and q.pinyin != q.core and len(q.syllables) >= 2:
             kinds = frozenset({KeyKind.PINYIN})
             found = self._keys.prefix(q.pinyin, limit=opts.shortlist, kinds=kinds)

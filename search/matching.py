@@ -101,7 +101,11 @@ class NameMatcher:
         return out
 
     def _latin(self, q: Query, f: NameForms, add: _Add) -> None:
-        text = q.latin
+        # A region in front (changzhou yaoyu) is noise as in a hanzi name: the rest is the name.
+        for text in dict.fromkeys((q.latin, q.latin_core)):
+            self._latin_text(q, text, f, add)
+
+    def _latin_text(self, q: Query, text: str, f: NameForms, add: _Add) -> None:
         trade_fulls = next((p.fulls for p in f.pinyin if p.kind == KeyKind.TRADE), ())
         for p in f.pinyin:
             what = _PINYIN_KINDS.get(p.kind, "名称")
