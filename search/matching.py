@@ -24,7 +24,7 @@ from collections.abc import Callable
 from search.fusion import Evidence
 from search.fuzzy import edit_distance
 from search.keys import KeyKind
-from search.names import NameForms
+from search.names import NameForms, PinyinForm
 from search.normalize import NameNormalizer
 from search.pinyin import PinyinTable
 from search.query import Query
@@ -135,14 +135,59 @@ class NameMatcher:
 
     def _homophone(self, q: Query, f: NameForms, add: _Add) -> None:
         for p in f.pinyin:
-            if q.pinyin in p.fulls and len(p.initials[0]) >= 2:
-                # Every reason drawn from a former name says so: a caller may hide those.
-                field = "（曾用名）" if p.kind == KeyKind.FORMER_CORE else ""
-                if q.mixed:
-                    add(0.9, f"拼音: {q.pinyin}{field}", "pinyin")
-                else:
+            if len(p.initials[0]) < 2:
+                continue
+            # Every reason drawn from a former name says so: a caller may hide those.
+            field = "（曾用名）" if p.kind == KeyKind.FORMER_CORE else ""
+            if q.pinyin in p.fulls:
+                if not q.mixed:
                     add(0.88, f"同音字: {q.core}→{p.text}{field}", "pinyin")
+                elif self._typed_hanzi_differ(q.core, p.text):
+                    # 耀yu机器人 reads as 瑶裕机器人 too, but the user typed 耀.
+                    add(0.86, f"拼音同音: {q.pinyin}{field}", "pinyin")
+                else:
+                    add(0.9, f"拼音: {q.pinyin}{field}", "pinyin")
                 return
+            if q.mixed and self._spells_trade(q.pinyin, p, f):
+                # 耀yu机器人 for 耀裕机器人科技: a prefix that covers the whole trade name.
+                differ = self._typed_hanzi_differ(q.core, p.text)
+                add(0.82 if differ else 0.86, f"拼音前缀: {q.pinyin}{field}", "pinyin")
+                return
+
+    @staticmethod
+    def _spells_trade(text: str, p: PinyinForm, f: NameForms) -> bool:
+        """Whether latin ``text`` starts one of the form's spellings and covers its trade name."""
+        if len(text) < 6 or p.kind not in (KeyKind.CORE, KeyKind.SHORT, KeyKind.FORMER_CORE):
+            return False
+        trade = next((t.fulls for t in f.pinyin if t.kind == KeyKind.TRADE), ())
+        return any(full.startswith(text) for full in p.fulls) and any(
+            text.startswith(t) for t in trade
+        )
+
+    def _typed_hanzi_differ(self, typed: str, text: str) -> bool:
+        """Whether a hanzi of mixed input differs from the character of ``text`` read at the
+        same place in the pinyin (耀 typed where the firm has 瑶): a homophone, not the name."""
+        readings = self._pinyin.syllables(text)
+        if len(readings) != len(text):  # not one syllable per character: no place to compare
+            return False
+        chars, at = {}, 0
+        for ch, reading in zip(text, readings, strict=True):
+            chars[at] = ch
+            at += len(reading)
+        # The typed text's syllables: one per hanzi, one per run of latin letters.
+        syllables = iter(self._pinyin.syllables(typed))
+        at, in_run = 0, False
+        for ch in typed:
+            if ch.isascii():
+                if not in_run:
+                    at += len(next(syllables, ""))
+                in_run = True
+                continue
+            in_run = False
+            if chars.get(at, ch) != ch:
+                return True
+            at += len(next(syllables, ""))
+        return False
 
     def _typo(
         self, q: Query, f: NameForms, business: Callable[[], str], add: _Add, *, known_trade: bool
