@@ -34,6 +34,8 @@ __all__ = ["NameMatcher", "NEAR_MISS_CAP"]
 _Add = Callable[..., None]
 # A near-miss name (same trade name, other industry words) can never rise above weak.
 NEAR_MISS_CAP = 0.45
+# A name with extra query terms the firm's profile does not hold is plausible, not strong.
+EXTRA_TERM_CAP = 0.65
 _PINYIN_KINDS = {KeyKind.NAME: "全称", KeyKind.CORE: "名称", KeyKind.TRADE: "字号",
                  KeyKind.SHORT: "简称", KeyKind.FORMER_CORE: "曾用名"}
 
@@ -215,7 +217,8 @@ class NameMatcher:
             (s for s in (f.trade, *f.shorts) if len(s) >= 2 and s in c and s != c), None
         )
         if anchor is not None:
-            self._residual(q, f, anchor, c.replace(anchor, "", 1), business, add)
+            if not (q.spaced and self._name_and_terms(q, f, anchor, business, add)):
+                self._residual(f, anchor, c.replace(anchor, "", 1), business, add, spaced=q.spaced)
             return
         size_trade = len(f.trade)
         # The query's trade name belongs to another firm in the store (重华生物 while 重华精锻
@@ -236,9 +239,49 @@ class NameMatcher:
                 add(0.66, f"{what}近似（一字之差）")
                 return
 
+    def _name_and_terms(
+        self, q: Query, f: NameForms, anchor: str, business: Callable[[], str], add: _Add
+    ) -> bool:
+        """A spaced query read as a name and extra terms (常州 耀裕机器人 精密): the part holding
+        the trade name is judged as a name, the other parts as words about the firm. Whether it
+        applied (the trade name lies within one part and other parts are left)."""
+        part = next((p for p in q.parts if anchor in p), None)
+        extras = [p for p in q.parts if p != part]
+        if part is None or not extras:
+            return False
+        name = self._normalizer.core(part)  # 江苏耀裕 → 耀裕
+        name = name if anchor in name else part
+        found: list[tuple[float, str, str, float]] = []
+
+        def collect(score: float, reason: str, source: str = "name", cap: float = 1.0) -> None:
+            found.append((score, reason, source, cap))
+
+        if name in f.shorts:
+            collect(0.95, "简称匹配")
+        elif name == f.core:
+            collect(0.96, "核心名称匹配")
+        else:
+            self._residual(f, anchor, name.replace(anchor, "", 1), business, collect, spaced=False)
+        if not found:
+            return False
+        score, reason, source, cap = found[0]
+        known = business() + f.core
+        unmatched = [e for e in extras if e not in known]
+        if unmatched and score >= 0.5:
+            if all(self._name_words_only(e) for e in unmatched):
+                # 天合 医疗 against 天合光能: as 天合医疗, the trade name of another firm.
+                add(0.4, f"字号相同但名称不同（{f.core}）", cap=NEAR_MISS_CAP)
+                return True
+            # The name is this firm's; its profile cannot confirm the rest (a product it does
+            # not list, a typo): still a hit, no longer a strong one.
+            score = min(score, EXTRA_TERM_CAP)
+            reason = f"{reason}，未匹配: {'、'.join(unmatched)}"
+        add(score, reason, source, cap)
+        return True
+
     def _residual(
-        self, q: Query, f: NameForms, anchor: str, rest: str, business: Callable[[], str],
-        add: _Add,
+        self, f: NameForms, anchor: str, rest: str, business: Callable[[], str], add: _Add,
+        *, spaced: bool,
     ) -> None:
         """The query holds the trade or short name ``anchor``; judge what else it says."""
         label = "简称" if anchor in f.shorts and anchor != f.trade else "字号"
@@ -259,7 +302,7 @@ class NameMatcher:
             add(0.85, f"名称简写（{label}: {anchor}）")
         elif desc and self._pinyin.full(rest) == self._pinyin.full(desc):
             add(0.88, f"同音字: {rest}→{desc}", "pinyin")
-        elif self._name_words_only(rest) and not q.spaced:
+        elif self._name_words_only(rest) and not spaced:
             # 天合储能 against 天合光能: same trade name, other industry words → another firm.
             add(0.4, f"字号相同但名称不同（{f.trade}{desc or ''}）", cap=NEAR_MISS_CAP)
         elif rest in business():
