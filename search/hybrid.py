@@ -34,11 +34,12 @@ from search.errors import IndexMismatch, InvalidArgument
 from search.fusion import SUPPORT, Evidence, fuse
 from search.fuzzy import GramIndex, char_grams, pinyin_grams, word_grams
 from search.keys import KeyIndex, KeyKind
-from search.lexical import LexicalIndex
+from search.lexical import LexicalHit, LexicalIndex
 from search.matching import NameMatcher
 from search.names import FormBuilder, NameForms
 from search.normalize import MAX_QUERY_CHARS, NameNormalizer, fold
 from search.pinyin import PinyinTable
+from search.products import ProductIndex
 from search.query import Query, QueryAnalyzer
 from search.segment import Segmenter
 from search.signals import lexical_evidence, uscc_evidence, vector_evidence
@@ -127,6 +128,7 @@ class HybridSearcher:
         words = [*user_words, *document_words(self.documents, self._forms)]
         segmenter = Segmenter(words, dict_dir=opts.dict_dir)
         self._lexical = LexicalIndex(document_terms(self.documents, self._forms, segmenter))
+        self._products = ProductIndex(self.documents)
         self._analyzer = QueryAnalyzer(
             normalizer, pinyin, segmenter, max_chars=opts.max_query_chars
         )
@@ -222,6 +224,7 @@ class HybridSearcher:
         shortlist, _ = self._grams.shortlist(grams, k=opts.shortlist * grow, min_share=0.2)
         candidates.update(shortlist.tolist())
         lexical = self._lexical.search(q.terms, k=opts.lexical_k * grow)
+        terms, lexical = self._product_starts(q, lexical, limit=opts.shortlist * grow)
         candidates.update(h.doc for h in lexical)
         known_trade = q.trade != q.core and bool(self._keys.exact(q.trade, kinds=_TRADE_KINDS))
         for row in candidates:
@@ -233,13 +236,30 @@ class HybridSearcher:
         # evidence) asks *which* firm: what firms do may then support a hit, never decide it.
         namelike = q.named or known_trade or any(e.score >= 0.5 for e in evidence)
         evidence += lexical_evidence(
-            q.terms, lexical, self._lexical, self.documents, self._forms, self._business,
+            terms, lexical, self._lexical, self.documents, self._forms, self._business,
             namelike=namelike,
         )
         if self._vectors is not None and self._embedder is not None:
             if not any(e.score >= 0.9 for e in evidence):  # a certain name needs no semantics
                 evidence += self._vector_evidence(q, k=opts.vector_k * grow, namelike=namelike)
         return evidence
+
+    def _product_starts(
+        self, q: Query, hits: list[LexicalHit], *, limit: int
+    ) -> tuple[tuple[str, ...], list[LexicalHit]]:
+        """Query terms and BM25 hits, with each query part that starts a product item as one
+        more term and the firms of those items as more hits (``search.products``)."""
+        terms, hits = list(q.terms), list(hits)
+        seen = {h.doc for h in hits}
+        for part in q.parts:
+            if len(part) < 2 or part.isascii():
+                continue
+            rows = self._products.starting(part, limit=limit)
+            if rows:
+                terms += [part] if part not in terms else []
+                hits += [LexicalHit(row, 0.0, 0.0, ()) for row in sorted(rows - seen)]
+                seen |= rows
+        return tuple(terms), hits
 
     def _vector_evidence(self, q: Query, *, k: int, namelike: bool) -> list[Evidence]:
         assert self._vectors is not None and self._embedder is not None

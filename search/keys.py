@@ -30,6 +30,7 @@ class KeyKind(IntEnum):
     PINYIN = 8
     INITIALS = 9
     USCC = 10
+    PRODUCT = 11  # a product item: only in the searcher's product index, never in type-ahead
 
 
 class KeyMatch(NamedTuple):

@@ -59,7 +59,17 @@ ROBOT_MAKERS = [
              industry="智能装备")
     for i, (a, b) in enumerate((a, b) for a in "恒泰宏德博嘉晶" for b in "星辰正东方金源汇通")
 ]
-DOCS = [YAOYU, YAOYU_HOMOPHONE, CHENYU, TIANLANG, TIANHE, ZHAOHUI, *NEIGHBOURS, *ROBOT_MAKERS]
+# The rest of a zone: robots are one product among many (a word most firms have says nothing).
+OTHERS = [
+    Document(f"9132041100002{i:04d}F", f"常州{a}{b}{word}有限公司", products=product)
+    for i, (a, b, (word, product)) in enumerate(
+        (a, b, w) for a in "甲乙丙丁戊己庚辛壬癸" for b in "子丑寅卯辰巳午未申酉戌亥"
+        for w in (("材料科技", "功能性薄膜"), ("环保科技", "污水处理设备"),
+                  ("软件技术", "数据分析平台"), ("电子科技", "电子连接器"))
+    )
+]
+DOCS = [YAOYU, YAOYU_HOMOPHONE, CHENYU, TIANLANG, TIANHE, ZHAOHUI, *NEIGHBOURS, *ROBOT_MAKERS,
+        *OTHERS]
 
 
 @pytest.fixture(scope="module")
