@@ -34,7 +34,7 @@ from search.errors import IndexMismatch, InvalidArgument
 from search.fusion import SUPPORT, Evidence, fuse
 from search.fuzzy import GramIndex, char_grams, pinyin_grams, word_grams
 from search.keys import KeyIndex, KeyKind
-from search.lexical import LexicalHit, LexicalIndex
+from search.lexical import LexicalIndex
 from search.matching import NameMatcher
 from search.names import FormBuilder, NameForms
 from search.normalize import MAX_QUERY_CHARS, NameNormalizer, fold
@@ -126,13 +126,14 @@ class HybridSearcher:
         self._keys = KeyIndex(keys)
         del keys
         words = [*user_words, *document_words(self.documents, self._forms)]
-        segmenter = Segmenter(words, dict_dir=opts.dict_dir)
+        segmenter = self._segmenter = Segmenter(words, dict_dir=opts.dict_dir)
         self._lexical = LexicalIndex(document_terms(self.documents, self._forms, segmenter))
         self._products = ProductIndex(self.documents)
         self._analyzer = QueryAnalyzer(
             normalizer, pinyin, segmenter, max_chars=opts.max_query_chars
         )
         self._matcher = NameMatcher(normalizer, pinyin)
+        self._normalizer = normalizer
         self._suggester = Suggester(
             self._keys, self._analyzer, self.documents, max_chars=opts.max_query_chars
         )
@@ -224,7 +225,7 @@ class HybridSearcher:
         shortlist, _ = self._grams.shortlist(grams, k=opts.shortlist * grow, min_share=0.2)
         candidates.update(shortlist.tolist())
         lexical = self._lexical.search(q.terms, k=opts.lexical_k * grow)
-        terms, lexical = self._product_starts(q, lexical, limit=opts.shortlist * grow)
+        terms, lexical = self._products.starts(q.parts, q.terms, lexical, limit=opts.shortlist * grow)
         candidates.update(h.doc for h in lexical)
         known_trade = q.trade != q.core and bool(self._keys.exact(q.trade, kinds=_TRADE_KINDS))
         for row in candidates:
@@ -233,8 +234,14 @@ class HybridSearcher:
                 known_trade=known_trade,
             )
         # A query that reads as a name (a legal form or region, a known trade name, any name
-        # evidence) asks *which* firm: what firms do may then support a hit, never decide it.
-        namelike = q.named or known_trade or any(e.score >= 0.5 for e in evidence)
+        # evidence, a name the zone does not know) asks *which* firm: what firms do may then
+        # support a hit, never decide it.
+        unknown_name = self._unknown_name(q)
+        namelike = q.named or known_trade or unknown_name or any(e.score >= 0.5 for e in evidence)
+        if unknown_name and len(q.trade) >= 2 and q.trade not in terms:
+            # jieba may leave no term of it (天能电池 → 天 / 能 / 电池, 能 a stop word): the trade
+            # name still counts as a query word, one that no battery maker here covers.
+            terms += (q.trade,)
         evidence += lexical_evidence(
             terms, lexical, self._lexical, self.documents, self._forms, self._business,
             namelike=namelike,
@@ -244,22 +251,29 @@ class HybridSearcher:
                 evidence += self._vector_evidence(q, k=opts.vector_k * grow, namelike=namelike)
         return evidence
 
-    def _product_starts(
-        self, q: Query, hits: list[LexicalHit], *, limit: int
-    ) -> tuple[tuple[str, ...], list[LexicalHit]]:
-        """Query terms and BM25 hits, with each query part that starts a product item as one
-        more term and the firms of those items as more hits (``search.products``)."""
-        terms, hits = list(q.terms), list(hits)
-        seen = {h.doc for h in hits}
-        for part in q.parts:
-            if len(part) < 2 or part.isascii():
-                continue
-            rows = self._products.starting(part, limit=limit)
-            if rows:
-                terms += [part] if part not in terms else []
-                hits += [LexicalHit(row, 0.0, 0.0, ()) for row in sorted(rows - seen)]
-                seen |= rows
-        return tuple(terms), hits
+    def _unknown_name(self, q: Query) -> bool:
+        """Whether a hanzi query reads as the name of a firm that no profile here knows: one
+        word that none holds (比亚迪, 创维), or an unknown trade name before industry words
+        (赣锋锂业, 蓝思科技). What the embedding model associates with a well-known name
+        (比亚迪 → 汽车部件) is then its knowledge of the world, not evidence about a local firm;
+        a description in several words (自动喂猫器) is left to it."""
+        if not q.has_hanzi or q.mixed:
+            return False
+        words = self._segmenter.cut(q.core)
+        one_word = len(words) == 1 or all(len(w) == 1 for w in words)
+        if one_word and q.terms and not any(self._known(t) for t in q.terms):
+            return True
+        return (
+            2 <= len(q.trade) <= 3 and bool(q.descriptor)
+            and self._normalizer.is_descriptor(q.descriptor) and not self._known(q.trade)
+        )
+
+    def _known(self, word: str) -> bool:
+        """Whether some profile holds the word: a BM25 term, the start of a product, a name key."""
+        return (
+            self._lexical.df(word) > 0 or bool(self._products.starting(word, limit=1))
+            or bool(self._keys.exact(word))
+        )
 
     def _vector_evidence(self, q: Query, *, k: int, namelike: bool) -> list[Evidence]:
         assert self._vectors is not None and self._embedder is not None

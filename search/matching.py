@@ -28,6 +28,7 @@ from search.names import NameForms, PinyinForm
 from search.normalize import NameNormalizer
 from search.pinyin import PinyinTable
 from search.query import Query
+from search.slips import SlipJudge
 
 __all__ = ["NameMatcher", "NEAR_MISS_CAP"]
 
@@ -60,6 +61,7 @@ class NameMatcher:
         """Share the searcher's normalizer (industry words) and pinyin table."""
         self._normalizer = normalizer
         self._pinyin = pinyin
+        self._slips = SlipJudge(normalizer, pinyin)
 
     def _name_words_only(self, text: str) -> bool:
         trade, _ = self._normalizer.split_trade(text)
@@ -142,17 +144,20 @@ class NameMatcher:
             # Every reason drawn from a former name says so: a caller may hide those.
             field = "（曾用名）" if p.kind == KeyKind.FORMER_CORE else ""
             if q.pinyin in p.fulls:
-                if not q.mixed:
+                if not q.mixed and len(q.core) <= 2 and not self._slips.region_agrees(q, f):
+                    # 美的 (集团) against 美德: two syllables sound like many names; alone they
+                    # name no firm (a region the firm has would say more).
+                    add(0.45, f"同音字: {q.core}→{p.text}{field}", "pinyin", cap=NEAR_MISS_CAP)
+                elif not q.mixed:
                     add(0.88, f"同音字: {q.core}→{p.text}{field}", "pinyin")
-                elif self._typed_hanzi_differ(q.core, p.text):
-                    # 耀yu机器人 reads as 瑶裕机器人 too, but the user typed 耀.
-                    add(0.86, f"拼音同音: {q.pinyin}{field}", "pinyin")
                 else:
-                    add(0.9, f"拼音: {q.pinyin}{field}", "pinyin")
+                    # 耀yu机器人 reads as 瑶裕机器人 too, but the user typed 耀: a homophone.
+                    differ = self._slips.typed_differs(q.core, p.text)
+                    add(0.86 if differ else 0.9, f"拼音: {q.pinyin}{field}", "pinyin")
                 return
             if q.mixed and self._spells_trade(q.pinyin, p, f):
                 # 耀yu机器人 for 耀裕机器人科技: a prefix that covers the whole trade name.
-                differ = self._typed_hanzi_differ(q.core, p.text)
+                differ = self._slips.typed_differs(q.core, p.text)
                 add(0.82 if differ else 0.86, f"拼音前缀: {q.pinyin}{field}", "pinyin")
                 return
 
@@ -166,31 +171,6 @@ class NameMatcher:
             text.startswith(t) for t in trade
         )
 
-    def _typed_hanzi_differ(self, typed: str, text: str) -> bool:
-        """Whether a hanzi of mixed input differs from the character of ``text`` read at the
-        same place in the pinyin (耀 typed where the firm has 瑶): a homophone, not the name."""
-        readings = self._pinyin.syllables(text)
-        if len(readings) != len(text):  # not one syllable per character: no place to compare
-            return False
-        chars, at = {}, 0
-        for ch, reading in zip(text, readings, strict=True):
-            chars[at] = ch
-            at += len(reading)
-        # The typed text's syllables: one per hanzi, one per run of latin letters.
-        syllables = iter(self._pinyin.syllables(typed))
-        at, in_run = 0, False
-        for ch in typed:
-            if ch.isascii():
-                if not in_run:
-                    at += len(next(syllables, ""))
-                in_run = True
-                continue
-            in_run = False
-            if chars.get(at, ch) != ch:
-                return True
-            at += len(next(syllables, ""))
-        return False
-
     def _typo(
         self, q: Query, f: NameForms, business: Callable[[], str], add: _Add, *, known_trade: bool
     ) -> None:
@@ -203,7 +183,8 @@ class NameMatcher:
         distances = [edit_distance(c, form) for form in forms]
         # Two neighbours swapped (星联环保 for 联星环保, 尚中机精 for 尚中精机) is a slip of the
         # keyboard, whatever other firm the swapped spelling happens to name.
-        swapped = next((what for form, what in named if _swapped(c, form)), None)
+        # Two characters are too few: 华万 for 万华 is another word, not a slip.
+        swapped = next((what for form, what in named if len(c) >= 3 and _swapped(c, form)), None)
         if swapped is not None:
             add(0.8, f"{swapped}近似（两字颠倒）")
             return
@@ -230,14 +211,19 @@ class NameMatcher:
         for (form, what), d in zip(named, distances, strict=True):
             size = max(len(c), len(form))
             if d == 1:
-                add(0.7 if size >= 4 else 0.6, f"{what}近似（一字之差）")
-                return
-            if d == 2 and size >= 6:
-                add(0.56, f"{what}近似（两字之差）")
-                return
-            if 4 <= len(c) < len(form) and edit_distance(c, form[: len(c)]) == 1:
-                add(0.66, f"{what}近似（一字之差）")
-                return
+                score, reason = (0.7 if size >= 4 else 0.6), f"{what}近似（一字之差）"
+            elif d == 2 and size >= 6:
+                score, reason = 0.56, f"{what}近似（两字之差）"
+            elif 4 <= len(c) < len(form) and edit_distance(c, form[: len(c)]) == 1:
+                score, reason = 0.66, f"{what}近似（一字之差）"
+            else:
+                continue
+            if self._slips.corroborated(q, form, f):
+                add(score, reason)
+            else:
+                # 迈瑞医疗 against 源瑞医疗: a well-known firm elsewhere, not a slip of this one.
+                add(0.45, reason, cap=NEAR_MISS_CAP)
+            return
 
     def _name_and_terms(
         self, q: Query, f: NameForms, anchor: str, business: Callable[[], str], add: _Add

@@ -11,10 +11,11 @@ the typed start then counts as one query term, met by the firms whose products h
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from search.documents import Document, product_items
 from search.keys import KeyIndex, KeyKind
+from search.lexical import LexicalHit
 from search.normalize import compact
 
 __all__ = ["ProductIndex"]
@@ -36,3 +37,20 @@ class ProductIndex:
     def starting(self, text: str, *, limit: int) -> set[int]:
         """Rows (at most ``limit`` scanned items) with a product item that starts with ``text``."""
         return {m.doc for m in self._keys.prefix(text, limit=limit, kinds=_PRODUCT)}
+
+    def starts(
+        self, parts: Sequence[str], terms: Sequence[str], hits: Sequence[LexicalHit], *, limit: int
+    ) -> tuple[tuple[str, ...], list[LexicalHit]]:
+        """Query terms and BM25 hits, with each hanzi query part that starts a product item as
+        one more term and the firms of those items as more hits (scored on their text)."""
+        out_terms, out_hits = list(terms), list(hits)
+        seen = {h.doc for h in hits}
+        for part in parts:
+            if len(part) < 2 or part.isascii():
+                continue
+            rows = self.starting(part, limit=limit)
+            if rows:
+                out_terms += [part] if part not in out_terms else []
+                out_hits += [LexicalHit(row, 0.0, 0.0, ()) for row in sorted(rows - seen)]
+                seen |= rows
+        return tuple(out_terms), out_hits

@@ -171,3 +171,56 @@ def test_typed_hanzi_breaks_the_tie_with_a_homophone(searcher: HybridSearcher) -
     hits = searcher.search("瑶yu机器人")
     assert [h.id for h in hits[:2]] == [YAOYU_HOMOPHONE.id, YAOYU.id]
     assert hits[0].score > hits[1].score
+
+
+# --- item 18 with vectors: what the model knows of a famous name is not evidence -------------
+
+E5_ZONE = [
+    Document("91320411MA1E5ZONE1", "江苏亚德汽车部件有限公司", products="电池管理系统、动力电池模组",
+             industry="新能源汽车零部件"),
+    Document("91320411MA1E5ZONE2", "蓝赛（常州）网络科技有限责任公司", products="ERP系统、智慧园区平台",
+             industry="软件"),
+    Document("91320411MA1E5ZONE3", "江苏耀荣电池科技股份有限公司", products="动力电池模组、电池管理系统",
+             industry="新能源汽车零部件"),
+    Document("91320411MA1E5ZONE4", "江苏信成制药股份有限公司", products="体外诊断试剂、多肽药物",
+             industry="生物医药"),
+    Document("91320411MA1E5ZONE5", "常州迪维智能技术有限公司", products="ERP系统、嵌入式软件",
+             industry="软件"),
+    CHENYU,
+    TIANHE,
+    Document("91320411MA1E5ZONE8", "常州安脉医疗器械有限公司", products="冠脉药物洗脱支架、球囊扩张导管",
+             industry="医疗器械"),
+    Document("91320411MA1E5ZONE9", "常州乐美智能家居有限公司", products="宠物智能喂食器、智能猫砂盆",
+             industry="智能家居"),
+]
+
+
+@pytest.fixture(scope="module")
+def e5_searcher() -> HybridSearcher:
+    from search.vector import E5Embedder
+
+    return HybridSearcher(E5_ZONE, embedder=E5Embedder())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "query",
+    ["比亚迪", "创维", "赣锋锂业", "蓝思科技", "信达生物", "天能电池"],
+)
+def test_famous_name_is_no_semantic_hit(e5_searcher: HybridSearcher, query: str) -> None:
+    # The real multilingual-e5-small puts 比亚迪 near a battery-pack maker and 蓝思科技 near a
+    # 网络科技 firm: close for the model, unrelated for an official.
+    assert e5_searcher.search(query) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("汽车大灯生产厂家", "常州辰宇车灯股份有限公司"), ("自动喂猫器", "常州乐美智能家居有限公司"),
+     ("心脏支架", "常州安脉医疗器械有限公司")],
+)
+def test_descriptions_still_find_firms_by_meaning(
+    e5_searcher: HybridSearcher, query: str, expected: str
+) -> None:
+    hits = e5_searcher.search(query)
+    assert hits and hits[0].name == expected
