@@ -10,13 +10,20 @@
 Scores are on one scale, 0–1, the same for every query and every retriever:
 
 * ≥ 0.9  certain: the query is one of the firm's names, keys or its USCC;
-* 0.7–0.9 strong: homophone, full pinyin, initials, a name prefix, one wrong trade-name character;
-* ``threshold`` (0.5)–0.7 plausible: product/industry matches, near spellings, semantic neighbours;
+* 0.7–0.9 strong: homophone, full pinyin, initials, a name prefix, one wrong trade-name character
+  that the rest of the query corroborates (``search.slips``);
+* ``threshold`` (0.5)–0.7 plausible: product/industry matches, near spellings, semantic neighbours,
+  a name with an extra term its profile does not hold;
 * below ``threshold`` weak: returned only with ``include_weak=True`` and marked ``weak``.
 
-A query naming a firm that is not in the store therefore returns an empty list. Candidates come
-from index lookups only (exact/prefix keys, an n-gram shortlist, BM25 postings, the vector index),
-never from a scan of all names, so the cost of a query grows slowly with the number of firms.
+A query naming a firm that is not in the store therefore returns an empty list: a well-known firm
+elsewhere one character or one homophone from a local one (迈瑞医疗, 美的集团) included, and a
+query that reads as a name no profile here knows (比亚迪, 赣锋锂业) gets no verdict from vectors,
+whatever the model associates with it.
+
+Candidates come from index lookups only (exact/prefix keys, an n-gram shortlist, BM25 postings,
+product prefixes, the vector index), never from a scan of all names, so the cost of a query grows
+slowly with the number of firms.
 """
 
 from __future__ import annotations

@@ -2,14 +2,21 @@
 
 Scores are on the searcher's one scale (``search.hybrid``): ≥ 0.9 the query *is* one of the
 firm's names or keys, 0.7–0.9 a strong match (homophone, pinyin, initials, prefix, one wrong
-character in the trade name), 0.5–0.7 plausible, below 0.5 weak. The levels were set on the
+character in the trade name that the rest corroborates), 0.5–0.7 plausible, below 0.5 weak. The levels were set on the
 demo zone's query types; what they encode:
 
 * A registered name is region + trade name (字号) + industry words + legal form. Region and legal
-  form are noise (江苏 vs 常州, 有限 vs 股份), so names are compared core to core.
-* One wrong character *in the trade name* is a typo (天和光能 → 天合光能). Same trade name with
-  *different industry words* names a different firm (天合储能 is not 天合光能): that evidence is
-  weak and caps the fused score, whatever products or vectors say.
+  form are noise (江苏 vs 常州, 有限 vs 股份; changzhou in pinyin too), so names are compared
+  core to core; a region the firm's name holds corroborates a near spelling.
+* One wrong character *in the trade name* is a typo (天和光能 → 天合光能) when something else
+  agrees (``search.slips``); otherwise it is as likely a firm elsewhere (迈瑞医疗 against
+  源瑞医疗), and so is a homophone of a bare two-character trade name (美的 against 美德): weak,
+  capped. Same trade name with *different industry words* names a different firm (天合储能 is
+  not 天合光能): that evidence is weak and caps the fused score, whatever products or vectors say.
+* A spaced query is a name and extra terms (常州 耀裕机器人 精密): the name decides; an extra
+  the profile does not hold makes the hit plausible (``EXTRA_TERM_CAP``), not weak.
+* In mixed input (耀yu机器人) a name prefix that spells the whole trade name counts, and a firm
+  with another character where the user typed a hanzi ranks below the one typed.
 * Exact keys shared by several firms (initials, a trade name) keep their score; ties are broken
   by the searcher, not here.
 
