@@ -158,6 +158,7 @@ def test_extra_terms_and_regions_keep_the_firm(searcher: HybridSearcher, query: 
         ("jiangsu chenyu", CHENYU),
         ("Changzhou Chenyu Automotive", CHENYU),  # region in English, then the English name
         ("Changzhou Yaoyu Robotics", YAOYU),
+        ("shenzhen chenyu", CHENYU),  # any region of regions.txt, read by the pinyin table
     ],
 )
 def test_region_in_pinyin_or_english(searcher: HybridSearcher, query: str, expected: Document) -> None:
