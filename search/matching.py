@@ -2,8 +2,8 @@
 
 Scores are on the searcher's one scale (``search.hybrid``): ≥ 0.9 the query *is* one of the
 firm's names or keys, 0.7–0.9 a strong match (homophone, pinyin, initials, prefix, one wrong
-character in the trade name that the rest corroborates), 0.5–0.7 plausible, below 0.5 weak. The levels were set on the
-demo zone's query types; what they encode:
+character in the trade name that the rest corroborates), 0.5–0.7 plausible, below 0.5 weak.
+The levels were set on the demo zone's query types; what they encode:
 
 * A registered name is region + trade name (字号) + industry words + legal form. Region and legal
   form are noise (江苏 vs 常州, 有限 vs 股份; changzhou in pinyin too), so names are compared
