@@ -19,7 +19,12 @@ Where the queries come from:
   initials, mixed (hanzi + pinyin), traditional (opencc s2t), english, former_name, uscc, and the
   plainly absent names of not_in_store;
 - hand-written: product (paraphrases of what an official would say, never a copy of the products
-  field) and the near-miss names of not_in_store (``PRODUCT_QUERIES``, ``NEAR_MISSES``).
+  field) and the near-miss names of not_in_store (``PRODUCT_QUERIES``, ``NEAR_MISSES``);
+- not_in_store_famous: well-known Chinese enterprises from elsewhere in China, as people type them
+  (short names mostly, registered names, with a city, pinyin, initials, English), one per line of
+  ``benchmarks/famous_firms.tsv``. A line whose query names a firm of the store by the labeller's
+  rules (below), or is a local trade name plus 集团/股份/控股, is left out and listed; a firm one
+  character or one homophone away from a local one stays in: that is what the type is for.
 
 Pinyin is the *correct* reading, not pypinyin's: the demo trade-name characters use the hand-checked
 table of ``scoring.demo.names`` (晟 is shèng), and the fixture names use ``PHRASE_READINGS`` (长海
@@ -77,7 +82,13 @@ TYPES = (
     "uscc",
     "product",
     "not_in_store",
+    "not_in_store_famous",
 )
+# Types whose queries name no enterprise of the store: passed when nothing relevant comes back.
+ABSENT_TYPES = ("not_in_store", "not_in_store_famous")
+FAMOUS = ROOT / "benchmarks" / "famous_firms.tsv"
+# Words after a famous trade name that say nothing about the firm (集团, 股份 …).
+_GENERIC_TAIL = re.compile("(集团|股份|控股)+$")
 # Generated queries per type: (from the demo zone, from the fixture).
 PER_TYPE = {
     "full_name": (24, 8),
@@ -601,6 +612,16 @@ ABSENT_WORDS = (
 )  # fmt: skip
 
 
+def famous_firms(path: Path = FAMOUS) -> list[tuple[str, str]]:
+    """(query, note) of each line of famous_firms.tsv: query, the firm, its seat, its sector."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            query, firm, seat, sector = line.split("\t")
+            out.append((query, f"famous: {firm} ({seat}, {sector})"))
+    return out
+
+
 def _sample(rng: random.Random, docs: Sequence[Doc], n: int) -> list[Doc]:
     return rng.sample(list(docs), min(n, len(docs)))
 
@@ -667,6 +688,10 @@ def generate(demo: Sequence[Doc], fixture: Sequence[Doc], seed: int = SEED) -> l
         code = make_uscc(urng, region="320411")
         if code not in {d.uscc for d in docs}:
             add("not_in_store", code, [], "generated", "absent: valid USCC of no enterprise here")
+    for text, note in famous_firms():  # last: the ids of the older types stay as they were
+        # 拓普集团 is 拓普 and a word every group has: it names a local 拓普 as much as the famous one.
+        if not lab.owners_hanzi(_GENERIC_TAIL.sub("", core_name(text))):
+            add("not_in_store_famous", text, [], "hand", note)
 
     for i, q in enumerate(queries, start=1):
         q["id"] = f"q{i:04d}"
@@ -789,6 +814,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     queries = generate(load_demo(args.db), load_fixture(args.fixture), args.seed)
     counts = Counter(q["type"] for q in queries)
     print(f"{len(queries)} queries:", ", ".join(f"{t} {counts[t]}" for t in TYPES))
+    kept = {q["query"] for q in queries if q["type"] == "not_in_store_famous"}
+    left_out = [text for text, _ in famous_firms() if text not in kept]
+    if left_out:
+        print("famous firms left out (they name a firm of the store):", "、".join(left_out))
     short = [t for t in TYPES if counts[t] < 20]
     if short:
         print("fewer than 20 queries:", short, file=sys.stderr)

@@ -27,8 +27,9 @@ best the baseline could do; it is printed. "top-1 any" is top-1 without any cut-
 
 Metrics per query type: top-1 (the first result is an expected USCC), top-5, MRR (rank of the first
 expected USCC among the top 10 for ours, top 5 for the baselines; 0 if absent); for not_in_store
-the pass rate (no result, i.e. empty or only weak hits / hits below the cut-off). "overall" is over
-all queries that have an answer (every type but not_in_store).
+and not_in_store_famous (well-known firms from elsewhere in China, ``famous_firms.tsv``) the pass
+rate (no result, i.e. empty or only weak hits / hits below the cut-off). "overall" is over
+all queries that have an answer (every type but the two not-in-store types).
 
 ``--size N`` pads the zone to N enterprises with synthetic ones generated like the demo zone
 (``scoring.demo.model.simulate_firms`` + ``scoring.demo.names.enterprise_profiles``, another seed),
@@ -55,6 +56,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from make_search_queries import (  # noqa: E402
+    ABSENT_TYPES,
     DB,
     FIXTURE,
     OUTPUT,
@@ -68,7 +70,7 @@ from stats import percentiles  # noqa: E402  (benchmarks/stats.py)
 
 PAD_SEED = 777
 CACHE = ROOT / "var" / "search_quality_cache"  # passage vectors by text hash (git-ignored var/)
-FOUND_TYPES = tuple(t for t in TYPES if t != "not_in_store")
+FOUND_TYPES = tuple(t for t in TYPES if t not in ABSENT_TYPES)
 
 
 @dataclasses.dataclass
@@ -304,7 +306,7 @@ def metrics(queries: Sequence[dict], results: Sequence[Result]) -> dict[str, dic
             groups["overall"].append((q, r))
     out: dict[str, dict[str, float]] = {}
     for kind, pairs in groups.items():
-        if kind == "not_in_store":
+        if kind in ABSENT_TYPES:
             passed = sum(not any(r.confident) for _, r in pairs)
             out[kind] = {"n": len(pairs), "pass": passed / len(pairs)}
             continue
@@ -386,7 +388,7 @@ def print_table(report: dict[str, Any], title: str) -> None:
         row = [kind, str(first["n"])]
         for entry in systems.values():
             m = entry["metrics"][kind]
-            if kind == "not_in_store":
+            if kind in ABSENT_TYPES:
                 row += [f"pass {_pct(m['pass'])}", "", "", ""]
             else:
                 row += [_pct(m["top1"]), _pct(m["top5"]), f"{m['mrr']:.3f}", _pct(m["top1_any"])]

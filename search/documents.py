@@ -14,7 +14,7 @@ from search.normalize import fold
 from search.segment import Segmenter
 
 __all__ = ["Document", "Filters", "business_reason", "document_terms", "document_words",
-           "passage_text"]  # fmt: skip
+           "passage_text", "product_items"]  # fmt: skip
 
 _ITEMS = re.compile("[、，,；;]")
 _CLAUSE = re.compile("[；;、，,。.]")
@@ -80,6 +80,11 @@ def passage_text(doc: Document) -> str:
     if doc.business_scope:
         parts.append(f"经营范围：{doc.business_scope}")
     return "；".join(parts)
+
+
+def product_items(products: str | None) -> list[str]:
+    """The folded items of a products field: 工业机器人、精密减速器 → [工业机器人, 精密减速器]."""
+    return [item.strip() for item in _ITEMS.split(fold(products or "")) if item.strip()]
 
 
 def document_words(docs: Iterable[Document], forms: Iterable[NameForms]) -> Iterable[str]:

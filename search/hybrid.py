@@ -9,14 +9,21 @@
 
 Scores are on one scale, 0–1, the same for every query and every retriever:
 
-* ≥ 0.9  certain: the query is one of the firm's names, keys, its USCC or stock code;
-* 0.7–0.9 strong: homophone, full pinyin, initials, a name prefix, one wrong trade-name character;
-* ``threshold`` (0.5)–0.7 plausible: product/industry matches, near spellings, semantic neighbours;
+* ≥ 0.9  certain: the query is one of the firm's names, keys or its USCC or stock code;
+* 0.7–0.9 strong: homophone, full pinyin, initials, a name prefix, one wrong trade-name character
+  that the rest of the query corroborates (``search.slips``);
+* ``threshold`` (0.5)–0.7 plausible: product/industry matches, near spellings, semantic neighbours,
+  a name with an extra term its profile does not hold;
 * below ``threshold`` weak: returned only with ``include_weak=True`` and marked ``weak``.
 
-A query naming a firm that is not in the store therefore returns an empty list. Candidates come
-from index lookups only (exact/prefix keys, an n-gram shortlist, BM25 postings, the vector index),
-never from a scan of all names, so the cost of a query grows slowly with the number of firms.
+A query naming a firm that is not in the store therefore returns an empty list: a well-known firm
+elsewhere one character or one homophone from a local one (迈瑞医疗, 美的集团) included, and a
+query that reads as a name no profile here knows (比亚迪, 赣锋锂业) gets no verdict from vectors,
+whatever the model associates with it.
+
+Candidates come from index lookups only (exact/prefix keys, an n-gram shortlist, BM25 postings,
+product prefixes, the vector index), never from a scan of all names, so the cost of a query grows
+slowly with the number of firms.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from search.matching import NameMatcher
 from search.names import FormBuilder, NameForms
 from search.normalize import MAX_QUERY_CHARS, NameNormalizer, fold
 from search.pinyin import PinyinTable
+from search.products import ProductIndex
 from search.query import Query, QueryAnalyzer
 from search.segment import Segmenter
 from search.signals import lexical_evidence, uscc_evidence, vector_evidence
@@ -126,12 +134,14 @@ class HybridSearcher:
         self._keys = KeyIndex(keys)
         del keys
         words = [*user_words, *document_words(self.documents, self._forms)]
-        segmenter = Segmenter(words, dict_dir=opts.dict_dir)
+        segmenter = self._segmenter = Segmenter(words, dict_dir=opts.dict_dir)
         self._lexical = LexicalIndex(document_terms(self.documents, self._forms, segmenter))
+        self._products = ProductIndex(self.documents)
         self._analyzer = QueryAnalyzer(
             normalizer, pinyin, segmenter, max_chars=opts.max_query_chars
         )
         self._matcher = NameMatcher(normalizer, pinyin)
+        self._normalizer = normalizer
         self._suggester = Suggester(
             self._keys, self._analyzer, self.documents, max_chars=opts.max_query_chars
         )
@@ -202,15 +212,16 @@ class HybridSearcher:
         if QueryAnalyzer.uscc_like(q):
             evidence += uscc_evidence(self._keys, q.compact)
         evidence += listing_evidence(self._keys, self.documents, q.compact)
-        for key in {q.compact, q.core, q.latin, q.pinyin} - {""}:
+        for key in {q.compact, q.core, q.latin, q.latin_core, q.pinyin} - {""}:
             rows = {m.doc for m in self._keys.exact(key)}
             if len(rows) > opts.shortlist:  # thk, tianhe at a million firms: a stable slice, by name
                 rows = set(sorted(rows, key=self._tie_order)[: opts.shortlist])
             candidates |= rows
         if q.latin and len(q.latin) >= 2:
             kinds = frozenset({KeyKind.PINYIN, KeyKind.INITIALS, KeyKind.ENGLISH_CORE})
-            found = self._keys.prefix(q.latin, limit=opts.shortlist, kinds=kinds)
-            candidates.update(m.doc for m in found)
+            for text in {q.latin, q.latin_core}:
+                found = self._keys.prefix(text, limit=opts.shortlist, kinds=kinds)
+                candidates.update(m.doc for m in found)
         elif q.pinyin and q.pinyin != q.core and len(q.syllables) >= 2:
             kinds = frozenset({KeyKind.PINYIN})
             found = self._keys.prefix(q.pinyin, limit=opts.shortlist, kinds=kinds)
@@ -223,6 +234,7 @@ class HybridSearcher:
         shortlist, _ = self._grams.shortlist(grams, k=opts.shortlist * grow, min_share=0.2)
         candidates.update(shortlist.tolist())
         lexical = self._lexical.search(q.terms, k=opts.lexical_k * grow)
+        terms, lexical = self._products.starts(q.parts, q.terms, lexical, limit=opts.shortlist * grow)
         candidates.update(h.doc for h in lexical)
         known_trade = q.trade != q.core and bool(self._keys.exact(q.trade, kinds=_TRADE_KINDS))
         for row in candidates:
@@ -231,16 +243,46 @@ class HybridSearcher:
                 known_trade=known_trade,
             )
         # A query that reads as a name (a legal form or region, a known trade name, any name
-        # evidence) asks *which* firm: what firms do may then support a hit, never decide it.
-        namelike = q.named or known_trade or any(e.score >= 0.5 for e in evidence)
+        # evidence, a name the zone does not know) asks *which* firm: what firms do may then
+        # support a hit, never decide it.
+        unknown_name = self._unknown_name(q)
+        namelike = q.named or known_trade or unknown_name or any(e.score >= 0.5 for e in evidence)
+        if unknown_name and len(q.trade) >= 2 and q.trade not in terms:
+            # jieba may leave no term of it (天能电池 → 天 / 能 / 电池, 能 a stop word): the trade
+            # name still counts as a query word, one that no battery maker here covers.
+            terms += (q.trade,)
         evidence += lexical_evidence(
-            q.terms, lexical, self._lexical, self.documents, self._forms, self._business,
+            terms, lexical, self._lexical, self.documents, self._forms, self._business,
             namelike=namelike,
         )
         if self._vectors is not None and self._embedder is not None:
             if not any(e.score >= 0.9 for e in evidence):  # a certain name needs no semantics
                 evidence += self._vector_evidence(q, k=opts.vector_k * grow, namelike=namelike)
         return evidence
+
+    def _unknown_name(self, q: Query) -> bool:
+        """Whether a hanzi query reads as the name of a firm that no profile here knows: one
+        word that none holds (比亚迪, 创维), or an unknown trade name before industry words
+        (赣锋锂业, 蓝思科技). What the embedding model associates with a well-known name
+        (比亚迪 → 汽车部件) is then its knowledge of the world, not evidence about a local firm;
+        a description in several words (自动喂猫器) is left to it."""
+        if not q.has_hanzi or q.mixed:
+            return False
+        words = self._segmenter.cut(q.core)
+        one_word = len(words) == 1 or all(len(w) == 1 for w in words)
+        if one_word and q.terms and not any(self._known(t) for t in q.terms):
+            return True
+        return (
+            2 <= len(q.trade) <= 3 and bool(q.descriptor)
+            and self._normalizer.is_descriptor(q.descriptor) and not self._known(q.trade)
+        )
+
+    def _known(self, word: str) -> bool:
+        """Whether some profile holds the word: a BM25 term, the start of a product, a name key."""
+        return (
+            self._lexical.df(word) > 0 or bool(self._products.starting(word, limit=1))
+            or bool(self._keys.exact(word))
+        )
 
     def _vector_evidence(self, q: Query, *, k: int, namelike: bool) -> list[Evidence]:
         assert self._vectors is not None and self._embedder is not None

@@ -33,6 +33,7 @@ class KeyKind(IntEnum):
     INITIALS = 11
     STOCK_CODE = 12  # the digits of a stock code (search.listings)
     USCC = 13
+    PRODUCT = 14  # a product item: only in the searcher's product index, never in type-ahead
 
 
 class KeyMatch(NamedTuple):

@@ -2,14 +2,21 @@
 
 Scores are on the searcher's one scale (``search.hybrid``): ≥ 0.9 the query *is* one of the
 firm's names or keys, 0.7–0.9 a strong match (homophone, pinyin, initials, prefix, one wrong
-character in the trade name), 0.5–0.7 plausible, below 0.5 weak. The levels were set on the
-demo zone's query types; what they encode:
+character in the trade name that the rest corroborates), 0.5–0.7 plausible, below 0.5 weak.
+The levels were set on the demo zone's query types; what they encode:
 
 * A registered name is region + trade name (字号) + industry words + legal form. Region and legal
-  form are noise (江苏 vs 常州, 有限 vs 股份), so names are compared core to core.
-* One wrong character *in the trade name* is a typo (天和光能 → 天合光能). Same trade name with
-  *different industry words* names a different firm (天合储能 is not 天合光能): that evidence is
-  weak and caps the fused score, whatever products or vectors say.
+  form are noise (江苏 vs 常州, 有限 vs 股份; changzhou in pinyin too), so names are compared
+  core to core; a region the firm's name holds corroborates a near spelling.
+* One wrong character *in the trade name* is a typo (天和光能 → 天合光能) when something else
+  agrees (``search.slips``); otherwise it is as likely a firm elsewhere (迈瑞医疗 against
+  源瑞医疗), and so is a homophone of a bare two-character trade name (美的 against 美德): weak,
+  capped. Same trade name with *different industry words* names a different firm (天合储能 is
+  not 天合光能): that evidence is weak and caps the fused score, whatever products or vectors say.
+* A spaced query is a name and extra terms (常州 耀裕机器人 精密): the name decides; an extra
+  the profile does not hold makes the hit plausible (``EXTRA_TERM_CAP``), not weak.
+* In mixed input (耀yu机器人) a name prefix that spells the whole trade name counts, and a firm
+  with another character where the user typed a hanzi ranks below the one typed.
 * Exact keys shared by several firms (initials, a trade name) keep their score; ties are broken
   by the searcher, not here.
 
@@ -24,16 +31,19 @@ from collections.abc import Callable
 from search.fusion import Evidence
 from search.fuzzy import edit_distance
 from search.keys import KeyKind
-from search.names import NameForms
+from search.names import NameForms, PinyinForm
 from search.normalize import NameNormalizer
 from search.pinyin import PinyinTable
 from search.query import Query
+from search.slips import SlipJudge
 
 __all__ = ["NameMatcher", "NEAR_MISS_CAP"]
 
 _Add = Callable[..., None]
 # A near-miss name (same trade name, other industry words) can never rise above weak.
 NEAR_MISS_CAP = 0.45
+# A name with extra query terms the firm's profile does not hold is plausible, not strong.
+EXTRA_TERM_CAP = 0.65
 _PINYIN_KINDS = {KeyKind.NAME: "全称", KeyKind.CORE: "名称", KeyKind.TRADE: "字号",
                  KeyKind.SHORT: "简称", KeyKind.FORMER_CORE: "曾用名", KeyKind.ALIAS: "别名",
                  KeyKind.STOCK_NAME: "股票简称"}
@@ -61,6 +71,7 @@ class NameMatcher:
         """Share the searcher's normalizer (industry words) and pinyin table."""
         self._normalizer = normalizer
         self._pinyin = pinyin
+        self._slips = SlipJudge(normalizer, pinyin)
 
     def _name_words_only(self, text: str) -> bool:
         trade, _ = self._normalizer.split_trade(text)
@@ -110,7 +121,11 @@ class NameMatcher:
         return out
 
     def _latin(self, q: Query, f: NameForms, add: _Add) -> None:
-        text = q.latin
+        # A region in front (changzhou yaoyu) is noise as in a hanzi name: the rest is the name.
+        for text in dict.fromkeys((q.latin, q.latin_core)):
+            self._latin_text(q, text, f, add)
+
+    def _latin_text(self, q: Query, text: str, f: NameForms, add: _Add) -> None:
         trade_fulls = next((p.fulls for p in f.pinyin if p.kind == KeyKind.TRADE), ())
         for p in f.pinyin:
             what = _PINYIN_KINDS.get(p.kind, "名称")
@@ -140,14 +155,37 @@ class NameMatcher:
 
     def _homophone(self, q: Query, f: NameForms, add: _Add) -> None:
         for p in f.pinyin:
-            if q.pinyin in p.fulls and len(p.initials[0]) >= 2:
-                # Every reason drawn from a former name or alias says so: a caller may hide those.
-                field = _FIELD_NOTES.get(p.kind, "")
-                if q.mixed:
-                    add(0.9, f"拼音: {q.pinyin}{field}", "pinyin")
-                else:
+            if len(p.initials[0]) < 2:
+                continue
+            # Every reason drawn from a former name or alias says so: a caller may hide those.
+            field = _FIELD_NOTES.get(p.kind, "")
+            if q.pinyin in p.fulls:
+                if not q.mixed and len(q.core) <= 2 and not self._slips.region_agrees(q, f):
+                    # 美的 (集团) against 美德: two syllables sound like many names; alone they
+                    # name no firm (a region the firm has would say more).
+                    add(0.45, f"同音字: {q.core}→{p.text}{field}", "pinyin", cap=NEAR_MISS_CAP)
+                elif not q.mixed:
                     add(0.88, f"同音字: {q.core}→{p.text}{field}", "pinyin")
+                else:
+                    # 耀yu机器人 reads as 瑶裕机器人 too, but the user typed 耀: a homophone.
+                    differ = self._slips.typed_differs(q.core, p.text)
+                    add(0.86 if differ else 0.9, f"拼音: {q.pinyin}{field}", "pinyin")
                 return
+            if q.mixed and self._spells_trade(q.pinyin, p, f):
+                # 耀yu机器人 for 耀裕机器人科技: a prefix that covers the whole trade name.
+                differ = self._slips.typed_differs(q.core, p.text)
+                add(0.82 if differ else 0.86, f"拼音前缀: {q.pinyin}{field}", "pinyin")
+                return
+
+    @staticmethod
+    def _spells_trade(text: str, p: PinyinForm, f: NameForms) -> bool:
+        """Whether latin ``text`` starts one of the form's spellings and covers its trade name."""
+        if len(text) < 6 or p.kind not in (KeyKind.CORE, KeyKind.SHORT, KeyKind.FORMER_CORE, KeyKind.ALIAS, KeyKind.STOCK_NAME):
+            return False
+        trade = next((t.fulls for t in f.pinyin if t.kind == KeyKind.TRADE), ())
+        return any(full.startswith(text) for full in p.fulls) and any(
+            text.startswith(t) for t in trade
+        )
 
     def _typo(
         self, q: Query, f: NameForms, business: Callable[[], str], add: _Add, *, known_trade: bool
@@ -163,7 +201,8 @@ class NameMatcher:
         distances = [edit_distance(c, form) for form in forms]
         # Two neighbours swapped (星联环保 for 联星环保, 尚中机精 for 尚中精机) is a slip of the
         # keyboard, whatever other firm the swapped spelling happens to name.
-        swapped = next((what for form, what in named if _swapped(c, form)), None)
+        # Two characters are too few: 华万 for 万华 is another word, not a slip.
+        swapped = next((what for form, what in named if len(c) >= 3 and _swapped(c, form)), None)
         if swapped is not None:
             add(0.8, f"{swapped}近似（两字颠倒）")
             return
@@ -177,7 +216,8 @@ class NameMatcher:
             (s for s in (f.trade, *f.shorts) if len(s) >= 2 and s in c and s != c), None
         )
         if anchor is not None:
-            self._residual(q, f, anchor, c.replace(anchor, "", 1), business, add)
+            if not (q.spaced and self._name_and_terms(q, f, anchor, business, add)):
+                self._residual(f, anchor, c.replace(anchor, "", 1), business, add, spaced=q.spaced)
             return
         size_trade = len(f.trade)
         # The query's trade name belongs to another firm in the store (重华生物 while 重华精锻
@@ -189,18 +229,63 @@ class NameMatcher:
         for (form, what), d in zip(named, distances, strict=True):
             size = max(len(c), len(form))
             if d == 1:
-                add(0.7 if size >= 4 else 0.6, f"{what}近似（一字之差）")
-                return
-            if d == 2 and size >= 6:
-                add(0.56, f"{what}近似（两字之差）")
-                return
-            if 4 <= len(c) < len(form) and edit_distance(c, form[: len(c)]) == 1:
-                add(0.66, f"{what}近似（一字之差）")
-                return
+                score, reason = (0.7 if size >= 4 else 0.6), f"{what}近似（一字之差）"
+            elif d == 2 and size >= 6:
+                score, reason = 0.56, f"{what}近似（两字之差）"
+            elif 4 <= len(c) < len(form) and edit_distance(c, form[: len(c)]) == 1:
+                score, reason = 0.66, f"{what}近似（一字之差）"
+            else:
+                continue
+            if self._slips.corroborated(q, form, f):
+                add(score, reason)
+            else:
+                # 迈瑞医疗 against 源瑞医疗: a well-known firm elsewhere, not a slip of this one.
+                add(0.45, reason, cap=NEAR_MISS_CAP)
+            return
+
+    def _name_and_terms(
+        self, q: Query, f: NameForms, anchor: str, business: Callable[[], str], add: _Add
+    ) -> bool:
+        """A spaced query read as a name and extra terms (常州 耀裕机器人 精密): the part holding
+        the trade name is judged as a name, the other parts as words about the firm. Whether it
+        applied (the trade name lies within one part and other parts are left)."""
+        part = next((p for p in q.parts if anchor in p), None)
+        extras = [p for p in q.parts if p != part]
+        if part is None or not extras:
+            return False
+        name = self._normalizer.core(part)  # 江苏耀裕 → 耀裕
+        name = name if anchor in name else part
+        found: list[tuple[float, str, str, float]] = []
+
+        def collect(score: float, reason: str, source: str = "name", cap: float = 1.0) -> None:
+            found.append((score, reason, source, cap))
+
+        if name in f.shorts:
+            collect(0.95, "简称匹配")
+        elif name == f.core:
+            collect(0.96, "核心名称匹配")
+        else:
+            self._residual(f, anchor, name.replace(anchor, "", 1), business, collect, spaced=False)
+        if not found:
+            return False
+        score, reason, source, cap = found[0]
+        known = business() + f.core
+        unmatched = [e for e in extras if e not in known]
+        if unmatched and score >= 0.5:
+            if all(self._name_words_only(e) for e in unmatched):
+                # 天合 医疗 against 天合光能: as 天合医疗, the trade name of another firm.
+                add(0.4, f"字号相同但名称不同（{f.core}）", cap=NEAR_MISS_CAP)
+                return True
+            # The name is this firm's; its profile cannot confirm the rest (a product it does
+            # not list, a typo): still a hit, no longer a strong one.
+            score = min(score, EXTRA_TERM_CAP)
+            reason = f"{reason}，未匹配: {'、'.join(unmatched)}"
+        add(score, reason, source, cap)
+        return True
 
     def _residual(
-        self, q: Query, f: NameForms, anchor: str, rest: str, business: Callable[[], str],
-        add: _Add,
+        self, f: NameForms, anchor: str, rest: str, business: Callable[[], str], add: _Add,
+        *, spaced: bool,
     ) -> None:
         """The query holds the trade or short name ``anchor``; judge what else it says."""
         label = "简称" if anchor in f.shorts and anchor != f.trade else "字号"
@@ -221,7 +306,7 @@ class NameMatcher:
             add(0.85, f"名称简写（{label}: {anchor}）")
         elif desc and self._pinyin.full(rest) == self._pinyin.full(desc):
             add(0.88, f"同音字: {rest}→{desc}", "pinyin")
-        elif self._name_words_only(rest) and not q.spaced:
+        elif self._name_words_only(rest) and not spaced:
             # 天合储能 against 天合光能: same trade name, other industry words → another firm.
             add(0.4, f"字号相同但名称不同（{f.trade}{desc or ''}）", cap=NEAR_MISS_CAP)
         elif rest in business():

@@ -106,9 +106,7 @@ class FormBuilder:
         self.normalizer = normalizer
         self.pinyin = pinyin
         # Regions as they appear in English names (Changzhou, Jiangsu): pinyin of the words.
-        self._english_regions = frozenset(
-            pinyin.full(r) for r in normalizer.regions if not r.isascii()
-        ) | {"china", "prc"}
+        self._english_regions = frozenset(pinyin.keys_of(normalizer.regions)) | {"china", "prc"}
 
     def forms(self, doc: NamedDocument) -> NameForms:
         """All name forms of a document."""

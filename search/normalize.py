@@ -168,5 +168,14 @@ class NameNormalizer:
             trade = trade[:2]
         return trade, core[len(trade) :]
 
+    def is_descriptor(self, text: str) -> bool:
+        """Whether a text is industry words only (机器人科技, 锂业), as follows a trade name."""
+        while text:
+            size = next((n for n in self._word_lengths if text[-n:] in self.name_words), 0)
+            if not size:
+                return False
+            text = text[:-size]
+        return True
+
     def _has_trade(self, core: str) -> bool:
         return self.split_trade(core)[0] not in self.name_words

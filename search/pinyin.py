@@ -17,6 +17,7 @@ spelling.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from search.dicts import DEFAULT_DICT_DIR, read_entries
@@ -145,6 +146,10 @@ class PinyinTable:
                         fixed.setdefault(i + j, reading)
                     break
         return fixed
+
+    def keys_of(self, words: Iterable[str]) -> dict[str, str]:
+        """Full pinyin → word for hanzi words (常州 → changzhou), to recognise them typed in latin."""
+        return {self.full(w): w for w in words if w and not w.isascii()}
 
     def full(self, text: str) -> str:
         """The full pinyin key without spaces: 天合光能 → tianheguangneng."""

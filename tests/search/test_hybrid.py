@@ -70,7 +70,9 @@ def top(searcher: HybridSearcher, query: str, **kwargs: object) -> str | None:
         ("天合光能", "常州天合光能有限公司", "核心名称匹配"),
         ("耀裕", "常州耀裕机器人科技有限公司", "简称匹配"),
         ("天和光能", "常州天合光能有限公司", "同音字"),  # homophone typo
-        ("天台光能", "常州天合光能有限公司", "一字之差"),  # other typo in the trade name
+        # Another character in the trade name, with the firm's region; 天台光能 alone reads as
+        # much as a firm elsewhere (迈瑞医疗 against 源瑞医疗: tests/search/test_relevance.py).
+        ("常州天台光能有限公司", "常州天合光能有限公司", "一字之差"),
         ("合天光能", "常州天合光能有限公司", "两字颠倒"),  # swapped
         ("耀裕机器人", "常州耀裕机器人科技有限公司", "名称前缀"),
         ("tianheguangneng", "常州天合光能有限公司", "拼音"),

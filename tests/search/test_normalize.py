@@ -77,3 +77,12 @@ def test_split_trade(norm: NameNormalizer, core: str, trade: str, words: str) ->
 def test_region_short_forms(norm: NameNormalizer) -> None:
     assert {"常州", "常州市", "江苏", "江苏省", "新北", "新北区", "内蒙古"} <= norm.regions
     assert "高新" not in norm.regions  # a zone word, also the start of many trade names
+
+
+@pytest.mark.parametrize(
+    ("text", "descriptor"),
+    [("机器人科技", True), ("锂业", True), ("医疗器械", True), ("支架", False), ("光伏玻璃的", False),
+     ("", True)],
+)
+def test_is_descriptor(norm: NameNormalizer, text: str, descriptor: bool) -> None:
+    assert norm.is_descriptor(text) is descriptor

@@ -63,3 +63,10 @@ def test_variants_give_both_readings(table: PinyinTable) -> None:
 def test_custom_table_overrides() -> None:
     table = PinyinTable({"晟": ("sheng",), "长海": ("chang", "hai")})
     assert table.full("晟长海") == "shengchanghai"
+
+
+def test_keys_of_reads_words_with_the_table(table: PinyinTable) -> None:
+    # Regions typed in pinyin are recognised from the region list through this table (长 chang).
+    assert table.keys_of(["常州", "长沙", "重庆", "Suzhou", ""]) == {
+        "changzhou": "常州", "changsha": "长沙", "chongqing": "重庆",
+    }
