@@ -349,6 +349,23 @@ class SearchIndex:
             if self._cache is not None and self._cache.vectors:
                 self._cache.save(self.passages_folder)
 
+    def seed(self, known: PassageCache) -> int:
+        """Put passage vectors made elsewhere (the demo's shipped ones) into the passage cache.
+
+        Only vectors of this index's embedder are taken (IndexMismatch otherwise); a passage the
+        cache already holds keeps its own vector. Returns how many were added; the cache is saved,
+        so a later rebuild (a renamed firm) finds them there too.
+        """
+        if self.embedder is None or known.embedder != self.embedder.name or known.dim != self.embedder.dim:
+            raise IndexMismatch(f"向量由 {known.embedder}（{known.dim} 维）生成，当前向量模型为 {self.embedder_name}")
+        with self._cache_lock:
+            cache = self._passage_cache()
+            new = {k: v for k, v in known.vectors.items() if k not in cache.vectors}
+            cache.vectors.update(new)
+            if new:
+                cache.save(self.passages_folder)
+        return len(new)
+
     def build(self, *, progress: Progress | None = None) -> BuildReport:
         """Rebuild now, encoding every new passage in the foreground (`innopoints index build`)."""
         start = time.perf_counter()
