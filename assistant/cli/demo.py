@@ -33,8 +33,9 @@ def demo(
     force: Annotated[bool, typer.Option("--force", help="数据库已存在时删除并重建（仅开发环境）")] = False,
     index: Annotated[bool, typer.Option(
         "--index/--no-index",
-        help="同时生成搜索向量索引（默认生成：默认示范园区的文本向量随安装包提供，只编码其中没有的文本；"
-             "--no-index 跳过，服务启动后在后台编码，其间搜索不用向量；向量模型为 none 时不生成）",
+        # Spaces between the clauses: rich wraps help text only at spaces and cuts a longer CJK run.
+        help="生成搜索向量索引（默认生成）。 示范园区的文本向量随安装包提供， 只编码未收录的文本。 "
+             "--no-index 跳过： 服务启动后在后台编码， 其间搜索不用向量。 向量模型为 none 时不生成",
     )] = True,
 ) -> None:
     """生成示范园区（2,791 家企业、三年数据），写入数据库并逐年评分，生成搜索向量索引，最后打印园区概况。
@@ -120,7 +121,7 @@ def build_search_index(settings: Settings, engine: Any) -> None:
         if seeding.problem:
             err.print(f"[yellow]  {escape(seeding.problem)}[/yellow]")
         bar.update(task, description="编码企业文本（搜索向量）")
-        report = search.build(progress=lambda done, total: bar.update(task, completed=done, total=total))
+        report = search.build(progress=lambda done, total: bar.update(task, completed=done, total=total), searcher=False)
     console.print(f"  搜索索引已生成：{report.documents} 家企业，向量模型 {search.embedder_name}，"
                   f"随包向量 {seeding.found} 段，新编码 {report.encoded} 段文本，用时 {time.perf_counter() - start:.1f} 秒")
 

@@ -366,8 +366,13 @@ class SearchIndex:
                 cache.save(self.passages_folder)
         return len(new)
 
-    def build(self, *, progress: Progress | None = None) -> BuildReport:
-        """Rebuild now, encoding every new passage in the foreground (`innopoints index build`)."""
+    def build(self, *, progress: Progress | None = None, searcher: bool = True) -> BuildReport:
+        """Rebuild now, encoding every new passage in the foreground (`innopoints index build`).
+
+        `searcher=False` only encodes and saves the vectors, for a process that will not search
+        (the demo): the text retrievers take seconds (≈9 s on a loaded 2-core host) and the
+        service builds its own at start.
+        """
         start = time.perf_counter()
         with self._lock:
             signature = store_signature(self.engine)
@@ -379,8 +384,9 @@ class SearchIndex:
                     cache = self._passage_cache()
                     passages, encoded = len(distinct), sum(cache.get(t) is None for t in distinct)
                 vectors = self._vectors(docs, signature, limit=None, progress=progress)
-            self._snapshot = self._assemble(signature, docs, scores, year, vectors)
-            self._checked_at = time.monotonic()
+            if searcher:
+                self._snapshot = self._assemble(signature, docs, scores, year, vectors)
+                self._checked_at = time.monotonic()
         return BuildReport(len(docs), passages, encoded, round(time.perf_counter() - start, 2),
                            vectors.kind if vectors is not None else "none", signature)
 
