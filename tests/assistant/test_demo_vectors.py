@@ -110,67 +110,74 @@ def test_the_service_is_semantic_from_its_first_request(full_demo: Demo) -> None
 
 
 # ----------------------------------------------------------------------------- a wrong file
+SMALL = 20
+
+
 @pytest.fixture(scope="module")
 def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
-    """40 firms, none of them in the shipped file; the store only (no index)."""
-    return run_demo(tmp_path_factory.mktemp("small-demo"), "--size", "40", "--no-index", embedder="none")
+    """A few firms, none of them in the shipped file; the store only (no index)."""
+    return run_demo(tmp_path_factory.mktemp("small-demo"), "--size", str(SMALL), "--no-index", embedder="none")
+
+
+@pytest.fixture(scope="module")
+def right_file(small_demo: Demo, e5: E5Embedder, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A vectors file made for the small demo the way `scripts/demo-vectors` makes the shipped one."""
+    folder = tmp_path_factory.mktemp("right") / "demo_vectors"
+    assert write_demo_vectors(small_demo.engine, e5, folder) == SMALL
+    return folder
 
 
 def fresh_index(demo: Demo, folder: Path) -> SearchIndex:
-    """A search index over the demo's store with its own (empty) vector folder, not building in the background."""
+    """A search index over the demo's store with its own (empty) data folder, not building in the background."""
     settings = make_settings(folder, embedder="e5")
     return SearchIndex(demo.engine, folder / "search", SearchIndex.from_settings(settings, demo.engine).embedder,
                        background=False)
 
 
-def test_a_file_of_the_demo_seeds_the_index_so_nothing_is_encoded(small_demo: Demo, e5: E5Embedder, tmp_path: Path) -> None:
-    write_demo_vectors(small_demo.engine, e5, tmp_path / "shipped")
+def test_a_file_of_the_demo_seeds_the_index_so_nothing_is_encoded(small_demo: Demo, right_file: Path, tmp_path: Path) -> None:
     index = fresh_index(small_demo, tmp_path / "data")
-    seeding = seed_demo_vectors(index, folder=tmp_path / "shipped")
-    assert seeding.problem is None and seeding.passages == seeding.found == seeding.seeded == 40
+    seeding = seed_demo_vectors(index, folder=right_file)
+    assert seeding.problem is None and seeding.passages == seeding.found == seeding.seeded == SMALL
     assert index.build().encoded == 0
     assert index.peek() is not None and index.peek().semantic  # type: ignore[union-attr]
 
 
-def wrong_files(small_demo: Demo, e5: E5Embedder, tmp_path: Path) -> dict[str, tuple[Path, str]]:
+def wrong_files(small_demo: Demo, right_file: Path, tmp_path: Path) -> dict[str, tuple[Path, str]]:
     """Folders that must not be trusted, each with the words its message must contain."""
-    texts = demo_passages(small_demo.engine)
-    right = tmp_path / "right"
-    write_demo_vectors(small_demo.engine, e5, right)
+    right = PassageCache.read(right_file)
     files: dict[str, tuple[Path, str]] = {}
 
     def variant(name: str, words: str) -> Path:
         folder = tmp_path / name
-        shutil.copytree(right, folder)
+        shutil.copytree(right_file, folder)
         files[name] = (folder, words)
         return folder
 
     (variant("damaged", "无法读取") / "vectors.npy").write_bytes(b"\x93NUMPY garbage")
-    other = PassageCache("another-model-v2", e5.dim, PassageCache.read(right).vectors)
-    other.save(variant("other-embedder", "another-model-v2"))
-    # Real e5 vectors, each under another firm's key: the file reads well, the guard must catch it.
-    vectors = [PassageCache.read(right).get(t) for t in texts]
-    shuffled = PassageCache(e5.name, e5.dim, {text_key(t): v for t, v in zip(texts, vectors[1:] + vectors[:1], strict=True)})
-    shuffled.save(variant("shuffled", "编码不一致"))
+    PassageCache("another-model-v2", right.dim, right.vectors).save(variant("other-embedder", "another-model-v2"))
+    # Real e5 vectors, each under another firm's key: the file reads well, only the guard can tell.
+    texts = demo_passages(small_demo.engine)
+    vectors = [right.vectors[text_key(t)] for t in texts]
+    rotated = dict(zip(map(text_key, texts), vectors[1:] + vectors[:1], strict=True))
+    PassageCache(right.embedder, right.dim, rotated).save(variant("rows-under-wrong-keys", "编码不一致"))
     return files
 
 
 def test_a_damaged_or_mismatched_file_is_ignored_with_a_message(
-    small_demo: Demo, e5: E5Embedder, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    small_demo: Demo, right_file: Path, e5: E5Embedder, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    for name, (folder, words) in wrong_files(small_demo, e5, tmp_path).items():
+    for name, (folder, words) in wrong_files(small_demo, right_file, tmp_path).items():
         index = fresh_index(small_demo, tmp_path / f"data-{name}")
         with caplog.at_level(logging.INFO, logger="innopoints.search"):
             seeding = seed_demo_vectors(index, folder=folder)
         assert seeding.problem is not None and words in seeding.problem and "已忽略" in seeding.problem, name
-        assert seeding.seeded == 0 and words in caplog.text, name
+        assert seeding.seeded == 0 and not index.passages_folder.exists(), name  # nothing taken from it
+        assert words in caplog.text, name
         caplog.clear()
-        # Not a crash: the build encodes every passage itself, and those vectors are right.
-        assert index.build().encoded == 40, name
-        snap = index.peek()
-        assert snap is not None and snap.semantic, name
+    # Not a crash: the build after the last one encodes every passage itself, and rightly.
+    assert index.build().encoded == SMALL
     saved = VectorIndex.load(index.vectors_folder, embedder=e5.name, dim=e5.dim)
     docs = {d.id: d for d in load_documents(small_demo.engine)[0]}
-    rows = [0, 13, 39]
+    rows = [0, SMALL // 2, SMALL - 1]
     fresh = e5.encode_passages([passage_text(docs[saved.ids[r]]) for r in rows])
     assert cosines(np.stack([saved.index.reconstruct(r) for r in rows]), fresh).min() >= 0.99
