@@ -6,7 +6,7 @@ so their vectors are computed once, by `scripts/demo-vectors`, and shipped:
 
 - `data/demo_vectors/` (package `innopoints_data.demo_vectors`) is a `PassageCache` saved in
   float16: `keys.npy` (the sha1 of each passage text, the key the service's own cache uses, so the
-  file seeds that cache as it is), `vectors.npy` (n × 384 float16, about 2.1 MB for 2,791
+  file seeds that cache as it is), `vectors.npy` (n × 384 float16; 2.2 MB in all for 2,791
   passages; float16 keeps a cosine above 0.9999 to the float32 vector) and `meta.json` (embedder
   name, dimension, count, what it was made from).
 - `seed_demo_vectors` puts them into a `SearchIndex`'s passage cache before its build, so only
