@@ -86,13 +86,47 @@ class PassageCache:
     def put(self, text: str, vector: np.ndarray) -> None:
         self.vectors[text_key(text)] = vector
 
-    def save(self, folder: Path) -> None:
-        """Write `keys.npy`, `vectors.npy`, `meta.json` (replacing what was there)."""
+    def save(self, folder: Path, *, dtype: type[np.floating[Any]] = np.float32,
+             extra: dict[str, Any] | None = None) -> None:
+        """Write `keys.npy`, `vectors.npy`, `meta.json` (replacing what was there).
+
+        Rows in insertion order; `dtype` float16 halves the file (a shipped cache), reading gives
+        float32 again; `extra` adds fields to `meta.json` (what the file was made from).
+        """
         keys = _key_array(list(self.vectors))
         mat = np.stack(list(self.vectors.values())) if self.vectors else np.zeros((0, self.dim), np.float32)
-        meta = {"format": FORMAT, "embedder": self.embedder, "dim": self.dim, "count": len(keys)}
-        _write_folder(folder, {"keys.npy": _npy(keys), "vectors.npy": _npy(mat.astype(np.float32)),
-                               "meta.json": json.dumps(meta).encode()})
+        meta = {"format": FORMAT, "embedder": self.embedder, "dim": self.dim, "count": len(keys),
+                "dtype": np.dtype(dtype).name, **(extra or {})}
+        _write_folder(folder, {"keys.npy": _npy(keys), "vectors.npy": _npy(mat.astype(dtype)),
+                               "meta.json": json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True).encode()})
+
+    @classmethod
+    def read(cls, folder: Path) -> PassageCache:
+        """The saved cache, whatever its embedder; IndexNotBuilt or IndexMismatch saying what is wrong.
+
+        Besides the files agreeing with each other, every row must be a finite vector of unit
+        length (to float16's precision): a file of another kind or a damaged one is refused whole.
+        """
+        try:
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            embedder, dim = str(meta["embedder"]), int(meta["dim"])
+            keys = _key_list(np.load(folder / "keys.npy", allow_pickle=False))
+            mat = np.load(folder / "vectors.npy", allow_pickle=False)
+        except FileNotFoundError as exc:
+            raise IndexNotBuilt(f"{folder} 中没有文本向量文件（{Path(str(exc.filename)).name}）") from None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexMismatch(f"{folder} 中的文本向量文件无法读取：{type(exc).__name__}: {exc}") from None
+        if mat.ndim != 2 or mat.shape != (len(keys), dim) or meta.get("count") != len(keys):
+            raise IndexMismatch(f"{folder} 中的文件彼此不一致（文本摘要 {len(keys)} 个，向量 {mat.shape}，"
+                                f"说明文件记为 {meta.get('count')} 个、{dim} 维）")
+        if not np.issubdtype(mat.dtype, np.floating):
+            raise IndexMismatch(f"{folder} 中的向量类型为 {mat.dtype}，应为浮点数")
+        mat = mat.astype(np.float32)
+        norms = np.linalg.norm(mat, axis=1) if len(mat) else np.ones(0, np.float32)
+        if not np.all(np.abs(norms - 1) < 0.01):  # also false for NaN
+            bad = int(np.argmax(~(np.abs(norms - 1) < 0.01)))
+            raise IndexMismatch(f"{folder} 中第 {bad + 1} 个向量的长度为 {norms[bad]:.3f}，不是单位向量")
+        return cls(embedder, dim, {k: mat[i] for i, k in enumerate(keys)})
 
     @classmethod
     def load(cls, folder: Path, *, embedder: str, dim: int) -> PassageCache:
@@ -101,13 +135,9 @@ class PassageCache:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
             if meta.get("embedder") != embedder or meta.get("dim") != dim:
                 return cls(embedder, dim)
-            keys = _key_list(np.load(folder / "keys.npy", allow_pickle=False))
-            mat = np.load(folder / "vectors.npy", allow_pickle=False)
-        except (OSError, ValueError):  # missing, unreadable or of an older layout: start afresh
+            return cls.read(folder)
+        except (OSError, ValueError, IndexNotBuilt, IndexMismatch):  # missing, unreadable or of an older layout: start afresh
             return cls(embedder, dim)
-        if len(keys) != len(mat) or (len(mat) and mat.shape[1] != dim):
-            return cls(embedder, dim)
-        return cls(embedder, dim, {k: mat[i] for i, k in enumerate(keys)})
 
 
 def encode_passages(

@@ -22,6 +22,7 @@ import pandas as pd
 import pytest
 
 from scoring.demo.build import build_demo
+from search.vector import PassageCache
 
 pytestmark = pytest.mark.slow
 
@@ -88,9 +89,18 @@ def test_code_and_data_come_from_the_wheel(installed: Installed) -> None:
         assert Path(path).is_relative_to(installed.site), path
         assert not Path(path).is_relative_to(ROOT), path
     data = Path(out["data_dir"])
-    for folder in ("indicator_systems", "fields", "sources", "dicts"):
+    for folder in ("indicator_systems", "fields", "sources", "dicts", "demo_vectors"):
         assert {p.name for p in (ROOT / "data" / folder).iterdir() if p.is_file()} <= \
             {p.name for p in (data / folder).iterdir()}, folder
+
+
+def test_the_demo_vectors_come_from_the_wheel(installed: Installed) -> None:
+    code = ("import json\nfrom assistant.queries.demo_vectors import DEMO_VECTORS_DIR\nfrom search.vector import PassageCache\n"
+            "c = PassageCache.read(DEMO_VECTORS_DIR)\nprint(json.dumps([str(DEMO_VECTORS_DIR), c.embedder, len(c.vectors)]))")
+    folder, embedder, count = json.loads(_run(installed.python, "-c", code, cwd=installed.cwd))
+    assert Path(folder).is_relative_to(installed.site)
+    shipped = PassageCache.read(ROOT / "data" / "demo_vectors")
+    assert (embedder, count) == (shipped.embedder, len(shipped.vectors))
 
 
 def test_systems_list(installed: Installed) -> None:
@@ -115,7 +125,7 @@ def test_score_file(installed: Installed) -> None:
 
 
 def test_search_a_store_built_by_the_wheel(installed: Installed) -> None:
-    installed.run("demo", "--size", "60")
+    installed.run("demo", "--size", "60", "--no-index")
     with sqlite3.connect(installed.data_dir / "innopoints.sqlite") as db:
         uscc, name = db.execute("SELECT uscc, name FROM enterprise ORDER BY uscc LIMIT 1").fetchone()
     found = json.loads(installed.run("search", name, "--json").stdout)

@@ -8,6 +8,7 @@ surface can forget it, and reports reads of non-public data to the `Audit` callb
 - `rankings`, `distributions`, `lists` (credit whitelist): a run's figures
 - `systems`, `runs`: indicator systems and score runs (public)
 - `search_hits`: search and suggestions over `search_index.SearchIndex`
+- `demo_vectors`: the demo zone's shipped passage vectors, seeding a `SearchIndex` (the demo)
 - `run_cache`: the bounded per-process cache of run data and finished answers
 """
 

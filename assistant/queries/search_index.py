@@ -349,8 +349,30 @@ class SearchIndex:
             if self._cache is not None and self._cache.vectors:
                 self._cache.save(self.passages_folder)
 
-    def build(self, *, progress: Progress | None = None) -> BuildReport:
-        """Rebuild now, encoding every new passage in the foreground (`innopoints index build`)."""
+    def seed(self, known: PassageCache) -> int:
+        """Put passage vectors made elsewhere (the demo's shipped ones) into the passage cache.
+
+        Only vectors of this index's embedder are taken (IndexMismatch otherwise); a passage the
+        cache already holds keeps its own vector. Returns how many were added; the cache is saved,
+        so a later rebuild (a renamed firm) finds them there too.
+        """
+        if self.embedder is None or known.embedder != self.embedder.name or known.dim != self.embedder.dim:
+            raise IndexMismatch(f"向量由 {known.embedder}（{known.dim} 维）生成，当前向量模型为 {self.embedder_name}")
+        with self._cache_lock:
+            cache = self._passage_cache()
+            new = {k: v for k, v in known.vectors.items() if k not in cache.vectors}
+            cache.vectors.update(new)
+            if new:
+                cache.save(self.passages_folder)
+        return len(new)
+
+    def build(self, *, progress: Progress | None = None, searcher: bool = True) -> BuildReport:
+        """Rebuild now, encoding every new passage in the foreground (`innopoints index build`).
+
+        `searcher=False` only encodes and saves the vectors, for a process that will not search
+        (the demo): the text retrievers take seconds (≈9 s on a loaded 2-core host) and the
+        service builds its own at start.
+        """
         start = time.perf_counter()
         with self._lock:
             signature = store_signature(self.engine)
@@ -362,8 +384,9 @@ class SearchIndex:
                     cache = self._passage_cache()
                     passages, encoded = len(distinct), sum(cache.get(t) is None for t in distinct)
                 vectors = self._vectors(docs, signature, limit=None, progress=progress)
-            self._snapshot = self._assemble(signature, docs, scores, year, vectors)
-            self._checked_at = time.monotonic()
+            if searcher:
+                self._snapshot = self._assemble(signature, docs, scores, year, vectors)
+                self._checked_at = time.monotonic()
         return BuildReport(len(docs), passages, encoded, round(time.perf_counter() - start, 2),
                            vectors.kind if vectors is not None else "none", signature)
 

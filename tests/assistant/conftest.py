@@ -94,7 +94,7 @@ def zone(tmp_path_factory: pytest.TempPathFactory) -> Zone:
     mp = pytest.MonkeyPatch()
     mp.setenv("INNOPOINTS_DATA_DIR", str(data))
     try:
-        result = CliRunner().invoke(cli_app, ["demo", "--size", str(ZONE_SIZE)])
+        result = CliRunner().invoke(cli_app, ["demo", "--size", str(ZONE_SIZE), "--no-index"])
     finally:
         mp.undo()
     if result.exit_code != 0:

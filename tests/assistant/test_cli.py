@@ -22,7 +22,7 @@ def zone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("zone")
     mp = pytest.MonkeyPatch()
     mp.setenv("INNOPOINTS_DATA_DIR", str(data))
-    result = runner.invoke(app, ["demo", "--size", "300"])
+    result = runner.invoke(app, ["demo", "--size", "300", "--no-index"])
     assert result.exit_code == 0, result.output
     assert "园区概况" in result.output and "初创期" in result.output
     yield data

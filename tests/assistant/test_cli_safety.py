@@ -54,7 +54,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     mp = pytest.MonkeyPatch()
     mp.setenv("INNOPOINTS_DATA_DIR", str(data))
     mp.setenv("INNOPOINTS_ENVIRONMENT", "development")
-    result = runner.invoke(app, ["demo", "--size", str(SIZE)])
+    result = runner.invoke(app, ["demo", "--size", str(SIZE), "--no-index"])
     mp.undo()
     assert result.exit_code == 0, result.output
     yield data
@@ -117,7 +117,7 @@ def test_demo_refuses_an_existing_store_without_force(zone: Path) -> None:
 def test_demo_force_rebuilds_the_store(zone: Path) -> None:
     assert invoke("score", "--system", "1.0", "--year", "2024", "--yes").exit_code == 0
     assert len(run_ids(zone)) == 4
-    result = invoke("demo", "--size", str(SIZE), "--force")
+    result = invoke("demo", "--size", str(SIZE), "--force", "--no-index")
     assert result.exit_code == 0, result.output
     assert [r[:3] for r in run_ids(zone)] == [(1, 2023, "zone"), (2, 2024, "zone"), (3, 2025, "zone")]
 

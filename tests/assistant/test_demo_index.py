@@ -1,5 +1,6 @@
 """`innopoints demo` builds the search index (issue 11, item 22): the service started on a fresh
-demo answers its first search with vectors, and a second demo encodes nothing again."""
+demo answers its first search with vectors, and a second demo encodes nothing again. A demo of
+another size shares no passage with the shipped vectors (`test_demo_vectors.py`): it encodes them."""
 
 from __future__ import annotations
 
@@ -32,8 +33,9 @@ def demo(folder: Path, *args: str, embedder: str) -> Any:
 
 @pytest.mark.slow
 def test_the_first_search_after_the_demo_is_semantic(tmp_path: Path) -> None:
-    first = demo(tmp_path, "--index", embedder="e5")
+    first = demo(tmp_path, embedder="e5")  # the index is built by default
     assert f"搜索索引已生成：{SIZE}家企业" in whole(first.stdout)
+    assert f"随包向量0段，新编码{SIZE}段文本" in whole(first.stdout)
     settings = make_settings(tmp_path, embedder="e5")
     with TestClient(create_app(settings)) as client:
         ready = client.get("/api/ready")
@@ -44,15 +46,13 @@ def test_the_first_search_after_the_demo_is_semantic(tmp_path: Path) -> None:
         assert r.status_code == 200, r.text
         assert r.json()["semantic"] is True  # the first request, without waiting
     # `--force` keeps the passage cache: the same deterministic demo encodes nothing again.
-    again = demo(tmp_path, "--force", "--index", embedder="e5")
+    again = demo(tmp_path, "--force", embedder="e5")
     assert "新编码0段文本" in whole(again.stdout)
 
 
 def test_no_vectors_without_an_embedder_or_with_no_index(tmp_path: Path) -> None:
-    result = demo(tmp_path / "none", "--index", embedder="none")
+    result = demo(tmp_path / "none", embedder="none")
+    assert "向量模型为none：只用文本检索" in whole(result.stdout)
     assert "搜索索引已生成" not in whole(result.stdout) and not (tmp_path / "none" / "search").exists()
     result = demo(tmp_path / "skip", "--no-index", embedder="e5")
     assert "搜索索引已生成" not in whole(result.stdout) and not (tmp_path / "skip" / "search").exists()
-    # Off by default: a fresh demo must not spend minutes encoding before the server can start.
-    result = demo(tmp_path / "default", embedder="e5")
-    assert "搜索索引已生成" not in whole(result.stdout) and not (tmp_path / "default" / "search").exists()

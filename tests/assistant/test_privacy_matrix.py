@@ -305,7 +305,7 @@ def small_zone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     mp = pytest.MonkeyPatch()
     mp.setenv("INNOPOINTS_DATA_DIR", str(data))
     try:
-        result = CliRunner().invoke(cli_app, ["demo", "--size", "15"])
+        result = CliRunner().invoke(cli_app, ["demo", "--size", "15", "--no-index"])
     finally:
         mp.undo()
     assert result.exit_code == 0, result.output

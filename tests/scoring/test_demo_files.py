@@ -180,7 +180,7 @@ def test_every_registry_field_with_data_is_in_a_file(files: list[SourceFile], de
 
 def test_cli_demo_keeps_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INNOPOINTS_DATA_DIR", str(tmp_path))
-    result = CliRunner().invoke(app, ["demo", "--size", "120"])
+    result = CliRunner().invoke(app, ["demo", "--size", "120", "--no-index"])
     assert result.exit_code == 0, result.output
     kept = sorted(p.name for p in (tmp_path / "demo-sources").iterdir())
     assert len(kept) == 18 and any(n.endswith(".xlsx") for n in kept) and "数据来源文件" in result.output

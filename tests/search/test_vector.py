@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -178,6 +178,53 @@ def test_cache_reencodes_only_new_texts_and_survives_a_save(tmp_path: Path) -> N
     # Another embedder's cache is never used.
     assert PassageCache.load(tmp_path / "cache", embedder="other", dim=emb.dim).vectors == {}
     assert PassageCache.load(tmp_path / "missing", embedder=emb.name, dim=emb.dim).vectors == {}
+
+
+def test_a_float16_cache_reads_back_as_float32_within_rounding(tmp_path: Path) -> None:
+    emb = HashEmbedder()
+    texts = [f"企业{i}" for i in range(50)]
+    cache = PassageCache(emb.name, emb.dim)
+    exact = encode_passages(emb, texts, cache=cache)
+    cache.save(tmp_path / "half", dtype=np.float16, extra={"made_by": "test"})
+    meta = json.loads((tmp_path / "half" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["dtype"] == "float16" and meta["made_by"] == "test" and meta["count"] == 50
+    assert np.load(tmp_path / "half" / "vectors.npy").dtype == np.float16
+    again = PassageCache.read(tmp_path / "half")
+    assert (again.embedder, again.dim, len(again.vectors)) == (emb.name, emb.dim, 50)
+    back = np.stack([again.get(t) for t in texts])
+    assert back.dtype == np.float32
+    cosines = np.sum(back * exact, axis=1) / np.linalg.norm(back, axis=1) / np.linalg.norm(exact, axis=1)
+    assert np.min(cosines) > 0.9999
+    # The same cache saved twice gives the same bytes (a shipped file is regenerated, then diffed).
+    cache.save(tmp_path / "twice", dtype=np.float16, extra={"made_by": "test"})
+    for name in ("keys.npy", "vectors.npy", "meta.json"):
+        assert (tmp_path / "half" / name).read_bytes() == (tmp_path / "twice" / name).read_bytes()
+
+
+def test_read_refuses_a_missing_or_damaged_cache_and_says_why(tmp_path: Path) -> None:
+    emb = HashEmbedder()
+    cache = PassageCache(emb.name, emb.dim)
+    encode_passages(emb, ["a", "b", "c"], cache=cache)
+    with pytest.raises(IndexNotBuilt, match="没有文本向量文件"):
+        PassageCache.read(tmp_path / "missing")
+
+    def damaged(name: str, change: Callable[[Path], None]) -> Path:
+        folder = tmp_path / name
+        cache.save(folder)
+        change(folder)
+        return folder
+
+    garbage = damaged("garbage", lambda f: (f / "vectors.npy").write_bytes(b"not a numpy file"))
+    short = damaged("short", lambda f: np.save(f / "vectors.npy", np.load(f / "vectors.npy")[:2]))
+    scaled = damaged("scaled", lambda f: np.save(f / "vectors.npy", np.load(f / "vectors.npy") * 3))
+    nan = damaged("nan", lambda f: np.save(f / "vectors.npy", np.full((3, emb.dim), np.nan, np.float32)))
+    no_meta = damaged("no-meta", lambda f: (f / "meta.json").write_text("{", encoding="utf-8"))
+    for folder, why in ((garbage, "无法读取"), (short, "不一致"), (scaled, "不是单位向量"), (nan, "不是单位向量"),
+                        (no_meta, "无法读取")):
+        with pytest.raises(IndexMismatch, match=why):
+            PassageCache.read(folder)
+        # The service's own cache starts afresh over such a file rather than failing.
+        assert PassageCache.load(folder, embedder=emb.name, dim=emb.dim).vectors == {}
 
 
 # ----------------------------------------------------------------------------- the index
