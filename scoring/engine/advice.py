@@ -96,6 +96,11 @@ class AdviceTable:
     def __len__(self) -> int:
         return int(self.firm.size)
 
+    @classmethod
+    def empty(cls) -> AdviceTable:
+        """No advice at all."""
+        return cls(*(np.zeros(0, dtype=np.int64) for _ in range(3)), *(np.zeros(0) for _ in range(5)))
+
     def position(self) -> np.ndarray:
         """Each entry's rank within its enterprise's advice (0 = the largest gain)."""
         if not len(self):
