@@ -1,4 +1,5 @@
-"""The engine: stages, the vectorized scoring of one system over one year, explanations, advice.
+"""The engine: stages, the vectorized scoring of one system over one year, explanations, advice
+(every enterprise's, computed when a run is published).
 
 `explain` here is the module; its function of the same name is `scoring.engine.explain.explain`
 (a lazy package cannot export both under one name).
@@ -11,20 +12,21 @@ from typing import TYPE_CHECKING
 from scoring.lazy import lazy_getattr
 
 if TYPE_CHECKING:
+    from scoring.engine.advice import Advice, AdviceTable, cohort_advice
     from scoring.engine.engine import ScoreResult, aggregate_categories, score_frames
-    from scoring.engine.explain import Advice, improvements
     from scoring.engine.inputs import build_env, needed_fields
     from scoring.engine.stages import STAGE_CODES, assign_stages, stage_reason
     from scoring.engine.summary import zone_summary
 
 _WHERE = {
     "STAGE_CODES": "scoring.engine.stages",
-    "Advice": "scoring.engine.explain",
+    "Advice": "scoring.engine.advice",
+    "AdviceTable": "scoring.engine.advice",
     "ScoreResult": "scoring.engine.engine",
     "aggregate_categories": "scoring.engine.engine",
     "assign_stages": "scoring.engine.stages",
     "build_env": "scoring.engine.inputs",
-    "improvements": "scoring.engine.explain",
+    "cohort_advice": "scoring.engine.advice",
     "needed_fields": "scoring.engine.inputs",
     "score_frames": "scoring.engine.engine",
     "stage_reason": "scoring.engine.stages",
@@ -34,11 +36,12 @@ _WHERE = {
 __all__ = [
     "STAGE_CODES",
     "Advice",
+    "AdviceTable",
     "ScoreResult",
     "aggregate_categories",
     "assign_stages",
     "build_env",
-    "improvements",
+    "cohort_advice",
     "needed_fields",
     "score_frames",
     "stage_reason",

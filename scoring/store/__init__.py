@@ -6,8 +6,9 @@ atomic: a score run and all its rows are written in one transaction and the run 
 `published`, so a reader sees either the whole new run or only the older ones.
 
 Modules: `models` (tables), `db` (engine, pragmas, bulk inserts), `enterprises`, `raw` (batches,
-values, conflicts), `runs` (publish, read), `portraits`, `gaps`, `pipeline` (store ↔ engine).
-`from scoring import store` gives the first five's functions as `store.latest_run(...)`.
+values, conflicts), `runs` (publish, read), `advice` (each enterprise's advice in a run),
+`portraits`, `gaps`, `pipeline` (store ↔ engine). `from scoring import store` gives the first
+six's functions as `store.latest_run(...)`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from scoring.lazy import lazy_getattr
 
 if TYPE_CHECKING:
+    from scoring.store.advice import ADVICE_COLUMNS, enterprise_advice, write_advice
     from scoring.store.db import (
         BUSY_TIMEOUT_S,
         count_rows,
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
         CohortStat,
         Conflict,
         Enterprise,
+        EnterpriseAdvice,
         EnterpriseBase,
         EnterpriseScore,
         IndicatorScore,
@@ -90,12 +93,14 @@ if TYPE_CHECKING:
 # Loaded on first use (PEP 562): importing a sub-module (`scoring.store.models`) or the package stays
 # cheap. tests/scoring/test_store_exports.py keeps this table whole.
 _WHERE = {
+    "ADVICE_COLUMNS": "scoring.store.advice",
     "BUSY_TIMEOUT_S": "scoring.store.db",
     "Batch": "scoring.store.models",
     "CHUNK": "scoring.store.models",
     "CohortStat": "scoring.store.models",
     "Conflict": "scoring.store.models",
     "Enterprise": "scoring.store.models",
+    "EnterpriseAdvice": "scoring.store.models",
     "EnterpriseBase": "scoring.store.models",
     "EnterpriseScore": "scoring.store.models",
     "INDICATOR_COLUMNS": "scoring.store.runs",
@@ -116,6 +121,7 @@ _WHERE = {
     "cohort_stats": "scoring.store.runs",
     "count_rows": "scoring.store.db",
     "enterprise": "scoring.store.enterprises",
+    "enterprise_advice": "scoring.store.advice",
     "enterprise_score": "scoring.store.runs",
     "enterprise_trend": "scoring.store.runs",
     "enterprises_by_uscc": "scoring.store.enterprises",
@@ -146,18 +152,21 @@ _WHERE = {
     "upsert_enterprises": "scoring.store.enterprises",
     "value_precedence": "scoring.store.raw",
     "withdraw_run": "scoring.store.runs",
+    "write_advice": "scoring.store.advice",
     "write_field_values": "scoring.store.raw",
     "write_raw": "scoring.store.raw",
     "write_values": "scoring.store.raw",
 }
 
 __all__ = [
+    "ADVICE_COLUMNS",
     "BUSY_TIMEOUT_S",
     "Batch",
     "CHUNK",
     "CohortStat",
     "Conflict",
     "Enterprise",
+    "EnterpriseAdvice",
     "EnterpriseBase",
     "EnterpriseScore",
     "INDICATOR_COLUMNS",
@@ -178,6 +187,7 @@ __all__ = [
     "cohort_stats",
     "count_rows",
     "enterprise",
+    "enterprise_advice",
     "enterprise_score",
     "enterprise_trend",
     "enterprises_by_uscc",
@@ -208,6 +218,7 @@ __all__ = [
     "upsert_enterprises",
     "value_precedence",
     "withdraw_run",
+    "write_advice",
     "write_field_values",
     "write_raw",
     "write_values",

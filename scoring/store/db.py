@@ -49,8 +49,10 @@ def make_engine(url: str, *, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
             cur.execute("PRAGMA cache_size=-65536")  # 64 MiB: bulk imports touch big indexes
             cur.close()
 
+    # An older store lacks new columns or run tables: say so instead of failing later (checked
+    # before create_all, which would create a missing run table empty).
+    check_schema(engine)
     SQLModel.metadata.create_all(engine)
-    check_schema(engine)  # an older store lacks new columns: say so instead of failing later
     return engine
 
 

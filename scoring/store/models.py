@@ -1,4 +1,5 @@
-"""The store's tables (SQLModel family pattern): enterprises, batches, raw values, conflicts, systems, runs."""
+"""The store's tables (SQLModel family pattern): enterprises, batches, raw values, conflicts, systems,
+runs and what a run keeps (scores, matrices, cohort figures, advice)."""
 
 from __future__ import annotations
 
@@ -190,3 +191,19 @@ class CohortStat(SQLModel, table=True):
     p75: float | None = None
     max: float | None = None
     mean: float | None = None
+
+
+class EnterpriseAdvice(SQLModel, table=True):
+    """One of an enterprise's improvements in a run (`position` 0: the largest gain), computed for
+    every enterprise when the run is published (`scoring.engine.advice`); a portrait reads them."""
+
+    run_id: int = Field(foreign_key="scorerun.id", primary_key=True)
+    uscc: str = Field(primary_key=True, max_length=18)
+    position: int = Field(primary_key=True)
+    indicator: str
+    kind: str  # next_band | next_quartile | yes | fill_missing
+    current: float | None = None  # None: missing
+    target: float
+    points_now: float
+    points_then: float
+    gain: float

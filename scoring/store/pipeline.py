@@ -14,6 +14,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from scoring import store
+from scoring.disclosure import MIN_GROUP
+from scoring.engine.advice import TOP, cohort_advice, stats_quartiles
 from scoring.engine.engine import ScoreResult, score_frames
 from scoring.engine.inputs import needed_fields
 from scoring.errors import InvalidIndicatorSystem, NotFound
@@ -57,6 +59,7 @@ def score_year(
     """Score one year from the store's raw values and publish the run atomically.
 
     The run's kind is the system's: an evaluation system's run never becomes the zone's points.
+    Every enterprise's improvement advice is computed here too and kept with the run.
     `on_step` hears each step's Chinese name; `progress` each indicator written (0, 1, …).
     """
     step = on_step or (lambda _: None)
@@ -71,9 +74,15 @@ def score_year(
         raise NotFound(f"{year} 年没有原始数据，无法评分")
     step("计算积分")
     result = score_frames(system, frames, year=year)
+    step("测算提分建议")
+    # Advice aims only at figures of groups of MIN_GROUP or more (never one firm's maximum): the
+    # quartiles the run keeps, of indicators with at least MIN_GROUP known values in the stage.
+    advice = cohort_advice(
+        system, result, quartiles=stats_quartiles(system, result.cohort_stats), min_group=MIN_GROUP, top=TOP,
+    )
     step("写入评分结果")
     run_id = store.publish_run(
-        engine=engine, system=system, content=content, result=result,
+        engine=engine, system=system, content=content, result=result, advice=advice,
         input_batches=batches, started_at=started, progress=progress,
     )
     return run_id, result

@@ -1,8 +1,10 @@
 """An enterprise's portrait (企业创新画像) for one year, read from a published run.
 
-Everything about a run that is the same for every enterprise (its system, its matrices, its cohort
-statistics, the stage averages of every category) is gathered once into `RunData`; runs are
-immutable once published, so a service may keep `RunData` for as long as it likes.
+Everything about a run that is the same for every enterprise (its system, its cohort statistics,
+the stage sizes and the stage averages of every category) is gathered once into `RunData`; runs are
+immutable once published, so a service may keep `RunData` for as long as it likes. An enterprise's
+improvement advice was computed when the run was published (`scoring.engine.advice`) and is read
+with its other rows.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from sqlmodel import Session
 
 from scoring import store
 from scoring.disclosure import MIN_GROUP
-from scoring.engine.explain import explain, improvements, show_indicator_value
+from scoring.engine.advice import make_advice
+from scoring.engine.explain import explain, show_indicator_value
 from scoring.formula.significant import significant
+from scoring.store.advice import enterprise_advice
 from scoring.systems.loader import parse_system
 from scoring.systems.schema import STAGES, IndicatorSystem
 
@@ -40,7 +44,7 @@ class RunData:
 
     run: store.ScoreRun
     system: IndicatorSystem
-    arrays: store.RunArrays
+    stage_sizes: dict[str, int]  # stage → enterprises
     cohort: dict[str, dict[str, dict[str, Any]]]  # stage → indicator → figures
     benchmarks: dict[str, dict[str, dict[str, float]]]  # stage → category → {mean, p75}
     scores: pd.DataFrame  # one row per enterprise: uscc, name, industry, stage, total, rank, percentile, cat.*
@@ -81,9 +85,10 @@ def load_run_data(*, session: Session, run: store.ScoreRun) -> RunData:
             c.code: {"mean": round(float(cats[:, j].mean()), 2), "p75": round(float(np.quantile(cats[:, j], 0.75)), 2)}
             for j, c in enumerate(system.categories)
         }
+    sizes = {stage: int(size) for stage, size in scores["stage"].value_counts().items()}
     # A detached copy: RunData outlives the session that read the run.
     detached = store.ScoreRun.model_validate(run.model_dump())
-    return RunData(detached, system, store.run_arrays(session=session, run_id=run.id), cohort, benchmarks, scores)
+    return RunData(detached, system, sizes, cohort, benchmarks, scores)
 
 
 def portrait(
@@ -91,18 +96,18 @@ def portrait(
     session: Session,
     uscc: str,
     year: int | None = None,
-    advice: int = 5,
     run_data: Callable[[store.ScoreRun], RunData] | None = None,
 ) -> dict[str, Any]:
     """Total, categories next to the stage's average and top quartile, rank in stage, every
-    indicator with its explanation, missing data, improvement advice and the trend over years."""
+    indicator with its explanation, missing data, improvement advice (as the run keeps it: the
+    largest gains, `scoring.engine.advice.TOP`) and the trend over years."""
     ent = store.enterprise(session=session, uscc=uscc)
     run = store.latest_run(session=session, year=year)
     assert run.id is not None
     data = run_data(run) if run_data else load_run_data(session=session, run=run)
     system = data.system
     score = store.enterprise_score(session=session, run_id=run.id, uscc=uscc)
-    stage_size = int((data.arrays.stage == list(STAGES).index(score.stage)).sum())
+    stage_size = data.stage_sizes.get(score.stage, 0)
     # Figures of a stage cohort under MIN_GROUP enterprises would show other enterprises' values.
     small = stage_size < MIN_GROUP
     mine = {} if small else data.cohort.get(score.stage, {})
@@ -123,14 +128,11 @@ def portrait(
         })
     order = {ind.code: k for k, ind in enumerate(system.indicators)}
     indicators.sort(key=lambda i: order[i["code"]])
-    # Advice aims at quartiles only, of indicators with MIN_GROUP known values (never the maximum).
-    quartiles = {
-        code: (c["p25"], c["p50"], c["p75"])
-        for code, c in mine.items() if c.get("p25") is not None and (c.get("n") or 0) >= MIN_GROUP
-    }
-    tips = improvements(
-        system, data.arrays, uscc, top=advice, quartiles=quartiles, cohort_targets=not small, min_group=MIN_GROUP,
-    ) if advice else []
+    tips = [
+        make_advice(system.by_code[a.indicator], a.kind, current=a.current, target=a.target,
+                    points_now=a.points_now, points_then=a.points_then, gain=a.gain)
+        for a in enterprise_advice(session=session, run_id=run.id, uscc=uscc)
+    ]
     cats = system.category_by_code
     stage_bench = {} if small else data.benchmarks.get(score.stage, {})
     return {

@@ -21,8 +21,10 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from scoring.engine.advice import AdviceTable
 from scoring.engine.engine import ScoreResult
 from scoring.errors import NotFound, StoreError
+from scoring.store.advice import write_advice
 from scoring.store.db import _bulk, _fast_insert
 from scoring.store.models import (
     CohortStat,
@@ -59,11 +61,13 @@ def publish_run(
     system: IndicatorSystem,
     content: str,
     result: ScoreResult,
+    advice: AdviceTable,
     input_batches: Iterable[int] = (),
     started_at: datetime | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write a whole score run in one transaction and return its id; on error nothing is kept."""
+    """Write a whole score run with every enterprise's `advice` (`scoring.engine.advice`) in one
+    transaction and return its id; on error nothing is kept."""
     with Session(engine) as session:
         try:
             save_system(session=session, system=system, content=content)
@@ -86,6 +90,7 @@ def publish_run(
             ))
             stats = result.cohort_stats.replace({np.nan: None}).to_dict("records")
             _bulk(session, CohortStat, ({"run_id": run.id, **r} for r in stats))
+            write_advice(session, run_id=run.id, usccs=result.usccs, codes=result.codes, table=advice)
             run.published_at = _now()
             session.commit()
             return run.id

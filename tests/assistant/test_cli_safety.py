@@ -327,6 +327,48 @@ def test_unpublish_puts_the_previous_run_back_everywhere(zone: Path) -> None:
     assert "官方评价" in one_chinese_line(invoke("runs", "unpublish", str(evaluation)))
 
 
+def _stored_advice(data: Path, run_id: int, uscc: str) -> list[tuple[str, str, float]]:
+    """An enterprise's advice as the run keeps it: (indicator, kind, gain), largest gain first."""
+    with sqlite3.connect(data / "innopoints.sqlite") as db:
+        rows = db.execute("select indicator, kind, gain from enterpriseadvice where run_id = ? and uscc = ? "
+                          "order by position", (run_id, uscc)).fetchall()
+    return [(str(i), str(k), float(g)) for i, k, g in rows]
+
+
+def test_a_withdrawn_runs_advice_is_not_served(zone: Path) -> None:
+    """A 2025 re-score under system 1.0 keeps other advice than the demo's 2025 run (1.1); once
+    withdrawn, portraits show the demo run's advice again, through the service's caches too."""
+    old = run_json("stats", "--year", "2025")["run_id"]
+    new = run_json("score", "--system", "1.0", "--year", "2025", "--yes")["run_id"]
+    with sqlite3.connect(zone / "innopoints.sqlite") as db:
+        usccs = [str(u) for (u,) in db.execute("select uscc from enterprise order by uscc")]
+    uscc = next(u for u in usccs if _stored_advice(zone, old, u) != _stored_advice(zone, new, u))
+    assert _stored_advice(zone, old, uscc) and _stored_advice(zone, new, uscc)
+    with TestClient(create_app(make_settings(zone, recheck_seconds=0))) as client:
+        token = client.post("/api/auth/token", data={"username": "official", "password": PASSWORDS["official"]})
+        headers = bearer(token.json()["access_token"])
+
+        def served() -> tuple[int, list[tuple[str, str, float]]]:
+            body = client.get(f"/api/enterprises/{uscc}/portrait", params={"year": 2025}, headers=headers).json()
+            return body["run_id"], [(a["indicator"], a["kind"], a["gain"]) for a in body["advice"]]
+
+        assert served() == (new, _stored_advice(zone, new, uscc))
+        assert invoke("runs", "unpublish", str(new)).exit_code == 0
+        assert served() == (old, _stored_advice(zone, old, uscc))
+    shown = run_json("show", uscc, "--year", "2025")["advice"]
+    assert [{k: a[k] for k in ("indicator", "kind", "points_now", "points_then", "gain")} for a in shown] == \
+        served_advice_of(zone, old, uscc)
+
+
+def served_advice_of(data: Path, run_id: int, uscc: str) -> list[dict[str, Any]]:
+    """The advice `show --json` gives: the run's rows, in order (checked field by field above)."""
+    with sqlite3.connect(data / "innopoints.sqlite") as db:
+        db.row_factory = sqlite3.Row
+        rows = db.execute("select * from enterpriseadvice where run_id = ? and uscc = ? order by position",
+                          (run_id, uscc)).fetchall()
+    return [{k: row[k] for k in ("indicator", "kind", "points_now", "points_then", "gain")} for row in rows]
+
+
 # ------------------------------------------------------------------------------------ gaps, old stores
 def test_gaps_for_a_year_without_data_says_so(zone: Path) -> None:
     line = one_chinese_line(invoke("gaps", "--year", "2026"))
@@ -342,4 +384,17 @@ def test_an_old_store_is_named_and_refused_not_crashed_on(zone: Path) -> None:
     served = serve(zone, INNOPOINTS_ENVIRONMENT="development")
     assert not served.started and served.code == 1 and "旧版本" in served.output, served.output
     with pytest.raises(StoreError, match="旧版本"), TestClient(create_app(make_settings(zone))):
+        pass
+
+
+def test_a_store_without_the_advice_table_is_named_and_refused_not_crashed_on(zone: Path) -> None:
+    """A store whose runs were published before advice was kept with them (no 500 on a portrait)."""
+    with sqlite3.connect(zone / "innopoints.sqlite") as db:
+        db.execute("drop table enterpriseadvice")
+    for args in (["stats"], ["show", _first_uscc(zone)]):
+        line = one_chinese_line(invoke(*args))
+        assert "旧版本" in line and "enterpriseadvice" in line and "重建" in line
+    served = serve(zone, INNOPOINTS_ENVIRONMENT="development")
+    assert not served.started and served.code == 1 and "enterpriseadvice" in served.output, served.output
+    with pytest.raises(StoreError, match="enterpriseadvice"), TestClient(create_app(make_settings(zone))):
         pass

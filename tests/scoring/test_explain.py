@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import pandas as pd
 
-from scoring.engine.engine import score_frames
-from scoring.engine.explain import explain, improvements
+from scoring.engine.advice import Advice, cohort_advice
+from scoring.engine.engine import ScoreResult, score_frames
+from scoring.engine.explain import explain
+from scoring.systems.schema import IndicatorSystem
 from scoring.systems.loader import load_system, parse_system
 from tests.scoring.conftest import MINI, dump, frames
 from tests.scoring.test_loader import SYSTEMS
 
 MINI_SYSTEM = parse_system(dump(MINI))
+
+
+def advice_of(system: IndicatorSystem, result: ScoreResult, uscc: str) -> list[Advice]:
+    """One enterprise's advice as the engine computes it for the whole run."""
+    return cohort_advice(system, result).for_firm(system, result.row(uscc))
 
 
 def zone() -> dict[int, pd.DataFrame]:
@@ -28,7 +35,7 @@ def zone() -> dict[int, pd.DataFrame]:
 
 def test_advice_is_rescored_and_ranked() -> None:
     result = score_frames(MINI_SYSTEM, zone(), year=2024)
-    tips = {t.indicator: t for t in improvements(MINI_SYSTEM, result, "A", top=10)}
+    tips = {t.indicator: t for t in advice_of(MINI_SYSTEM, result, "A")}
     # R1: 5 % → next band starts at 10 % (inclusive): 0.5 → 1.0 of weight 6 = +3 points
     assert tips["R1"].kind == "next_band" and tips["R1"].target == 0.1
     assert tips["R1"].points_now == 3.0 and tips["R1"].points_then == 6.0 and tips["R1"].gain == 3.0
@@ -38,13 +45,13 @@ def test_advice_is_rescored_and_ranked() -> None:
     assert tips["R2"].kind == "next_quartile" and tips["R2"].target == 5.0 and tips["R2"].gain == 1.0
     # P1: 1 patent of 4 (weight 4 → 1 point); the next quartile above 1 is 2 → 2 points
     assert tips["P1"].target == 2.0 and tips["P1"].gain == 1.0
-    gains = [t.gain for t in improvements(MINI_SYSTEM, result, "A", top=10)]
+    gains = [t.gain for t in advice_of(MINI_SYSTEM, result, "A")]
     assert gains == sorted(gains, reverse=True)
 
 
 def test_missing_value_advice_uses_the_cohort_median() -> None:
     result = score_frames(MINI_SYSTEM, zone(), year=2024)
-    tips = {t.indicator: t for t in improvements(MINI_SYSTEM, result, "D", top=10)}
+    tips = {t.indicator: t for t in advice_of(MINI_SYSTEM, result, "D")}
     assert tips["R1"].kind == "fill_missing" and "补报" in tips["R1"].text
     assert "D1" not in tips  # deductions are not improvements
 
@@ -57,7 +64,7 @@ def test_advice_respects_max_of_alternatives() -> None:
             "rd_expense": 55.0, "ip_class1": 0, "ip_class2": 1, "total_assets": 1000.0}
     f = {2024: pd.DataFrame([base, {**base, "rd_expense": 10.0}], index=["X", "Y"])}
     result = score_frames(system, f, year=2024)
-    tips = {t.indicator: t for t in improvements(system, result, "X", top=10)}
+    tips = {t.indicator: t for t in advice_of(system, result, "X")}
     # X: R&D/revenue 5.5 % → 40; R&D/cost 6.1 % → 0: next band of T2B (10 % → 10) adds nothing
     assert "T2B" not in tips
     assert tips["T2A"].target == 0.06 and tips["T2A"].gain == 10.0

@@ -72,7 +72,7 @@ def zone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 
 def _portrait(engine: Engine, uscc: str) -> dict[str, Any]:
     with Session(engine) as session:
-        return portrait(session=session, uscc=uscc, year=2024, advice=20)
+        return portrait(session=session, uscc=uscc, year=2024)
 
 
 def _indicator(p: dict[str, Any], code: str) -> dict[str, Any]:
@@ -118,15 +118,19 @@ def test_an_indicator_known_for_fewer_than_five_shows_no_cohort_figure(zone: Eng
 
 def test_the_threshold_is_what_holds_back_the_median(zone: Engine) -> None:
     """The engine function alone (no threshold) offers firm 4 the median of R3's four known
-    values; the portrait, with the threshold, does not (above). The maximum is never a target."""
-    from scoring.engine.explain import improvements
-    from scoring.store.portraits import load_run_data
+    values; the run's advice, with the threshold, does not (above). The maximum is never a target."""
+    from scoring.engine.advice import cohort_advice
+    from scoring.store.portraits import stored_system
 
     with Session(zone) as session:
-        data = load_run_data(session=session, run=store.latest_run(session=session, year=2024))
-    tips = {t.indicator: t for t in improvements(data.system, data.arrays, USCCS[4], top=20)}
+        run = store.latest_run(session=session, year=2024)
+        assert run.id is not None
+        arrays = store.run_arrays(session=session, run_id=run.id)
+        system = stored_system(session=session, version=run.system_version)
+    row = int(np.flatnonzero(arrays.usccs == USCCS[4])[0])
+    tips = {t.indicator: t for t in cohort_advice(system, arrays).for_firm(system, row)}
     assert tips["R3"].kind == "fill_missing"
-    assert not [t for t in improvements(data.system, data.arrays, USCCS[4], top=20, min_group=MIN_GROUP)
+    assert not [t for t in cohort_advice(system, arrays, min_group=MIN_GROUP).for_firm(system, row)
                 if t.indicator == "R3"]
-    for uscc in USCCS:
-        assert all(t.target != TOP for t in improvements(data.system, data.arrays, uscc, top=20))
+    everyone = cohort_advice(system, arrays)
+    assert not [t for i in range(len(USCCS)) for t in everyone.for_firm(system, i) if t.target == TOP]

@@ -18,8 +18,9 @@ import pytest
 import yaml
 
 from scoring.demo.build import build_demo
+from scoring.engine.advice import cohort_advice
 from scoring.engine.engine import score_frames
-from scoring.engine.explain import explain, improvements
+from scoring.engine.explain import explain
 from scoring.errors import InvalidIndicatorSystem, InvalidInput
 from scoring.systems.fields import SYSTEMS_DIR, default_fields
 from scoring.systems.loader import load_system, parse_system
@@ -157,7 +158,9 @@ def test_levels_explanation_and_advice_name_the_levels() -> None:
     assert ind.rule.describe() == "按等级：“A” 得 3 分；“B” 得 2 分；“M” 得 1 分；“C”、“D” 得 0 分；其他值得 0 分；无记录按缺失处理（满分 3 分）"
     frames = _rows(tax_credit_grade=["B", "A", "A", "A", "A", "A"])
     result = score_frames(system, frames, year=2025)
-    tips = {t.indicator: t for t in improvements(system, result, "E0", top=200, cohort_targets=False)}
+    no_cohort_targets = result.size + 1  # a group larger than the zone: only bands and levels are targets
+    advice = cohort_advice(system, result, min_group=no_cohort_targets).for_firm(system, result.row("E0"))
+    tips = {t.indicator: t for t in advice}
     assert tips["MG19"].kind == "next_band" and tips["MG19"].text.startswith("将“纳税信用等级”从 “B” 提高到 “A”（下一档）可增加 0.27 分")
 
 

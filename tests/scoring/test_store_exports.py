@@ -10,7 +10,7 @@ import pytest
 from scoring import store
 
 
-@pytest.mark.parametrize("module", ["models", "db", "enterprises", "raw", "runs"])
+@pytest.mark.parametrize("module", ["models", "db", "enterprises", "raw", "runs", "advice"])
 def test_every_public_name_is_exported(module: str) -> None:
     mod = importlib.import_module(f"scoring.store.{module}")
     defined = {
