@@ -13,5 +13,5 @@ DATA_FOLDERS = [f"innopoints_data.{name}" for name in find_namespace_packages(wh
 setup(
     packages=[*find_packages(include=["assistant*", "search*", "scoring*"]), "innopoints_data", *DATA_FOLDERS],
     package_dir={"innopoints_data": "data"},
-    package_data={name: ["*.yaml", "*.txt", "*.md"] for name in DATA_FOLDERS},
+    package_data={name: ["*.yaml", "*.txt", "*.md", "*.jsonl"] for name in DATA_FOLDERS},
 )
