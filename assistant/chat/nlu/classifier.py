@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["ACCEPT", "MARGIN", "IntentClassifier", "masked_text"]
 
 # A prediction is trusted at or above this calibrated probability (see the module docstring).
-ACCEPT = 0.5
+ACCEPT = 0.7
 # ... and when the runner-up is at least this much less likely; otherwise the dialogue offers both.
 MARGIN = 0.1
 _FOLDS = 5

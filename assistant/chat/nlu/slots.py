@@ -33,7 +33,7 @@ __all__ = ["Reading", "company_mentions", "read_slots"]
 PLACEHOLDERS = {"indicator": "I", "category": "C", "stage": "S", "industry": "D", "policy": "P",
                 "company": "E", "year": "Y", "n": "N", "list_index": "L", "number": "0"}
 
-_EITHER = re.compile(r"涨了?还是跌|升了?还是降|增加?了?还是减少?|增还是减|高了?还是低|多了?还是少|涨跌|升降|增减|有没有变|怎么变|变化|变动|变了|差异|差别|差了多少")
+_EITHER = re.compile(r"走势|趋势|涨了?还是跌|升了?还是降|增加?了?还是减少?|增还是减|高了?还是低|多了?还是少|涨跌|升降|增减|有没有变|怎么变|变化|变动|变了|差异|差别|差了多少")
 _UP = re.compile(r"涨|增长了|增加了|上升|提高了|提升了|多了|高了|进步|升了|增幅|长了多少|增长多少|增加多少")
 _DOWN = re.compile(r"跌|下降|降低了|减少了|少了|低了|退步|下滑|降了|跌幅|掉了|掉分|下跌")
 
@@ -174,9 +174,10 @@ def read_slots(text: str, *, vocab: Vocabulary, today: date, expecting: str | No
     candidates: tuple[str, ...] = ()
     ref: CompanyRef | None = None
     mentions = company_mentions(segments, vocab, expecting=expecting == "company")
-    accepted = {(m.start, m.end) for m in mentions}
+    spans = [(m.start, m.end) for m in mentions]
     segments = tuple(
-        Segment("company", s.start, s.end, s.text) if s.kind == "name" and (s.start, s.end) in accepted else s
+        Segment("company", s.start, s.end, s.text)
+        if s.kind == "name" and any(a <= s.start and s.end <= b for a, b in spans) else s
         for s in segments
     )
     masked: list[str] = []
@@ -203,9 +204,12 @@ def read_slots(text: str, *, vocab: Vocabulary, today: date, expecting: str | No
         elif seg.kind == "number":
             masked.append(PLACEHOLDERS["number"])
         elif seg.kind == "company":
-            masked.append(PLACEHOLDERS["company"])
-        elif seg.kind in ("name", "space"):
-            masked.append(seg.text.strip())
+            if not (masked and masked[-1] == PLACEHOLDERS["company"]):  # "heng tuo": one E
+                masked.append(PLACEHOLDERS["company"])
+        elif seg.kind == "space":
+            continue
+        elif seg.kind == "name":
+            masked.append(seg.text)
         elif seg.kind == "term" and m is None:
             masked.append(seg.surface)
         elif seg.kind == "term" and m is not None:
