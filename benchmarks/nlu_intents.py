@@ -29,6 +29,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -58,7 +59,7 @@ def _ece(confidences: list[float], right: list[bool], bins: int = 10) -> float:
     return error
 
 
-def run() -> dict[str, object]:
+def run() -> dict[str, Any]:
     """Cross-validate understanding on the labelled set and time the training."""
     from sklearn.model_selection import StratifiedKFold
 
@@ -140,18 +141,18 @@ def main() -> None:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return
     print(f"{'intent':26} {'n':>4} {'accuracy':>9} {'coverage':>9} {'precision':>10}")
-    for intent, row in {**result["per_intent"], "overall": result["overall"]}.items():  # type: ignore[dict-item]
+    for intent, row in {**result["per_intent"], "overall": result["overall"]}.items():
         print(f"{intent:26} {row['n']:>4} {row['accuracy']:>9.1%} {row['coverage']:>9.1%} {row['precision']:>10.1%}")
     print("\nrules: intent, fired, precision")
-    for intent, row in result["rules"].items():  # type: ignore[union-attr]
+    for intent, row in result["rules"].items():
         print(f"  {intent:26} {row['fired']:>4} {row['precision']:>7.1%}")
     c = result["classifier"]
-    print(f"\nclassifier alone: accuracy {c['accuracy']:.1%}, ECE {c['ece']:.3f}; "  # type: ignore[index]
-          f"on the {c['unruled']} messages no rule settles: {c['unruled_accuracy']:.1%}; "  # type: ignore[index]
+    print(f"\nclassifier alone: accuracy {c['accuracy']:.1%}, ECE {c['ece']:.3f}; "
+          f"on the {c['unruled']} messages no rule settles: {c['unruled_accuracy']:.1%}; "
           f"margin {result['margin']}, ACCEPT now {result['accept']}")
-    for row in c["thresholds"]:  # type: ignore[index]
+    for row in c["thresholds"]:
         print(f"  p ≥ {row['accept']:.1f}: answers {row['answered']:6.1%}, right {row['right_when_answered']:6.1%}")
-    runs = ", ".join(f"{s:.2f}" for s in result["train_seconds_runs"])  # type: ignore[union-attr]
+    runs = ", ".join(f"{s:.2f}" for s in result["train_seconds_runs"])
     print(f"\ntraining: median {result['train_seconds_median']:.2f} s (runs {runs})")
 
 

@@ -11,10 +11,11 @@ an indicator is named).
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from assistant.chat.nlu.slots import Reading
 
-__all__ = ["follow_up_form"]
+__all__ = ["Form", "follow_up_form"]
 
 _LEAD = re.compile(r"^(?:那么?|那要是|那如果|那换成|换成|换个|要是|如果是|再看看?|再查查?|还有)")
 _TAIL = re.compile(r"呢\s*$")
@@ -26,8 +27,16 @@ _SUBJECT = re.compile(r"积分|总分|分数|得分|排名|名次|E|I|C")
 _SHORT = 30  # a follow-up is a few words; a long message is a question of its own
 
 
-def follow_up_form(text: str, reading: Reading) -> tuple[bool, bool]:
-    """(follow_up, elliptical) for a cleaned message and its reading."""
+class Form(NamedTuple):
+    """How a message leans on the conversation."""
+
+    follow_up: bool  # it changes slots of the previous question
+    elliptical: bool  # ... and states no intent of its own
+    bare: bool  # it is slot words (and particles) only: an answer to the slot the dialogue asked for
+
+
+def follow_up_form(text: str, reading: Reading) -> Form:
+    """The form of a cleaned message and its reading."""
     slots = reading.slots
     content = [s for s in reading.segments if s.kind != "space"]
     slot_like = [
@@ -49,4 +58,4 @@ def follow_up_form(text: str, reading: Reading) -> tuple[bool, bool]:
         and not _SUBJECT.search(reading.masked)
     )
     elliptical = only_slots and (framed or points_back or not stated)
-    return points_back or framed or unnamed_change or elliptical, elliptical
+    return Form(points_back or framed or unnamed_change or elliptical, elliptical, only_slots)

@@ -243,6 +243,10 @@ def _closest(query: str, vocab: Vocabulary) -> tuple[str, tuple[str, ...]] | Non
     return tied[0], codes
 
 
+def _names_indicator(seg: Segment) -> bool:
+    return seg.kind == "term" and seg.meaning is not None and bool(seg.meaning.indicators)
+
+
 def _fuzzy_indicators(segments: list[Segment], text: str, vocab: Vocabulary) -> list[Segment]:
     """Name chunks (alone, or with an indicator word beside them) that are an indicator with a typo."""
     out = list(segments)
@@ -256,9 +260,9 @@ def _fuzzy_indicators(segments: list[Segment], text: str, vocab: Vocabulary) -> 
         # A word beside the chunk is joined only to a chunk of two or more characters: one
         # character more (研发费 + 占) reads as a different indicator too easily.
         beside = len(seg.text) >= 2
-        if beside and i > 0 and out[i - 1].kind == "term" and out[i - 1].meaning and out[i - 1].meaning.indicators:
+        if beside and i > 0 and _names_indicator(out[i - 1]):
             options.insert(0, (i - 1, i))
-        if beside and i + 1 < len(out) and out[i + 1].kind == "term" and out[i + 1].meaning and out[i + 1].meaning.indicators:
+        if beside and i + 1 < len(out) and _names_indicator(out[i + 1]):
             options.insert(0, (i, i + 1))
         for first, last in options:
             start, end = out[first].start, out[last].end

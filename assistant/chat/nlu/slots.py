@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from assistant.chat.nlu.numbers import find_list_index, find_n, find_years
+from assistant.chat.nlu.numbers import find_list_index, find_n, find_years, relative_year
 from assistant.chat.nlu.segment import Segment, SegmentKind, segment
 from assistant.chat.nlu.vocabulary import Vocabulary
 from assistant.chat.understanding import CompanyRef, Slots
@@ -177,7 +177,11 @@ def read_slots(text: str, *, vocab: Vocabulary, today: date, expecting: str | No
     spans = [(m.start, m.end) for m in mentions]
     segments = tuple(
         Segment("company", s.start, s.end, s.text)
-        if s.kind == "name" and any(a <= s.start and s.end <= b for a, b in spans) else s
+        if s.kind == "name" and any(a <= s.start and s.end <= b for a, b in spans)
+        # A relative year typed in pinyin (qunian) is a year like 去年.
+        else Segment("year", s.start, s.end, s.text, value=relative_year(s.surface, today))
+        if s.kind == "term" and s.how == "pinyin" and relative_year(s.surface, today) is not None
+        else s
         for s in segments
     )
     masked: list[str] = []

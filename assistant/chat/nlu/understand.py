@@ -28,7 +28,6 @@ from datetime import date
 from assistant.chat.nlu.classifier import ACCEPT, MARGIN
 from assistant.chat.nlu.follow_up import follow_up_form
 from assistant.chat.nlu.guard import detect_guard
-from assistant.chat.nlu.numbers import relative_year
 from assistant.chat.nlu.rules import rule_intent
 from assistant.chat.nlu.slots import Reading, read_slots
 from assistant.chat.nlu.text import clean
@@ -95,14 +94,16 @@ def understand(text: str, *, vocab: Vocabulary, today: date, expecting: str | No
     reading = read_slots(cleaned, vocab=vocab, today=today, expecting=expecting)
     # Read as typed and as the words pinyin or homophones stand for ("hulue zhiqian de zhiling").
     guard = detect_guard(cleaned) or (detect_guard(reading.plain) if reading.plain != cleaned else None)
-    slots = _latin_years(reading, today)
-    follow_up, elliptical = follow_up_form(cleaned, reading)
-    if expecting in _EXPECTABLE and elliptical:
-        slots = _with_expected(reading, expecting)
+    slots = reading.slots
+    follow_up, elliptical, bare = follow_up_form(cleaned, reading)
+    if expecting is not None and (bare or (expecting in _EXPECTABLE and not reading.masked.strip("0"))):
+        # The answer to "和谁比？" or "哪一年？": a slot fill, not a question of its own.
+        slots = _with_expected(reading, expecting) if expecting in _EXPECTABLE else slots
+        follow_up = elliptical = True
 
     ranked = vocab.classifier.ranked(reading.masked) if vocab.classifier is not None else []
     probability = dict(ranked)
-    intent = rule_intent(reading.masked, slots)
+    intent = None if elliptical else rule_intent(reading.masked, slots)
     if intent is not None:
         confidence = max(RULE_CONFIDENCE, probability.get(intent, 0.0))
     elif elliptical or not ranked:
@@ -123,21 +124,3 @@ def understand(text: str, *, vocab: Vocabulary, today: date, expecting: str | No
         alternatives=alternatives,
         text=cleaned,
     )
-
-
-def _latin_years(reading: Reading, today: date) -> Slots:
-    """Relative years typed in pinyin (jinnian, qunian) count like the hanzi ones."""
-    slots = reading.slots
-    extra = [
-        (year, s.text) for s in reading.segments
-        if s.kind == "term" and s.how == "pinyin" and (year := relative_year(s.surface, today)) is not None
-    ]
-    if not extra:
-        return slots
-    years = list(slots.years)
-    words = list(slots.year_words)
-    for year, word in extra:
-        if year not in years:
-            years.append(year)
-            words.append(word)
-    return replace(slots, years=tuple(years), year_words=tuple(words))
