@@ -69,6 +69,9 @@ _PROGRAMME = re.compile(
     r"S(?:的)?(?:标准|条件|门槛|划分标准)|S要满足|什么是(?:积分|科创积分|科技创新积分)|管理办法|(?:数据|积分)(?:从哪|来源)|填报|自评|报表|评价流程|"
     r"一年评几次|多久评一次|什么时候发布|什么时候出来"
 )
+# "How many points" once nothing more specific was asked: the slots say at which level.
+_POINTS = re.compile(r"得分|几分|多少分|得了|拿了|分数|是多少|多少|数值|情况|怎么样|咋样|表现")
+_PARTS = re.compile(r"类|维度|分项|板块|各项|能力|指标|项|偏低|最低|最高")
 _POLICY_WORDS = re.compile(r"政策|补贴|兑现|扶持|奖补|能享受")
 # Words that say a message is about the programme at all; a message with none of them (and no
 # slot, no company) is small talk or out of scope: "世界杯谁赢了", "帮我写首诗".
@@ -110,6 +113,10 @@ _RULES: tuple[tuple[str, Callable[[str, Slots], bool]], ...] = (
     ("stage_and_reason", lambda t, s: bool(_STAGE.search(t)) and s.n is None and (s.company_ref is not None or bool(s.companies))),
     ("rank_in_stage", lambda t, s: bool(_RANK.search(t)) and s.n is None and "I" not in t and "C" not in t),
     ("find_company_fuzzy", lambda t, s: bool(s.companies) and bool(_FIND.search(t)) and not _has_data_words(t)),
+    ("indicator_value_score", lambda t, s: s.indicator is not None and bool(_POINTS.search(t)) and "P" not in t),
+    ("category_points", lambda t, s: s.category is not None and s.indicator is None and bool(_POINTS.search(t))),
+    ("my_total_points", lambda t, s: bool(re.search("积分|总分|得分", t)) and bool(_POINTS.search(t))
+        and s.n is None and not s.indicator_candidates and not _PARTS.search(t)),
     ("chitchat_out_of_scope", lambda t, s: not _DOMAIN.search(t)),
 )
 

@@ -110,7 +110,7 @@ def test_the_slot_asked_for_last_turn(vocab: Vocabulary) -> None:
 
 
 def test_below_the_threshold_nothing_is_guessed(vocab: Vocabulary) -> None:
-    for text in ("我们的情况", "看看研发"):
+    for text in ("我们的情况", "研发的事", "这个分"):
         vague = ask(text, vocab)
         assert (vague.intent, vague.confidence) == (None, 0.0)
         assert vague.alternatives and all(i in INTENTS and 0 <= p <= 1 for i, p in vague.alternatives)
