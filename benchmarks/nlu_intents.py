@@ -16,7 +16,9 @@ Printed:
   rule settles (the only ones it decides), for thresholds on its top probability the share it
   would answer and how many of those are right — the table `classifier.ACCEPT` and `MARGIN` were
   chosen from;
-- training time (median of 3 fits on the whole set, one BLAS thread, as the service trains it).
+- training time (median of 3 fits on the whole set, one BLAS thread, as the service trains it);
+- time to understand one message (every line once per run, 3 runs: p50 and p95 of each run, and
+  the median run), with the classifier trained on the whole set as the service has it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT / "benchmarks"))  # after ROOT: benchmarks/scoring.py must not shadow the package
+
+from stats import percentiles  # noqa: E402  (benchmarks/stats.py)
 
 from assistant.chat.nlu import understand as understand_module  # noqa: E402
 from assistant.chat.nlu.classifier import ACCEPT, MARGIN, IntentClassifier, masked_text  # noqa: E402
@@ -126,7 +131,19 @@ def run() -> dict[str, Any]:
         start = time.perf_counter()
         IntentClassifier.fit(masked, intents)
         fits.append(time.perf_counter() - start)
-    return {"per_intent": per_intent, "overall": overall, "rules": rule_table, "classifier": classifier,
+    service = replace(vocab, classifier=IntentClassifier.fit(masked, intents))
+    runs = []
+    for _ in range(3):
+        times = []
+        for u in load_utterances():
+            start = time.perf_counter()
+            understand_module(u.text, vocab=service, today=REFERENCE_DAY)
+            times.append(time.perf_counter() - start)
+        p50, p95 = percentiles(times, 50, 95)
+        runs.append({"p50_ms": p50 * 1000, "p95_ms": p95 * 1000})
+    latency = {"runs": runs, "median_p50_ms": statistics.median(r["p50_ms"] for r in runs),
+               "median_p95_ms": statistics.median(r["p95_ms"] for r in runs)}
+    return {"per_intent": per_intent, "latency": latency, "overall": overall, "rules": rule_table, "classifier": classifier,
             "accept": ACCEPT, "margin": MARGIN, "train_seconds_median": statistics.median(fits),
             "train_seconds_runs": fits}
 
@@ -154,6 +171,10 @@ def main() -> None:
         print(f"  p ≥ {row['accept']:.1f}: answers {row['answered']:6.1%}, right {row['right_when_answered']:6.1%}")
     runs = ", ".join(f"{s:.2f}" for s in result["train_seconds_runs"])
     print(f"\ntraining: median {result['train_seconds_median']:.2f} s (runs {runs})")
+    lat = result["latency"]
+    each = ", ".join(f"{r['p50_ms']:.1f}/{r['p95_ms']:.1f}" for r in lat["runs"])
+    print(f"understand one message: p50 {lat['median_p50_ms']:.1f} ms, p95 {lat['median_p95_ms']:.1f} ms "
+          f"(median of 3 runs; p50/p95 per run: {each})")
 
 
 if __name__ == "__main__":
