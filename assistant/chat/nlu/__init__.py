@@ -12,8 +12,8 @@ intent classifier on `data/assistant/utterances.jsonl`), then call `understand` 
 
 Modules, in the order a message meets them: `text` (clean), `guard`, `numbers` (years, N, list
 positions), `vocabulary` + `lexicon` (the words), `segment` (maximum matching, homophones, pinyin,
-typos), `slots` (companies and the rest, the masked text), `rules`, `classifier`, `follow_up`,
-`understand`.
+typos), `companies` (which leftover pieces are company names), `slots` (the rest, and the masked
+text), `rules`, `classifier`, `follow_up`, `understand`.
 """
 
 from __future__ import annotations
