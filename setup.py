@@ -13,6 +13,7 @@ DATA_FOLDERS = [f"innopoints_data.{name}" for name in find_namespace_packages(wh
 setup(
     packages=[*find_packages(include=["assistant*", "search*", "scoring*"]), "innopoints_data", *DATA_FOLDERS],
     package_dir={"innopoints_data": "data"},
-    # *.npy and *.json: the demo zone's shipped passage vectors (data/demo_vectors/).
-    package_data={name: ["*.yaml", "*.txt", "*.md", "*.npy", "*.json"] for name in DATA_FOLDERS},
+    # *.npy and *.json: the demo zone's shipped passage vectors (data/demo_vectors/);
+    # *.jsonl: the assistant's labelled utterances (data/assistant/).
+    package_data={name: ["*.yaml", "*.txt", "*.md", "*.npy", "*.json", "*.jsonl"] for name in DATA_FOLDERS},
 )

@@ -1,0 +1,120 @@
+"""Company mentions: which of the pieces no known word covers name a company.
+
+They are chosen among the `name` chunks of `segment`: a chunk is a mention when it looks like a
+name (恒锐智能: a trade name and an industry word of registered names; hengrui: pinyin; hrzn:
+initials) or stands where a company stands (和B比, 查一下B, B的总分, 那B呢) — two characters or
+more, one when the dialogue has just asked "和谁比？". Latin chunks separated by a space are one
+mention ("heng tuo"). Everything else ("今天天气", "讲个笑话") stays text for the classifier. The
+dialogue resolves the mentions through search.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.chat.nlu.segment import Segment
+from assistant.chat.nlu.vocabulary import Vocabulary
+
+__all__ = ["company_mentions"]
+
+_PINYIN = re.compile(
+    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ue|ve|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ui|er|a|o|e|i|u|v))+"
+)
+_ACRONYM = re.compile(r"[bcdfghjklmnpqrstwxyz]{2,6}")
+# Words that announce a company before it (和B比, 查一下B, 那B呢) or follow it (B的总分, B呢).
+_BEFORE = frozenset(
+    "和 跟 与 同 及 对比 比较 比一比 比一下 对比下 vs pk 查 查下 查一下 查查 查询 查找 找 找下 找一下 找找 搜 搜下 搜一下 "
+    "搜索 叫 叫做 名叫 有没有 是否有 那 那么 关于 看看 看下 看一下 我是 本人 作为 清空 删除 删掉 把 拿 帮我查".split()
+)
+_AFTER = frozenset(
+    "呢 和 跟 与 同 vs pk 比 对比 相比 这家 这家企业 公司 企业 有限公司 是哪家 简介 全称 简称 在园区 在 总分 总积分 积分 "
+    "得分 分数 排名 名次 排第几 第几 阶段 是做什么 今年 去年 属于".split()
+)
+_AFTER_DE = frozenset(
+    "总分 总积分 积分 得分 分数 排名 名次 阶段 数据 情况 全称 简称 明细 信息 成绩 法人 法定代表人 老板 财务 总经理 董事长 负责人 "
+    "呢 排第几 第几 企业 公司".split()
+)
+_WHICH = frozenset("哪家 哪个 什么 谁 做什么 啥 哪个公司 哪一家".split())
+
+
+def _only_name_words(chunk: str, vocab: Vocabulary) -> bool:
+    """Whether a chunk is made of industry words of names only (科技, 智能装备, 新材料科技)."""
+    i = 0
+    while i < len(chunk):
+        for end in range(len(chunk), i, -1):
+            if chunk[i:end] in vocab.name_words:
+                i = end
+                break
+        else:
+            return False
+    return True
+
+
+def _has_name_word(chunk: str, vocab: Vocabulary) -> bool:
+    """Whether a chunk holds an industry word of names after a trade name (恒锐智能, 鼎泰精机)."""
+    return any(chunk[i:j] in vocab.name_words for i in range(1, len(chunk)) for j in range(i + 2, len(chunk) + 1))
+
+
+def _looks_latin_name(chunk: str) -> bool:
+    """Pinyin (hengrui, "yaoyu jiqiren") or initials (hrzn), not English words (prompt, select)."""
+    tokens = chunk.split()
+    return 0 < len(tokens) <= 4 and all(_PINYIN.fullmatch(t) or _ACRONYM.fullmatch(t) for t in tokens)
+
+
+def _word(seg: Segment | None) -> str:
+    return seg.surface if seg is not None and seg.kind == "term" else ""
+
+
+def _in_context(before: Segment | None, after: Segment | None, after_next: Segment | None) -> bool:
+    """Whether the words around a chunk say it is a company (和B比, 查一下B, B的总分, 那B呢)."""
+    if _word(before) in _BEFORE or _word(after) in _AFTER:
+        return True
+    if _word(after) == "是" and _word(after_next) in _WHICH:
+        return True
+    if after is not None and after.kind in ("year", "n"):
+        return True
+    if after is not None and after.kind == "term" and after.meaning is not None and (
+        after.meaning.indicators or after.meaning.category or after.meaning.policy or after.meaning.stage
+    ):
+        return True
+    if _word(after) == "的":
+        nxt = after_next
+        return nxt is not None and (_word(nxt) in _AFTER_DE or
+            (nxt.kind == "term" and nxt.meaning is not None and nxt.meaning.is_slot))
+    return False
+
+
+def company_mentions(segments: tuple[Segment, ...], vocab: Vocabulary, *, expecting: bool = False) -> tuple[Segment, ...]:
+    """The name segments that are company mentions: "heng tuo" joined into one, in order.
+
+    A chunk is a mention when the dialogue has just asked for a company, when it holds an
+    industry word of names after a trade name (恒锐智能), when it is pinyin or initials, or when
+    the words around it say so; "今天天气" or "讲个笑话" are not.
+    """
+    joined: list[Segment] = []
+    for seg in segments:
+        if seg.kind == "name" and joined and joined[-1].kind == "name" and seg.text.isascii() and joined[-1].text.isascii() \
+                and seg.start == joined[-1].end + 1:
+            last = joined.pop()
+            joined.append(Segment("name", last.start, seg.end, f"{last.text} {seg.text}"))
+        elif seg.kind != "space":
+            joined.append(seg)
+    found: list[Segment] = []
+    for k, seg in enumerate(joined):
+        if seg.kind != "name":
+            continue
+        text = seg.text.strip()
+        bare = text.replace(" ", "")
+        if bare.isdigit() or len(bare) < (1 if expecting else 2):
+            continue
+        before = joined[k - 1] if k > 0 else None
+        after = joined[k + 1] if k + 1 < len(joined) else None
+        after_next = joined[k + 2] if k + 2 < len(joined) else None
+        if expecting or (
+            not _only_name_words(bare, vocab)
+            and ((_looks_latin_name(text) if text.isascii() else _has_name_word(bare, vocab))
+                 or _in_context(before, after, after_next))
+        ):
+            found.append(seg)
+    return tuple(found)

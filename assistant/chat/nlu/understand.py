@@ -1,0 +1,126 @@
+"""One message understood: clean, guard, slots, intent (rules, then the classifier), follow-up.
+
+Pure text work (no store, no search index, no caller): the dialogue fills what is missing from
+the session, resolves company mentions through search and applies the privacy rule.
+
+The intent comes from the first rule that settles it (`rules`), else from the classifier when it
+is confident (`classifier.ACCEPT`, `MARGIN`); otherwise `intent` is None and `alternatives` hold the
+likeliest intents, for one clarifying question. An elliptical follow-up ("那去年呢") has no intent
+of its own (None: keep the session's). Among the three "how many points" intents the slots
+decide: an indicator named makes it `indicator_value_score`, a category `category_points`.
+
+`expecting` is the slot the dialogue asked for in its last turn ("和谁比？" → "company"): a
+message of slot words only is then read as that slot — "跟B" is the company B, "3" the third
+item, "23" the year 2023 — and returned as an elliptical follow-up.
+
+>>> from datetime import date
+>>> vocab = Vocabulary.from_systems()
+>>> u = understand("恒托智能去年的研发占比", vocab=vocab, today=date(2026, 5, 20))
+>>> u.intent, u.slots.companies, u.slots.years, u.slots.indicator
+('indicator_value_score', ('恒托智能',), (2025,), 'IN02')
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from assistant.chat.nlu.classifier import ACCEPT, MARGIN
+from assistant.chat.nlu.follow_up import follow_up_form
+from assistant.chat.nlu.guard import detect_guard
+from assistant.chat.nlu.rules import rule_intent
+from assistant.chat.nlu.slots import Reading, read_slots
+from assistant.chat.nlu.text import clean
+from assistant.chat.nlu.vocabulary import Vocabulary
+from assistant.chat.understanding import Slots, Understanding
+
+__all__ = ["RULE_CONFIDENCE", "understand"]
+
+# A rule's confidence: the rules were checked on the labelled set (benchmarks/nlu_intents.py
+# prints each rule's precision); the classifier's own probability counts when it is higher.
+RULE_CONFIDENCE = 0.95
+_POINTS = ("my_total_points", "category_points", "indicator_value_score")
+_EXPECTABLE = ("company", "year", "n", "list_index")
+
+
+def _by_slots(intent: str, slots: Slots) -> str:
+    """The "how many points" intent the slots call for (研发占比 → indicator, 投入类 → category)."""
+    if intent not in _POINTS:
+        return intent
+    if slots.indicator or slots.indicator_candidates:
+        return "indicator_value_score"
+    if slots.category:
+        return "category_points"
+    return intent
+
+
+def _one_meaning(reading: Reading, slots: Slots, intent: str) -> Slots:
+    """高企 names the indicator FD22 and the policy hte-2016: keep the one the intent is about."""
+    for seg in reading.segments:
+        m = seg.meaning
+        if seg.kind != "term" or m is None or not (m.policy and m.indicators):
+            continue
+        if intent == "policy_eligibility" and slots.indicator in m.indicators:
+            slots = replace(slots, indicator=None)
+        elif intent != "policy_eligibility" and slots.policy == m.policy and (slots.indicator or slots.indicator_candidates):
+            slots = replace(slots, policy=None)
+    return slots
+
+
+def _with_expected(reading: Reading, expecting: str) -> Slots:
+    """Bare numbers read as the slot the dialogue asked for ("3" → the third item, "23" → 2023)."""
+    slots = reading.slots
+    numbers = [int(float(s.text)) for s in reading.segments if s.kind == "number"]
+    if not numbers:
+        return slots
+    value = numbers[0]
+    if expecting == "year" and not slots.years:
+        year = value if value >= 1990 else 2000 + value if value < 100 else None
+        return replace(slots, years=(year,), year_words=(str(value),)) if year else slots
+    if expecting == "n" and slots.n is None and 0 < value <= 1000:
+        return replace(slots, n=value)
+    if expecting == "list_index" and slots.list_index is None and 0 < value <= 1000:
+        return replace(slots, list_index=value, company_ref="list_item")
+    return slots
+
+
+def understand(text: str, *, vocab: Vocabulary, today: date, expecting: str | None = None) -> Understanding:
+    """Intent, slots, guard and follow-up of one message (see the module docstring)."""
+    cleaned = clean(text)
+    if not cleaned:
+        # Emoji, symbols or invisible characters only: small talk, answered with what we can do.
+        return Understanding(intent="chitchat_out_of_scope" if text.strip() else None,
+                             confidence=1.0 if text.strip() else 0.0, text=cleaned)
+    reading = read_slots(cleaned, vocab=vocab, today=today, expecting=expecting)
+    # Read as typed and as the words pinyin or homophones stand for ("hulue zhiqian de zhiling").
+    guard = detect_guard(cleaned) or (detect_guard(reading.plain) if reading.plain != cleaned else None)
+    slots = reading.slots
+    follow_up, elliptical, bare = follow_up_form(cleaned, reading)
+    if expecting is not None and (bare or (expecting in _EXPECTABLE and not reading.masked.strip("0"))):
+        # The answer to "和谁比？" or "哪一年？": a slot fill, not a question of its own.
+        slots = _with_expected(reading, expecting) if expecting in _EXPECTABLE else slots
+        follow_up = elliptical = True
+
+    ranked = vocab.classifier.ranked(reading.masked) if vocab.classifier is not None else []
+    probability = dict(ranked)
+    intent = None if elliptical else rule_intent(reading.masked, slots)
+    if intent is not None:
+        confidence = max(RULE_CONFIDENCE, probability.get(intent, 0.0))
+    elif elliptical or not ranked:
+        intent, confidence = None, 0.0
+    else:
+        (best, p), runner_up = ranked[0], ranked[1][1] if len(ranked) > 1 else 0.0
+        intent, confidence = (best, p) if p >= ACCEPT and p - runner_up >= MARGIN else (None, 0.0)
+    if intent is not None:
+        intent = _by_slots(intent, slots)
+        slots = _one_meaning(reading, slots, intent)
+    alternatives = tuple((i, round(p, 4)) for i, p in ranked[:4] if i != intent)[:3]
+    return Understanding(
+        intent=intent,
+        confidence=round(confidence, 4),
+        slots=slots,
+        guard=guard,
+        follow_up=follow_up,
+        alternatives=alternatives,
+        text=cleaned,
+    )
