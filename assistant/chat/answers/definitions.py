@@ -17,7 +17,7 @@ from assistant.queries.audit import Audit
 from scoring.engine.explain import POLICY_TEXT
 from scoring.errors import InvalidIndicatorSystem
 from scoring.store.pipeline import system_for_year, zone_systems
-from scoring.systems.diff import diff_systems, weights_words
+from scoring.systems.diff import SystemDiff, diff_systems, weights_words
 from scoring.systems.schema import SOURCES, IndicatorSystem
 from scoring.systems.words import default_formula_words
 
@@ -39,11 +39,25 @@ def _version_for(request: Request, ctx: ChatContext) -> IndicatorSystem:
     return versions[-1][0]
 
 
+_DIFFS: dict[tuple[int, int], tuple[IndicatorSystem, IndicatorSystem, SystemDiff]] = {}
+
+
+def _diff(old: IndicatorSystem, new: IndicatorSystem) -> SystemDiff:
+    """`diff_systems`, kept per pair of loaded systems (the loader keeps a system object while its
+    file is unchanged; holding both objects keeps their ids from being reused)."""
+    key = (id(old), id(new))
+    if key not in _DIFFS:
+        if len(_DIFFS) >= 16:
+            _DIFFS.clear()
+        _DIFFS[key] = (old, new, diff_systems(old, new))
+    return _DIFFS[key][2]
+
+
 def _changes(code: str, versions: list[IndicatorSystem], fs: FactSheet) -> list[str]:
     """What each later version did to indicator `code`, in words."""
     out = []
     for old, new in zip(versions, versions[1:], strict=False):
-        d = diff_systems(old, new)
+        d = _diff(old, new)
         src = Source(kind="system", system=new.version, indicator=code)
         if any(a["code"] == code for a in d.added):
             out.append(f"v{new.version} 新增此项")
@@ -87,7 +101,7 @@ def _indicator(code: str, request: Request, ctx: ChatContext) -> Answer:
         rule += "（数值越小越好）"
     lines.append("计分：" + q(rule, "计分规则"))
     lines.append("本项满分：" + q(weights_words(ind), "权重"))
-    lines.append(f"数据来源：{SOURCES.get(ind.source, ind.source)}；缺失时{POLICY_TEXT[ind.missing or system.missing]}")
+    lines.append(f"数据来源：{SOURCES.get(ind.source, ind.source)}；缺失时" + q(POLICY_TEXT[ind.missing or system.missing], "缺失处理"))
     if ind.aliases:
         lines.append("也叫：" + q("、".join(ind.aliases), "别名"))
     changes = _changes(code, versions, fs)
@@ -141,7 +155,7 @@ def _version_changes(ctx: ChatContext) -> Answer:
     if len(versions) < 2:
         return _overview(Request(intent="indicator_definition"), ctx)
     old, new = versions[-2], versions[-1]
-    d = diff_systems(old, new)
+    d = _diff(old, new)
     fs = FactSheet()
     src = Source(kind="system", system=new.version)
     added = fs.count("新增指标数", len(d.added), unit="项", source=src)
