@@ -25,16 +25,17 @@ def _tip(fs: FactSheet, read: Read, tip: dict[str, Any], system: IndicatorSystem
     run = run_source(read.run, indicator=tip["indicator"], system=system.version)
     target_source = (Source(kind="system", system=system.version, indicator=tip["indicator"])
                      if tip["kind"] in ("next_band", "yes") else Source(kind="aggregate", run=read.run, indicator=tip["indicator"]))
+    name = fs.name(tip["name"], system=system.version, indicator=tip["indicator"])
     now = fs.points(f"{tip['name']}现得分", tip["points_now"], source=run, year=read.year, uscc=read.uscc)
     then = fs.points(f"{tip['name']}达到目标后的得分", tip["points_then"], source=target_source, year=read.year)
     gain = fs.derived(f"{tip['name']}可增加的总分", tip["gain"], inputs=[now, then], year=read.year, uscc=read.uscc)
     if tip["kind"] == "yes":
-        return f"“{tip['name']}”：做到即可增加 {gain} 分"
+        return f"“{name}”：做到即可增加 {gain} 分"
     target: Shown = fs.quantity(f"{tip['name']}目标值", tip["target"], unit, source=target_source, year=read.year)
     if tip["kind"] == "fill_missing":
-        return f"“{tip['name']}”：数据缺失，补报后（{TARGETS['fill_missing']} {target}）可增加 {gain} 分"
+        return f"“{name}”：数据缺失，补报后（{TARGETS['fill_missing']} {target}）可增加 {gain} 分"
     current = fs.quantity(f"{tip['name']}现值", tip["current"], unit, source=run, year=read.year, uscc=read.uscc)
-    return f"“{tip['name']}”：从 {current} 提高到 {target}（{TARGETS.get(tip['kind'], '')}），可增加 {gain} 分"
+    return f"“{name}”：从 {current} 提高到 {target}（{TARGETS.get(tip['kind'], '')}），可增加 {gain} 分"
 
 
 def improvement_advice(request: Request, *, principal: Principal, ctx: ChatContext, audit: Audit | None) -> Answer:

@@ -105,11 +105,14 @@ class FactSheet:
         return self._show(shown, label, v, unit, source, year, uscc)
 
     def derived(self, label: str, value: float, *, inputs: Sequence[Shown | int], unit: str = "分",
-                year: int | None = None, uscc: str | None = None, signed: bool = False) -> Shown:
+                year: int | None = None, uscc: str | None = None, signed: bool = False,
+                magnitude: bool = False) -> Shown:
         """A number computed from recorded facts (a difference, a gain): points format for "分",
-        else as people write it; `signed` prints "+1.25" / "-1.25"."""
+        else as people write it; `signed` prints "+1.25" / "-1.25", `magnitude` "1.25" for −1.25
+        (after a word that says the direction: "下降 1.25 分"); the fact keeps its sign."""
         positions = tuple(i.index if isinstance(i, Shown) else i for i in inputs)
-        text = fmt_points(value) if unit == "分" else fmt_number(value)
+        shown = abs(value) if magnitude else value
+        text = fmt_points(shown) if unit == "分" else fmt_number(shown)
         if unit == "%":
             text = f"{text} %"
         if signed and value > 0:
@@ -124,6 +127,10 @@ class FactSheet:
         for n in numbers(text):
             self.add(Fact(label=f"{label}：{n.text}", value=n.value, unit="", year=year, source=source))
         return text
+
+    def name(self, text: str, *, system: str | None, indicator: str | None = None) -> str:
+        """A name from a system file ("近两年研发费用平均增长率"): a number in it is the file's."""
+        return self.quote(text, label="名称", source=Source(kind="system", system=system, indicator=indicator))
 
 
 __all__ = ["MISSING", "FactSheet", "Shown", "run_source"]

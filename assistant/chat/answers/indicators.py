@@ -21,13 +21,13 @@ from scoring.systems.schema import Indicator, IndicatorSystem
 ASK_INDICATOR = "请问您想看哪项指标？例如“研发费用占营业收入比例”或“有效发明专利数”。"
 
 
-def not_in_system(code: str, read: Read, ctx: ChatContext) -> str:
+def not_in_system(fs: FactSheet, code: str, read: Read, ctx: ChatContext) -> str:
     """What to say of an indicator the year's system does not score."""
     version = read.portrait["system"]
     elsewhere = [s for s in load_all(ctx.systems_dir).values() if s.kind == "zone" and code in s.by_code]
     if not elsewhere:
         return f"指标体系中没有代码为 {code} 的指标。"
-    name = elsewhere[0].by_code[code].name
+    name = fs.name(elsewhere[0].by_code[code].name, system=elsewhere[0].version, indicator=code)
     where = "、".join(f"v{s.version}" for s in elsewhere)
     return f"“{name}”（{code}）只在 {where} 中计分，{read.pick.label}适用的 v{version} 没有这项指标。"
 
@@ -39,7 +39,8 @@ def indicator_line(fs: FactSheet, read: Read, item: dict[str, Any], ind: Indicat
     parts = []
     rule = ind.rule
     if item["missing"]:
-        policy = POLICY_TEXT[ind.missing or system.missing]
+        policy = fs.quote(POLICY_TEXT[ind.missing or system.missing], label=f"{ind.name}缺失处理",
+                          source=Source(kind="system", system=system.version, indicator=ind.code))
         parts.append(f"数据缺失（{policy}）")
     elif isinstance(rule, YesNo):
         parts.append("满足" if (item.get("normalized") or 0) > 0 else "不满足")
@@ -59,7 +60,7 @@ def indicator_line(fs: FactSheet, read: Read, item: dict[str, Any], ind: Indicat
     weight = fs.number(f"{ind.name}本阶段满分（权重）", item["weight"], unit="分",
                        source=Source(kind="system", system=system.version, indicator=ind.code))
     parts.append(f"得分 {pts} 分（本阶段该项满分 {weight} 分）")
-    return f"“{ind.name}”（{ind.code}）：" + "，".join(parts)
+    return f"“{fs.name(ind.name, system=system.version, indicator=ind.code)}”（{ind.code}）：" + "，".join(parts)
 
 
 def indicator_value_score(request: Request, *, principal: Principal, ctx: ChatContext, audit: Audit | None) -> Answer:
@@ -73,8 +74,9 @@ def indicator_value_score(request: Request, *, principal: Principal, ctx: ChatCo
     p = read.portrait
     item = next((i for i in p["indicators"] if i["code"] == request.indicator), None)
     if item is None:
-        return Answer(reply=read.lead(not_in_system(request.indicator, read, ctx)), entities=read.entities(),
-                      years=(read.year,), suggestions=("各类别得分是多少", "怎样提高积分"))
+        fs = FactSheet()
+        return Answer(reply=read.lead(not_in_system(fs, request.indicator, read, ctx)), facts=fs.facts,
+                      entities=read.entities(), years=(read.year,), suggestions=("各类别得分是多少", "怎样提高积分"))
     system = find(systems_dir=ctx.systems_dir, version=p["system"])
     fs = FactSheet()
     line = indicator_line(fs, read, item, system.by_code[item["code"]], system)

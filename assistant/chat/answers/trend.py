@@ -59,7 +59,7 @@ def _change(fs: FactSheet, before: Shown, after: Shown, *, label: str, year: int
     delta = after.value - before.value
     if round(delta, 2) == 0:
         return "持平"
-    shown = fs.derived(label, delta, inputs=[before, after], year=year, uscc=uscc)
+    shown = fs.derived(label, delta, inputs=[before, after], year=year, uscc=uscc, magnitude=True)
     return f"{'上升' if delta > 0 else '下降'} {shown} 分"
 
 
@@ -82,7 +82,8 @@ def _movers(fs: FactSheet, old: dict[str, Any], new: dict[str, Any], *, uscc: st
         b = fs.points(f"{item['name']} {new['year']} 年度得分", item["points"],
                       source=run_source(new["run_id"], indicator=item["code"], system=new["system"]), year=new["year"], uscc=uscc)
         d = fs.derived(f"{item['name']}得分变化", delta, inputs=[a, b], year=new["year"], uscc=uscc, signed=True)
-        lines.append(f"· {item['name']}：{a} → {b} 分（{d}）")
+        name = fs.name(item["name"], system=new["system"], indicator=item["code"])
+        lines.append(f"· {name}：{a} → {b} 分（{d}）")
     return lines
 
 
@@ -119,15 +120,16 @@ def yoy_change(request: Request, *, principal: Principal, ctx: ChatContext, audi
     _, before_pts, _ = _figure(old, request)
     if after_pts is None or before_pts is None:
         missing_in = later if after_pts is None else earlier
-        body = f"{missing_in} 年度适用的指标体系没有“{what}”，这两个年度无法比较这一项。"
-        return Answer(reply=read.lead(body), entities=read.entities(), years=(earlier, later),
+        body = f"{missing_in} 年度适用的指标体系没有“{fs.name(what, system=None)}”，无法比较这一项。"
+        return Answer(reply=read.lead(body), facts=fs.facts, entities=read.entities(), years=(earlier, later),
                       suggestions=("总积分和去年比怎么样", "各类别得分是多少"))
     run_old = run_source(old["run_id"], indicator=code, system=old["system"])
     run_new = run_source(new["run_id"], indicator=code, system=new["system"])
     a = fs.points(f"{what} {earlier} 年度", before_pts, source=run_old, year=earlier, uscc=ref.uscc)
     b = fs.points(f"{what} {later} 年度", after_pts, source=run_new, year=later, uscc=ref.uscc)
     change = _change(fs, a, b, label=f"{what}变化（{later} 比 {earlier}）", year=later, uscc=ref.uscc)
-    body = f"{name} {what}：{earlier} 年度 {a} 分 → {later} 年度 {b} 分，{change}。"
+    shown = fs.name(what, system=new["system"], indicator=code)
+    body = f"{name} {shown}：{earlier} 年度 {a} 分 → {later} 年度 {b} 分，{change}。"
     if code is None and request.category is None:
         r0 = fs.count(f"{earlier} 年度阶段内排名", old["rank"], unit="名", source=run_old, year=earlier, uscc=ref.uscc)
         r1 = fs.count(f"{later} 年度阶段内排名", new["rank"], unit="名", source=run_new, year=later, uscc=ref.uscc)
