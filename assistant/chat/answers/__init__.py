@@ -85,7 +85,7 @@ def answer(request: Request, *, principal: Principal, ctx: ChatContext, audit: A
     except Forbidden:
         return refusal(principal, request.intent)
     except BadRequest as exc:
-        return Answer(reply=exc.message, kind="clarify", suggestions=("使用帮助",))
+        return Answer(reply=exc.message, kind="clarify", suggestions=("使用帮助", "积分制度是怎么回事"))
 
 
 __all__ = ["ANSWERERS", "Answerer", "answer"]

@@ -28,7 +28,7 @@ def find_company_fuzzy(request: Request, *, principal: Principal, ctx: ChatConte
         return Answer(reply="请说出要找的企业名称、简称、拼音或产品。", kind="clarify",
                       suggestions=("找一下做光伏的企业", "恒拓智能"))
     if ctx.index is None:
-        return Answer(reply="企业搜索暂不可用，请稍后再试。", suggestions=("积分制度是怎么回事",))
+        return Answer(reply="企业搜索暂不可用，请稍后再试。", suggestions=("积分制度是怎么回事", "使用帮助"))
     found = search_hits.search(principal=principal, index=ctx.index, audit=audit, text=text, limit=LIMIT,
                                stage=request.stage, industry=request.industry)
     items = found["items"]

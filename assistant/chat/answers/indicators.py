@@ -34,7 +34,8 @@ def not_in_system(fs: FactSheet, code: str, read: Read, ctx: ChatContext) -> str
 
 def indicator_line(fs: FactSheet, read: Read, item: dict[str, Any], ind: Indicator, system: IndicatorSystem) -> str:
     """"「名称」（代码）：数值 …，落在分档 …，得分 … 分（本阶段该项满分 … 分）"."""
-    run = run_source(read.run, indicator=ind.code, system=system.version)
+    field = ind.formula.strip() if ind.formula.strip().isidentifier() else None  # a raw field as it is
+    run = run_source(read.run, indicator=ind.code, system=system.version, field=field)
     facts_year, uscc = read.year, read.uscc
     parts = []
     rule = ind.rule

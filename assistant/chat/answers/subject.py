@@ -41,7 +41,7 @@ def refusal(principal: Principal, intent: str) -> Answer:
 
 def ask_company(intent: str) -> Answer:
     """One short question back when the enterprise is missing (officials)."""
-    return Answer(reply=ASK_COMPANY, kind="clarify")
+    return Answer(reply=ASK_COMPANY, kind="clarify", suggestions=("按名称查找企业", "使用帮助"))
 
 
 def missing_enterprise(request: Request, principal: Principal) -> Answer | None:

@@ -130,6 +130,13 @@ def yoy_change(request: Request, *, principal: Principal, ctx: ChatContext, audi
     change = _change(fs, a, b, label=f"{what}变化（{later} 比 {earlier}）", year=later, uscc=ref.uscc)
     shown = fs.name(what, system=new["system"], indicator=code)
     body = f"{name} {shown}：{earlier} 年度 {a} 分 → {later} 年度 {b} 分，{change}。"
+    if code is not None:  # an indicator: its value too, where both years have one
+        was = next(i for i in old["indicators"] if i["code"] == code)
+        now = next(i for i in new["indicators"] if i["code"] == code)
+        if not was["missing"] and not now["missing"]:
+            v0 = fs.quantity(f"{what} {earlier} 年度数值", was["value"], now["unit"], source=run_old, year=earlier, uscc=ref.uscc)
+            v1 = fs.quantity(f"{what} {later} 年度数值", now["value"], now["unit"], source=run_new, year=later, uscc=ref.uscc)
+            body += f"\n数值：{v0} → {v1}。"
     if code is None and request.category is None:
         r0 = fs.count(f"{earlier} 年度阶段内排名", old["rank"], unit="名", source=run_old, year=earlier, uscc=ref.uscc)
         r1 = fs.count(f"{later} 年度阶段内排名", new["rank"], unit="名", source=run_new, year=later, uscc=ref.uscc)

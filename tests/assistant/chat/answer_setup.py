@@ -82,7 +82,7 @@ def ref(uscc: str) -> tuple[EnterpriseRef, ...]:
 
 def check(a: Answer, request: Request) -> None:
     """What every answer must be: grounded; derived facts pointing at earlier facts; a refusal
-    with no entities; suggestions 0–4 short questions."""
+    with no entities; 2–4 suggestions."""
     assert a.reply.strip(), a
     assert ungrounded(a.reply, a.facts, user_text=request.text) == [], (a.reply, a.facts)
     for k, fact in enumerate(a.facts):
@@ -90,7 +90,7 @@ def check(a: Answer, request: Request) -> None:
             assert all(0 <= i < k for i in fact.source.inputs), (k, fact)
     if a.kind == "refuse":
         assert a.refuse_reason is not None and a.entities.enterprises == () and a.listed == () and a.facts == ()
-    assert len(a.suggestions) <= 4
+    assert 2 <= len(a.suggestions) <= 4, a.suggestions
 
 
 def names_in(text: str, names: dict[str, str], *, but: str | None = None) -> list[str]:
