@@ -113,6 +113,15 @@ def raw_frames(
     return out
 
 
+def raw_signature(*, session: Session) -> tuple[int, int]:
+    """(newest batch id, batches reverted): changes whenever the active raw values may have, since
+    values only arrive with a new batch and only leave with a revert (one cheap query)."""
+    newest, reverted = session.connection().execute(
+        select(func.max(Batch.id), func.count(col(Batch.id)).filter(col(Batch.status) == "reverted"))
+    ).one()
+    return int(newest or 0), int(reverted or 0)
+
+
 def active_batch_ids(*, session: Session, years: Iterable[int]) -> list[int]:
     """Ids of the active batches holding values for these years (a run's inputs)."""
     stmt = (

@@ -159,7 +159,7 @@ def policy_eligibility(request: Request, *, principal: Principal, ctx: ChatConte
     fs = FactSheet()
     lines = [_about(fs, policy)]
     if policy.evaluation:
-        ev = evaluation(principal=principal, engine=ctx.engine, systems_dir=ctx.systems_dir,
+        ev = evaluation(principal=principal, engine=ctx.engine, runs=ctx.runs, systems_dir=ctx.systems_dir,
                         version=policy.evaluation, uscc=ref.uscc, year=read.year, audit=audit)
         lines += _evaluated(fs, policy, ev, read.name)
         lines += _missing_lines(fs, ev)

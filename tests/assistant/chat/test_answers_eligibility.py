@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlmodel import Session, func, select
 
@@ -16,6 +17,7 @@ from assistant.chat.answers.policies import find_policy, load_policies
 from assistant.chat.request import Request
 from assistant.queries.eligibility import evaluation
 from assistant.queries.portrait_data import portrait_data
+from assistant.queries.run_cache import RunCache
 from scoring import store
 from scoring.engine.engine import ScoreResult, score_frames
 from scoring.engine.inputs import needed_fields
@@ -86,7 +88,7 @@ def test_the_verdict_is_the_evaluation_systems(s: Setup, zone: Zone, version: st
 
 
 def test_the_missing_fields_are_the_gaps_of_the_evaluation(s: Setup) -> None:
-    ev = evaluation(principal=s.owner, engine=s.engine, systems_dir=SYSTEMS_DIR, version="hte-2016",
+    ev = evaluation(principal=s.owner, engine=s.engine, runs=s.ctx.runs, systems_dir=SYSTEMS_DIR, version="hte-2016",
                     uscc=s.own, year=s.latest, audit=None)
     with Session(s.engine) as session:
         gaps = find_gaps(session=session, year=s.latest, usccs=[s.own], system=find_system("hte-2016", SYSTEMS_DIR))
@@ -105,7 +107,7 @@ def test_an_evaluation_of_another_enterprise_is_refused(s: Setup) -> None:
     from scoring.errors import NotFound
 
     with pytest.raises(NotFound):
-        evaluation(principal=s.owner, engine=s.engine, systems_dir=SYSTEMS_DIR, version="tsme-2017",
+        evaluation(principal=s.owner, engine=s.engine, runs=s.ctx.runs, systems_dir=SYSTEMS_DIR, version="tsme-2017",
                    uscc=s.other, year=s.latest, audit=None)
 
 
@@ -187,3 +189,43 @@ def test_every_route_of_the_zone_is_answered_as_the_engine_decides(s: Setup, ver
         check(a, request)
         passed = bool(result.verdicts[code][i] == 1)
         assert (f"（{route}）" in a.reply) and (("：符合条件" in a.reply) == passed), (route, a.reply)
+
+
+def test_a_new_import_is_seen_by_the_next_question(zone: Zone, tmp_path: Path) -> None:
+    """Answers are kept per state of the raw data: a new batch (here a self-report of the missing
+    total assets) changes the next answer, with no clock or restart."""
+    setup = make_setup(zone, tmp_path)
+    tsme = find_system("tsme-2017", SYSTEMS_DIR)
+    with Session(setup.engine) as session:
+        gaps = find_gaps(session=session, year=setup.latest, system=tsme)
+    firm = next(e.uscc for e in gaps.enterprises if any(g.field == "total_assets" and g.year == setup.latest for g in e.gaps))
+    who = setup.official
+    request = Request("policy_eligibility", policy="tsme-2017", enterprises=ref(firm))
+    before = setup.ask(who, request)
+    assert "资产总额（" in before.reply
+    with Session(setup.engine) as session:
+        batch = store.add_batch(session=session, source="self_report", file="测试：企业填报")
+        frame = pd.DataFrame({"total_assets": [100.0]}, index=pd.Index([firm], name="uscc"))
+        store.write_raw(session=session, batch=batch, year=setup.latest, frame=frame, units={"total_assets": "万元"})
+        session.commit()
+    after = setup.ask(who, request)
+    check(after, request)
+    assert "资产总额（" not in after.reply
+    result = whole_zone(setup, "tsme-2017", setup.latest)
+    i = result.row(firm)
+    assert result.route_text("tsme", i) in after.reply
+    setup.engine.dispose()
+
+
+def test_an_answer_evicted_from_the_cache_is_computed_alone(zone: Zone, tmp_path: Path) -> None:
+    setup = make_setup(zone, tmp_path)
+    tiny = replace(setup.ctx, runs=RunCache(setup.engine, recheck_s=3600, answer_bytes=1))  # keeps one answer
+    small = replace(setup, ctx=tiny)
+    result = whole_zone(setup, "tsme-2017", setup.latest)
+    for who in ("enterprise1", "enterprise2"):  # each answer is evicted as soon as kept: computed alone
+        uscc = zone.own[who]
+        a = small.ask(replace(setup.owner, uscc=uscc), Request("policy_eligibility", policy="tsme-2017"))
+        assert result.route_text("tsme", result.row(uscc)) in a.reply
+        total = next(f for f in a.facts if f.label == "评价综合得分")
+        assert total.value == pytest.approx(float(result.total[result.row(uscc)]))
+    setup.engine.dispose()
