@@ -26,7 +26,7 @@ from assistant.chat.reply import Entities, Source
 from assistant.chat.request import Answer, Request
 from assistant.queries.audit import Audit
 from assistant.queries.eligibility import evaluation
-from assistant.queries.portrait_data import portrait_data
+from assistant.queries.standing import standing
 from scoring.systems.loader import load_all
 
 DISCLAIMER = "以上为按园区已有数据的测算，仅供参考，以主管部门的审核结果为准。"
@@ -154,7 +154,7 @@ def policy_eligibility(request: Request, *, principal: Principal, ctx: ChatConte
     ref = subject(request, principal)
     assert ref is not None
     pick = pick_year(request, published_years(ctx))
-    p = portrait_data(principal=principal, runs=ctx.runs, uscc=ref.uscc, year=pick.year, audit=audit)
+    p = standing(principal=principal, runs=ctx.runs, uscc=ref.uscc, year=pick.year, audit=audit)
     read = Read(p, pick)
     fs = FactSheet()
     lines = [_about(fs, policy)]

@@ -19,7 +19,7 @@ from assistant.chat.reply import EnterpriseRef, Entities, Source
 from assistant.chat.request import Answer, Request
 from assistant.queries.aggregates import group_figures
 from assistant.queries.audit import Audit
-from assistant.queries.portrait_data import portrait_data
+from assistant.queries.standing import standing
 from assistant.queries.top import MAX_N, top_enterprises
 from scoring.systems.schema import STAGES
 
@@ -54,7 +54,7 @@ def _instead(request: Request, *, principal: Principal, ctx: ChatContext, audit:
     entities = Entities(years=(pick.year,))
     stage_only = request.stage
     if own is not None and principal.may_see_details(own.uscc):
-        p = portrait_data(principal=principal, runs=ctx.runs, uscc=own.uscc, year=pick.year, audit=audit)
+        p = standing(principal=principal, runs=ctx.runs, uscc=own.uscc, year=pick.year, audit=audit)
         read = Read(p, pick)
         run = run_source(read.run, system=p["system"])
         total = fs.points("总积分", p["total"], source=run, year=read.year, uscc=read.uscc)
@@ -124,7 +124,7 @@ def compare_companies(request: Request, *, principal: Principal, ctx: ChatContex
         ask = ask_company(request.intent)
         return Answer(reply="和哪家企业比？请说出另一家企业的名称或简称。", kind="clarify", suggestions=ask.suggestions)
     pick = pick_year(request, published_years(ctx))
-    reads = [Read(portrait_data(principal=principal, runs=ctx.runs, uscc=e.uscc, year=pick.year, audit=audit), pick)
+    reads = [Read(standing(principal=principal, runs=ctx.runs, uscc=e.uscc, year=pick.year, audit=audit), pick)
              for e in request.enterprises[:5]]
     fs = FactSheet()
     totals = []

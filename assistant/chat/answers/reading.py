@@ -1,4 +1,4 @@
-"""One enterprise's portrait for an answer: the enterprise, the year, the read, the header line.
+"""One enterprise's portrait (or standing) for an answer: the enterprise, the year, the read.
 
 Every per-enterprise answerer starts here: find whose data (`subject`), stop with a question or a
 refusal if there is none the asker may read, pick the year (a year without scores answers the
@@ -18,6 +18,7 @@ from assistant.chat.reply import EnterpriseRef, Entities
 from assistant.chat.request import Answer, Request
 from assistant.queries.audit import Audit
 from assistant.queries.portrait_data import portrait_data
+from assistant.queries.standing import standing
 
 
 @dataclass(frozen=True)
@@ -56,16 +57,18 @@ class Read:
         return f"{self.pick.note}\n{body}" if self.pick.note else body
 
 
-def read_portrait(request: Request, *, principal: Principal, ctx: ChatContext, audit: Audit | None) -> Read | Answer:
-    """The portrait the request is about, or the answer that stops here (ask which, refuse)."""
+def read_portrait(request: Request, *, principal: Principal, ctx: ChatContext, audit: Audit | None,
+                  full: bool = True) -> Read | Answer:
+    """The portrait the request is about, or the answer that stops here (ask which, refuse);
+    `full=False`: its standing only (total, rank, stage, categories — no indicators, advice)."""
     stop = missing_enterprise(request, principal)
     if stop is not None:
         return stop
     ref = subject(request, principal)
     assert ref is not None  # missing_enterprise answered otherwise
     pick = pick_year(request, published_years(ctx))
-    data = portrait_data(principal=principal, runs=ctx.runs, uscc=ref.uscc, year=pick.year, audit=audit)
-    return Read(data, pick)
+    read = portrait_data if full else standing
+    return Read(read(principal=principal, runs=ctx.runs, uscc=ref.uscc, year=pick.year, audit=audit), pick)
 
 
 def portrait_of_year(read: Read, year: int, *, principal: Principal, ctx: ChatContext,

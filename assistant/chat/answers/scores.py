@@ -31,7 +31,7 @@ def _rank_line(fs: FactSheet, read: Read) -> str:
 
 def my_total_points(request: Request, *, principal: Principal, ctx: ChatContext, audit: Audit | None) -> Answer:
     """总积分: the total, the scale, the rank in the stage."""
-    read = read_portrait(request, principal=principal, ctx=ctx, audit=audit)
+    read = read_portrait(request, principal=principal, ctx=ctx, audit=audit, full=False)
     if isinstance(read, Answer):
         return read
     p, fs = read.portrait, FactSheet()
@@ -58,7 +58,7 @@ def _category_line(fs: FactSheet, read: Read, cat: dict[str, Any]) -> str:
 
 def category_points(request: Request, *, principal: Principal, ctx: ChatContext, audit: Audit | None) -> Answer:
     """类别得分: one category (when asked) or all five, beside the stage's mean and top quartile."""
-    read = read_portrait(request, principal=principal, ctx=ctx, audit=audit)
+    read = read_portrait(request, principal=principal, ctx=ctx, audit=audit, full=False)
     if isinstance(read, Answer):
         return read
     p, fs = read.portrait, FactSheet()
@@ -82,7 +82,7 @@ def category_points(request: Request, *, principal: Principal, ctx: ChatContext,
 
 def rank_in_stage(request: Request, *, principal: Principal, ctx: ChatContext, audit: Audit | None) -> Answer:
     """阶段内排名: rank, stage size, percentile."""
-    read = read_portrait(request, principal=principal, ctx=ctx, audit=audit)
+    read = read_portrait(request, principal=principal, ctx=ctx, audit=audit, full=False)
     if isinstance(read, Answer):
         return read
     fs = FactSheet()
@@ -93,7 +93,7 @@ def rank_in_stage(request: Request, *, principal: Principal, ctx: ChatContext, a
 
 def stage_and_reason(request: Request, *, principal: Principal, ctx: ChatContext, audit: Audit | None) -> Answer:
     """成长阶段及判定依据: the stage, the values that placed it there, and what the next stage needs."""
-    read = read_portrait(request, principal=principal, ctx=ctx, audit=audit)
+    read = read_portrait(request, principal=principal, ctx=ctx, audit=audit, full=False)
     if isinstance(read, Answer):
         return read
     p, fs = read.portrait, FactSheet()

@@ -12,9 +12,11 @@ from sqlmodel import Session
 
 from assistant.access.privacy import MIN_GROUP
 from assistant.errors import BadRequest, Forbidden
+from assistant.queries import portraits
 from assistant.queries.aggregates import group_figures
 from assistant.queries.portrait_data import portrait_data
 from assistant.queries.run_cache import RunCache
+from assistant.queries.standing import standing
 from assistant.queries.top import MAX_N, top_enterprises
 from scoring import store
 from scoring.errors import NotFound
@@ -91,3 +93,19 @@ def test_portrait_data_is_the_portrait_for_those_who_may_see_it(s: Setup) -> Non
             portrait_data(principal=s.owner, runs=runs, uscc=uscc, audit=None)
     with pytest.raises(NotFound):
         portrait_data(principal=s.public, runs=runs, uscc=s.own, audit=None)
+
+
+def test_standing_is_the_portraits_figures(s: Setup, zone: Zone) -> None:
+    runs = RunCache(s.engine)
+    for year in (None, zone.years[0]):
+        for uscc in zone.own.values():
+            with Session(s.engine) as session:
+                full = portraits.portrait(principal=s.official, session=session, uscc=uscc, year=year)
+            got = standing(principal=s.official, runs=runs, uscc=uscc, year=year, audit=None)
+            assert got == {k: full[k] for k in got}
+    trail = Trail()
+    standing(principal=s.owner, runs=runs, uscc=s.own, audit=trail)
+    assert trail.events == [("read_portrait", s.own)]
+    for who, uscc in ((s.owner, s.other), (s.owner, s.unknown), (s.public, s.own)):
+        with pytest.raises(NotFound):
+            standing(principal=who, runs=runs, uscc=uscc, audit=None)
