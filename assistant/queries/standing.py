@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from sqlmodel import Session
 
 from assistant.access.privacy import MIN_GROUP, Principal, require_details
@@ -31,12 +32,12 @@ def standing(
     require_details(principal, code)
     data = runs.run_data_for_year(year)
     df = data.scores
-    rows = df[df["uscc"] == code]
-    if rows.empty:
+    hits = np.flatnonzero(df["uscc"].to_numpy() == code)  # numpy, not a pandas mask: no frame copied
+    if not hits.size:
         raise NotFound(f"找不到统一社会信用代码为 {code} 的企业在 {data.run.year} 年的评分")
-    row = rows.iloc[0]
+    row = df.iloc[int(hits[0])]
     stage = str(row["stage"])
-    stage_size = int((df["stage"] == stage).sum())
+    stage_size = int((df["stage"].to_numpy() == stage).sum())
     bench = {} if stage_size < MIN_GROUP else data.benchmarks.get(stage, {})
     cats = data.system.category_by_code
     with Session(runs.engine) as session:
