@@ -34,9 +34,9 @@ from assistant.queries.systems import find
 from scoring.engine.engine import ScoreResult
 from scoring.engine.explain import show_indicator_value
 from scoring.errors import NotFound
+from scoring.store import raw_signature
 from scoring.store.gaps import Gap, find_gaps
 from scoring.store.pipeline import evaluate
-from scoring.store.raw import raw_signature
 from scoring.systems.schema import IndicatorSystem
 
 
