@@ -2,8 +2,8 @@
 
 The contracts ([tool.importlinter]): the scoring floors (formula < systems < engine < store <
 ingest < excel < demo), search imports neither scoring nor assistant, scoring never imports
-assistant, the pure scoring floors import no SQL library, and assistant.access / assistant.queries
-import no web framework.
+assistant, the pure scoring floors import no SQL library, and assistant.access / assistant.queries /
+assistant.chat import no web framework.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ The one place where the store and the engine meet; each stays ignorant of the ot
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -86,6 +86,29 @@ def score_year(
         input_batches=batches, started_at=started, progress=progress,
     )
     return run_id, result
+
+
+def evaluate(
+    *, engine: Engine, system: IndicatorSystem, year: int, usccs: Iterable[str] | None = None,
+) -> ScoreResult:
+    """Score the enterprises of `year` now (`usccs`: only these), writing nothing (no run, no
+    batch): "would we pass?".
+
+    With `usccs`, only their raw values are read when every rule of the system scores an
+    enterprise on its own values (the official evaluations: bands, expert input); a system with
+    cohort rules (percentile, min–max) is scored over every enterprise of the year, since a cohort
+    of one would give other points, and the result then holds them all. Raises NotFound when none
+    of them has raw data for `year`.
+    """
+    wanted = None if usccs is None else sorted(set(usccs))
+    cohort = any(ind.rule.uses_cohort for ind in system.indicators)
+    need = needed_fields(system)
+    years = list(range(year - max(need.values(), default=0), year + 1))
+    with Session(engine) as session:
+        frames = store.raw_frames(session=session, years=years, fields=need, usccs=None if cohort else wanted)
+    if frames[year].empty or (wanted is not None and not frames[year].index.isin(wanted).any()):
+        raise NotFound(f"{year} 年没有{'这些企业的' if wanted else ''}原始数据，无法评价")
+    return score_frames(system, frames, year=year)
 
 
 def write_sources(

@@ -75,10 +75,11 @@ def value_precedence(fields: pd.Series, sources: pd.Series) -> pd.Series:
 
 
 def raw_frames(
-    *, session: Session, years: Iterable[int], fields: Iterable[str] | None = None
+    *, session: Session, years: Iterable[int], fields: Iterable[str] | None = None,
+    usccs: Iterable[str] | None = None,
 ) -> dict[int, pd.DataFrame]:
-    """Year → wide frame of the active raw values (of `fields`, if given); an owner source wins
-    over self-report."""
+    """Year → wide frame of the active raw values (of `fields` and of the enterprises `usccs`, if
+    given); an owner source wins over self-report."""
     years = sorted(set(years))
     stmt = (
         select(  # type: ignore[call-overload]  # sqlmodel types select() for at most four columns
@@ -90,6 +91,8 @@ def raw_frames(
     )
     if fields is not None:
         stmt = stmt.where(col(RawValue.field).in_(sorted(fields)))
+    if usccs is not None:
+        stmt = stmt.where(col(RawValue.uscc).in_(sorted(set(usccs))))
     # Plain tuples: pandas probes SQLAlchemy Row objects attribute by attribute, 10x slower.
     rows = [tuple(r) for r in session.connection().execute(stmt)]
     df = pd.DataFrame.from_records(rows, columns=["uscc", "year", "field", "value", "text", "source", "batch_id"])
@@ -108,6 +111,15 @@ def raw_frames(
     for y in years:
         out.setdefault(y, pd.DataFrame(index=pd.Index([], name="uscc")))
     return out
+
+
+def raw_signature(*, session: Session) -> tuple[int, int]:
+    """(newest batch id, batches reverted): changes whenever the active raw values may have, since
+    values only arrive with a new batch and only leave with a revert (one cheap query)."""
+    newest, reverted = session.connection().execute(
+        select(func.max(Batch.id), func.count(col(Batch.id)).filter(col(Batch.status) == "reverted"))
+    ).one()
+    return int(newest or 0), int(reverted or 0)
 
 
 def active_batch_ids(*, session: Session, years: Iterable[int]) -> list[int]:

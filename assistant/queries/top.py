@@ -1,0 +1,48 @@
+"""The best enterprises of a year by total or by one category, in a stage, an industry or the
+whole zone: individual points of many enterprises, so for officials only (audited)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.access.privacy import Principal, require_official
+from assistant.errors import BadRequest
+from assistant.queries.audit import Audit, record
+from assistant.queries.run_cache import RunCache
+from scoring.systems.schema import STAGES
+
+MAX_N = 50  # a list longer than this is an export: the officials' /api/lists route, not a chat answer
+
+
+def top_enterprises(
+    *, principal: Principal, runs: RunCache, audit: Audit | None, n: int, year: int | None = None,
+    stage: str | None = None, industry: str | None = None, category: str | None = None,
+) -> dict[str, Any]:
+    """`{year, run_id, system, stage, industry, category, size, items}`: the `n` best by points
+    (the category's, or the total), ties by USCC; each item with its rank in its own stage."""
+    require_official(principal)
+    if not 1 <= n <= MAX_N:
+        raise BadRequest(f"名单长度应在 1 到 {MAX_N} 之间（收到 {n}）")
+    if stage is not None and stage not in STAGES:
+        raise BadRequest(f"未知的阶段 {stage}；可用的阶段：{'、'.join(STAGES)}")
+    data = runs.run_data_for_year(year)
+    if category is not None and category not in data.system.category_by_code:
+        raise BadRequest(f"未知的类别 {category}；可用的类别：{'、'.join(data.system.category_by_code)}")
+    df = data.scores
+    if stage is not None:
+        df = df[df["stage"] == stage]
+    if industry is not None:
+        df = df[df["industry"] == industry]
+    df = df.assign(points=df[f"cat.{category}" if category else "total"])
+    best = df.sort_values(["points", "uscc"], ascending=[False, True]).head(n)
+    items = [
+        {"uscc": r.uscc, "name": r.name, "industry": r.industry, "stage": r.stage, "stage_name": STAGES[r.stage],
+         "points": float(r.points), "total": float(r.total), "rank": int(r.rank)}
+        for r in best.itertuples()
+    ]
+    record(audit, action="read_ranking", target=f"前 {n} 名 {stage or '全区'} {industry or ''} {category or 'total'}".strip())
+    return {"year": data.run.year, "run_id": data.run.id, "system": data.run.system_version, "stage": stage,
+            "industry": industry, "category": category, "size": len(df), "items": items}
+
+
+__all__ = ["MAX_N", "top_enterprises"]
