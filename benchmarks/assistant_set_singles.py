@@ -7,8 +7,6 @@ fragments, 繁体, emoji. Firms: ``S`` the asker's own, ``P`` another demo user'
 
 from __future__ import annotations
 
-from typing import Any
-
 from make_assistant_questions import E1, E2, E3, ENTERPRISES, OFF, PUB, Book, rank_ref
 
 E = ENTERPRISES
@@ -295,7 +293,7 @@ def _finding(b: Book) -> None:
         有没有做工业机器人的公司
     """)
     for i, trade in enumerate(("鲸帆", "麓溪", "砚澜")):
-        b.ask((OFF, E2, PUB)[i], f"搜一下{{X.trade}}", "find_company_fuzzy", firms={"X": {"absent": trade}},
+        b.ask((OFF, E2, PUB)[i], "搜一下{X.trade}", "find_company_fuzzy", firms={"X": {"absent": trade}},
               kind=["answer", "clarify"], ent=None)
 
 
