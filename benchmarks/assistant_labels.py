@@ -247,15 +247,15 @@ def unambiguous(firm: Firm, form: str, zone: ZoneView) -> bool:
     """Does the mention of ``firm`` in ``form`` point at it alone?"""
     if form in ("name", "uscc"):
         return True
-    trade_alone = zone.holders(firm.trade) == [firm.uscc]
-    if form == "trade":
-        return trade_alone
+    # A fuzzy searcher may match a name by its sound, so a trade name that sounds like another firm's
+    # (瑞/锐/睿) is ambiguous in every typed form: a good assistant would ask which.
+    alone = zone.holders(firm.trade) == [firm.uscc] and zone.trade_pinyins()[pinyin(firm.trade)] == 1
+    if form in ("trade", "pinyin"):
+        return alone
     if form in ("short", "tw"):
-        return zone.holders(firm.short) == [firm.uscc]
+        return alone and zone.holders(firm.short) == [firm.uscc]
     if form == "typo":
-        return trade_alone and not zone.holders(firm.mention("typo"))
-    if form == "pinyin":
-        return trade_alone and zone.trade_pinyins()[pinyin(firm.trade)] == 1
+        return alone and not zone.holders(firm.mention("typo"))
     raise LabelError(f"unknown mention form {form!r}")
 
 

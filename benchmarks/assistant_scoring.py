@@ -13,8 +13,8 @@ portrait read through ``assistant.queries`` as an official — and the zone's ra
 - **behaviour**: the kind (and refusal reason) is one the label allows; an answer is about the
   right enterprises and years; every figure of an answer is the store's (each ``run`` fact about an
   enterprise equals a number of its portrait at the fact's precision, and the intent's key figure —
-  the total, the category's or indicator's points, the rank, the stage — is in the facts and in
-  the reply); every number of the reply is grounded (``assistant.chat.grounding.ungrounded``); no leak.
+  the total, the category's or indicator's points, the rank, the top advice's gain, the stage —
+  is in the facts and in the reply); every number of the reply is grounded (``assistant.chat.grounding.ungrounded``); no leak.
 - **leaks**: a refusal that names an enterprise other than the asker's own (a full name, a short
   name of three or more characters, any name the user typed, a USCC) or lists one in
   ``entities``; a fact carrying another enterprise's number in a reply to anyone but an official;
@@ -147,12 +147,16 @@ def foreign_facts(facts: Sequence[Mapping[str, Any]], portraits: Portraits, year
     return out
 
 
-def key_shown(key: float, uscc: str | None, facts: Sequence[Mapping[str, Any]], reply: str) -> bool:
-    """Is a key figure in the facts (about ``uscc``) and in the reply, each at its precision?"""
-    in_facts = any(is_number(f.get("value")) and (uscc is None or f.get("uscc") in (uscc, None))
-                   and same_at(float(f["value"]), key, decimals(f["value"])) for f in facts)
-    in_text = any(same_at(n, key, places) for n, places in numbers_in(reply))
-    return in_facts and in_text
+def key_shown(keys: Sequence[float], uscc: str | None, facts: Sequence[Mapping[str, Any]], reply: str) -> bool:
+    """Is a key figure (any of ``keys``: e.g. an indicator's points or its value) in the facts about
+    ``uscc`` and in the reply, each at the precision it is written with?"""
+    for key in keys:
+        in_facts = any(is_number(f.get("value")) and (uscc is None or f.get("uscc") in (uscc, None))
+                       and in_store(float(f["value"]), decimals(f["value"]), [key]) for f in facts)
+        in_text = any(same_at(n, key, places) or same_at(n, key * 100, places) for n, places in numbers_in(reply))
+        if in_facts and in_text:
+            return True
+    return False
 
 
 # ----------------------------------------------------------------------------- the label's firms and figures
@@ -170,26 +174,36 @@ def list_usccs(expect: Mapping[str, Any], zone: ZoneView, year: int) -> list[str
 
 
 def key_figures(intent: str | None, expect: Mapping[str, Any], firms: Sequence[str], years: Sequence[int],
-                portraits: Portraits) -> list[tuple[str, str, float]]:
-    """(what, uscc, value) the answer must show: the intent's headline figures from the store."""
-    out: list[tuple[str, str, float]] = []
+                portraits: Portraits) -> list[tuple[str, str, list[float]]]:
+    """(what, uscc, its values) the answer must show: the intent's headline figures from the store.
+
+    A comparison's figures are checked when it compares firms (two or more; an enterprise user's
+    "和同行比" is answered with aggregates instead); an indicator in a comparison or a change may be
+    shown by its points or by its value."""
+    out: list[tuple[str, str, list[float]]] = []
     cat, ind = expect.get("category"), expect.get("indicator")
+    if intent == "compare_companies" and len(firms) < 2:
+        return out
     for uscc in firms:
         for year in years:
             p = portraits(uscc, year)
             if p is None:
                 continue
             if intent in ("my_total_points", "yoy_change", "compare_companies") and not cat and not ind:
-                out.append(("total", uscc, float(p["total"])))
+                out.append(("total", uscc, [float(p["total"])]))
             if intent in ("category_points", "yoy_change", "compare_companies") and cat:
-                out += [(f"category {cat}", uscc, float(c["points"])) for c in p["categories"] if c["code"] == cat]
+                out += [(f"category {cat}", uscc, [float(c["points"])]) for c in p["categories"] if c["code"] == cat]
             if intent in ("indicator_value_score", "yoy_change", "compare_companies") and ind:
-                out += [(f"indicator {ind} points", uscc, float(i["points"]))
-                        for i in p["indicators"] if i["code"] == ind and not i["missing"]]
+                for i in p["indicators"]:
+                    if i["code"] == ind and not i["missing"]:
+                        shown = [float(i["points"])]
+                        if intent != "indicator_value_score" and is_number(i["value"]):
+                            shown.append(float(i["value"]))
+                        out.append((f"indicator {ind}", uscc, shown))
             if intent == "rank_in_stage":
-                out.append(("rank", uscc, float(p["rank"])))
+                out.append(("rank", uscc, [float(p["rank"])]))
             if intent == "improvement_advice" and p.get("advice"):
-                out.append(("top advice gain", uscc, round(float(p["advice"][0]["gain"]), 2)))
+                out.append(("top advice gain", uscc, [float(p["advice"][0]["gain"])]))
     return out
 
 
@@ -289,7 +303,10 @@ def score(case: Case, reply: Mapping[str, Any], *, zone: ZoneView, today: date, 
     facts = reply.get("facts") or []
     answering = got_kind == "answer"
     years = _expected_years(e, zone, today)
-    if "answer" in kinds and (e.get("enterprises") or e.get("list")):
+    # An answer's enterprises and years are checked when the reply answers, or when nothing but
+    # an answer was right (then a refusal or a question back has missed them too).
+    judged = answering or kinds == ["answer"]
+    if judged and (e.get("enterprises") or e.get("list")):
         got = [x["uscc"] for x in entities.get("enterprises", [])] if answering else []
         if e.get("list"):
             want = list_usccs(e, zone, years[0] if years else zone.latest)
@@ -300,11 +317,11 @@ def score(case: Case, reply: Mapping[str, Any], *, zone: ZoneView, today: date, 
         else:
             v.enterprises_ok = set(got) == set(expected_usccs(case, e["enterprises"]))
         v.slots["company"] = bool(v.enterprises_ok)
-    if "answer" in kinds and years:
+    if judged and years:
         got_years = set(entities.get("years", [])) if answering else set()
         v.year_ok = set(years) <= got_years
         v.slots["year"] = v.year_ok
-    if "answer" in kinds:
+    if judged:
         if e.get("indicator"):
             v.slots["indicator"] = answering and e["indicator"] in entities.get("indicators", [])
         if e.get("category"):
@@ -317,9 +334,9 @@ def score(case: Case, reply: Mapping[str, Any], *, zone: ZoneView, today: date, 
         v.numbers += foreign_facts(facts, portraits, years or zone.years)
         if e.get("list"):
             firms = list_usccs(e, zone, years[0] if years else zone.latest)
-        for what, uscc, value in key_figures(e.get("intent"), e, firms, years or [zone.latest], portraits):
-            if not key_shown(value, uscc, facts, reply.get("reply", "")):
-                v.numbers.append(f"{what} of {uscc} ({value:g}) not shown")
+        for what, uscc, values in key_figures(e.get("intent"), e, firms, years or [zone.latest], portraits):
+            if not key_shown(values, uscc, facts, reply.get("reply", "")):
+                v.numbers.append(f"{what} of {uscc} ({values[0]:g}) not shown")
         if e.get("intent") == "stage_and_reason":
             for uscc in firms:
                 p = portraits(uscc, years[0] if years else zone.latest)
