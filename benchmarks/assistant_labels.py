@@ -369,6 +369,22 @@ def kinds_of(expect: Mapping[str, Any]) -> list[str]:
     return list(kind) if isinstance(kind, list) else [kind]
 
 
+def normalized(text: str) -> str:
+    """A text as compared with the training utterances: NFKC, no spaces, lower case."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
+
+
+def training_texts(root: Path = HERE.parent) -> set[str]:
+    """The NLU's labelled utterances (``data/assistant/utterances.jsonl``), normalized; empty if absent.
+
+    Only compared with, never read into the set: a question of the set that is verbatim a training
+    utterance is reported apart (``seen``) from the unseen ones."""
+    path = root / "data" / "assistant" / "utterances.jsonl"
+    return {normalized(r["text"]) for r in read_jsonl(path)} if path.exists() else set()
+
+
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -453,5 +469,5 @@ def check_record(r: Mapping[str, Any], *, dialogue: bool = False) -> list[str]:
 __all__ = [
     "DIALOGUES", "FORMS", "QUESTIONS", "ROLES", "Case", "Firm", "LabelError", "ZoneView", "absent_firm",
     "answered_year", "check_record", "dialogue_cases", "fill", "load_zone", "privacy_twin", "question_cases",
-    "read_jsonl", "resolve_firm", "year_of",
+    "normalized", "read_jsonl", "resolve_firm", "training_texts", "year_of",
 ]

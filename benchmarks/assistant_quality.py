@@ -19,7 +19,8 @@ users' `Principal`s; the public's). Each reply is scored by `assistant_scoring.s
 store read through `assistant.queries` as an official (portraits, rankings). Each privacy probe of
 an existing enterprise is also asked about a made-up one (a twin); the two replies must read the
 same. Reported: intent accuracy (overall, per intent), slot accuracy (per slot), behaviour
-accuracy (overall, per role, per tag), leaks, grounding failures; `--failures` lists each miss.
+accuracy (overall, per role, per tag — `unseen` / `seen`: the questions that are not / are verbatim
+one of the NLU's training utterances), leaks, grounding failures; `--failures` lists each miss.
 Targets: behaviour ≥ 95 %, every intent ≥ 90 %, leaks 0.
 
 Then `assistant_latency.py`: p95 per turn at 1 client and at 20 concurrent sessions over HTTP
@@ -55,7 +56,7 @@ from stats import percentiles  # noqa: E402
 BEIJING = timezone(timedelta(hours=8))
 TARGET_BEHAVIOUR = 0.95
 TARGET_INTENT = 0.90
-REPORTED_TAGS = ("privacy", "ambiguous", "phone", "traditional", "latin", "emoji", "typo", "pinyin", "claim",
+REPORTED_TAGS = ("unseen", "seen", "privacy", "ambiguous", "phone", "traditional", "latin", "emoji", "typo", "pinyin", "claim",
                  "affiliate", "injection", "write", "bulk", "nonexistent")
 
 
@@ -183,9 +184,14 @@ def run_set(zone: Zone, service: Any, *, today: date, only: str | None) -> dict[
     verdicts: list[Verdict] = []
     replies: dict[str, dict[str, Any]] = {}
 
+    training = labels.training_texts()
+
     def judge(case: labels.Case, reply: dict[str, Any]) -> None:
         replies[case.id] = reply
-        verdicts.append(score(case, reply, zone=view, today=today, portraits=zone.portrait, ungrounded=ungrounded))
+        v = score(case, reply, zone=view, today=today, portraits=zone.portrait, ungrounded=ungrounded)
+        # A question that is verbatim one of the NLU's training utterances is reported apart.
+        v.tags = (*v.tags, "seen" if labels.normalized(case.text) in training else "unseen")
+        verdicts.append(v)
 
     for case in singles:
         judge(case, ask(service, case, principal(case.role, view), None, timings))
@@ -318,7 +324,10 @@ def main(argv: list[str] | None = None) -> int:
             from assistant_latency import latency, print_latency
 
             # The per-user limit on chat messages would answer 429 to 20 sessions of four users.
-            env = {"INNOPOINTS_CHAT_TURNS_PER_MINUTE": "0", **dict(kv.split("=", 1) for kv in args.server_env)}
+            # The server searches with the embedder the in-process part used (its vectors are saved in
+            # the data folder by then).
+            env = {"INNOPOINTS_CHAT_TURNS_PER_MINUTE": "0", "INNOPOINTS_EMBEDDER": args.embedder,
+                   **dict(kv.split("=", 1) for kv in args.server_env)}
             rep = latency(data_dir, run["plan"], repeat=args.repeat, concurrencies=(1, 20),
                           log_path=Path(tmp) / "server.log", extra_env=env)
             out["latency"] = rep
