@@ -1,7 +1,8 @@
 """Latency of the assistant per turn over HTTP, without an LLM: `POST /api/chat` against the real server.
 
-The server is started as a deployment starts it (`innopoints serve`, one worker, on 127.0.0.1 and a
-free port; `benchmarks/api.py`'s helpers) on the demo zone; the benchmark waits for `/api/ready`,
+The server is started as a deployment starts it (`innopoints serve --workers N`, default 2 as in
+`benchmarks/api.py` — one per core; sessions live in the store, so any worker answers any turn — on
+127.0.0.1 and a free port, with `benchmarks/api.py`'s helpers) on the demo zone; the benchmark waits for `/api/ready`,
 logs the demo users in (`POST /api/auth/token`) and plays sessions: each a dialogue of the quality
 set or a single question, as its role, its turns in order with the `session_id` the first reply
 returned. Latency is client-side, from sending the request to having read the whole answer.
@@ -59,14 +60,14 @@ Session = tuple[str, list[str]]  # (role, messages)
 
 
 @contextlib.contextmanager
-def running_server(data_dir: Path, log_path: Path, extra_env: dict[str, str]) -> Iterator[str]:
-    """`innopoints serve` (one worker) on a free local port until the block ends; yields its URL."""
+def running_server(data_dir: Path, log_path: Path, extra_env: dict[str, str], workers: int) -> Iterator[str]:
+    """`innopoints serve --workers N` on a free local port until the block ends; yields its URL."""
     port = free_port()
     env = {**os.environ, "INNOPOINTS_DATA_DIR": str(data_dir), "INNOPOINTS_ENVIRONMENT": "development",
            "PYTHONUNBUFFERED": "1", **extra_env}
     root = Path(__file__).resolve().parents[1]
     with open(log_path, "wb") as log_file:
-        proc = subprocess.Popen(server_command(port, 1), cwd=root, env=env, stdout=log_file,
+        proc = subprocess.Popen(server_command(port, workers), cwd=root, env=env, stdout=log_file,
                                 stderr=subprocess.STDOUT, start_new_session=True)
         try:
             url = f"http://{HOST}:{port}"
@@ -161,17 +162,19 @@ async def measure(url: str, plan: Sequence[Session], *, repeat: int, concurrenci
 
 
 def latency(data_dir: Path, plan: Sequence[Session], *, repeat: int, concurrencies: Sequence[int],
-            log_path: Path, extra_env: dict[str, str]) -> dict[str, object]:
+            log_path: Path, extra_env: dict[str, str], workers: int = 2) -> dict[str, object]:
     """Start the server on ``data_dir``, play ``plan`` (see the module docstring), stop the server."""
-    with running_server(data_dir, log_path, extra_env) as url:
-        return asyncio.run(measure(url, plan, repeat=repeat, concurrencies=concurrencies))
+    with running_server(data_dir, log_path, extra_env, workers) as url:
+        rep = asyncio.run(measure(url, plan, repeat=repeat, concurrencies=concurrencies))
+    return {**rep, "workers": workers, "load_average": os.getloadavg()}
 
 
 def print_latency(rep: dict[str, object]) -> None:
     med = rep["median"]
     assert isinstance(med, dict)
-    print(f"\nLatency per turn over HTTP (POST /api/chat, no LLM), {rep['sessions']} sessions / "
-          f"{rep['turns_per_run']} turns per run, median of {rep['repeat']} runs after a warm-up pass:")
+    print(f"\nLatency per turn over HTTP (POST /api/chat, no LLM; innopoints serve --workers {rep['workers']}), "
+          f"{rep['sessions']} sessions / {rep['turns_per_run']} turns per run, median of {rep['repeat']} runs "
+          f"after a warm-up pass; load average at the end {', '.join(f'{x:.1f}' for x in rep['load_average'])}:")
     print(f"{'clients':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}  target p95")
     for c, f in med.items():
         target = TARGETS_MS.get(int(c))

@@ -191,6 +191,7 @@ def run_set(zone: Zone, service: Any, *, today: date, only: str | None) -> dict[
         v = score(case, reply, zone=view, today=today, portraits=zone.portrait, ungrounded=ungrounded)
         # A question that is verbatim one of the NLU's training utterances is reported apart.
         v.tags = (*v.tags, "seen" if labels.normalized(case.text) in training else "unseen")
+        v.seconds = timings[-1]
         verdicts.append(v)
 
     for case in singles:
@@ -245,7 +246,8 @@ def summarize(verdicts: Sequence[Verdict]) -> dict[str, Any]:
         "behaviour_accuracy": rate([v.behaviour_ok for v in verdicts]),
         "per_intent": {
             name: {"n": len(vs), "intent": rate([bool(v.intent_ok) for v in vs if v.intent_ok is not None]),
-                   "behaviour": rate([v.behaviour_ok for v in vs])}
+                   "behaviour": rate([v.behaviour_ok for v in vs]),
+                   "p95_ms": round(1000 * percentiles([v.seconds for v in vs], 95)[0], 1)}
             for name, vs in sorted(per_intent.items())
         },
         "slots": {name: {"n": len(oks), "accuracy": rate(oks)} for name, oks in sorted(slots.items())},
@@ -266,9 +268,9 @@ def print_summary(s: dict[str, Any], run: dict[str, Any], today: date) -> None:
           f"{run['twins']} privacy twins; clock {today.isoformat()}")
     print(f"intent accuracy {pct(s['intent_accuracy'])}   behaviour accuracy {pct(s['behaviour_accuracy'])}   "
           f"leaks {len(s['leaks'])}   grounding failures {len(s['grounding_failures'])}")
-    print(f"\n{'intent':<24} {'n':>4} {'intent':>8} {'behaviour':>10}")
+    print(f"\n{'intent':<24} {'n':>4} {'intent':>8} {'behaviour':>10} {'p95 ms':>8}  (p95: in process, per turn)")
     for name, f in s["per_intent"].items():
-        print(f"{name:<24} {f['n']:>4} {pct(f['intent']):>8} {pct(f['behaviour']):>10}")
+        print(f"{name:<24} {f['n']:>4} {pct(f['intent']):>8} {pct(f['behaviour']):>10} {f['p95_ms']:>8.1f}")
     print(f"\n{'slot':<12} {'n':>4} {'accuracy':>9}")
     for name, f in s["slots"].items():
         print(f"{name:<12} {f['n']:>4} {pct(f['accuracy']):>9}")
@@ -300,6 +302,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--no-latency", action="store_true", help="skip the HTTP latency part")
     ap.add_argument("--repeat", type=int, default=3, help="measured latency runs (median reported)")
+    ap.add_argument("--workers", type=int, default=2, help="server worker processes for the latency part")
     ap.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
                     help="environment of the served app (e.g. a higher chat rate limit)")
     return ap.parse_args(argv)
@@ -329,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
             env = {"INNOPOINTS_CHAT_TURNS_PER_MINUTE": "0", "INNOPOINTS_EMBEDDER": args.embedder,
                    **dict(kv.split("=", 1) for kv in args.server_env)}
             rep = latency(data_dir, run["plan"], repeat=args.repeat, concurrencies=(1, 20),
-                          log_path=Path(tmp) / "server.log", extra_env=env)
+                          log_path=Path(tmp) / "server.log", extra_env=env, workers=args.workers)
             out["latency"] = rep
             if not args.json:
                 print_latency(rep)

@@ -62,6 +62,7 @@ class Verdict:
     leaks: list[str] = field(default_factory=list)
     reply: str = ""
     tags: tuple[str, ...] = ()
+    seconds: float = 0.0  # time to the reply (in process), set by the runner
 
     @property
     def behaviour_ok(self) -> bool:

@@ -24,6 +24,7 @@ True
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import re
@@ -235,13 +236,13 @@ class OpenAICompatibleModel:
 
 def _rephrasing_problem(text: str, answer: Answer) -> str | None:
     """Why a rephrasing may not replace the template (None: it may)."""
-    # The answers' grounding rule, imported when first needed.
-    from assistant.chat.grounding import ungrounded
-
     if not _CJK.search(text):
         return "not Chinese"
     if len(text) > MAX_GROWTH * len(answer.reply) + 40:
         return "too long"
+    # The answers' grounding rule (`assistant.chat.grounding.ungrounded`), looked up when first
+    # needed: the one rule for every number of a reply, not a second copy of it here.
+    ungrounded = importlib.import_module("assistant.chat.grounding").ungrounded
     wrong = ungrounded(text, answer.facts)
     if wrong:
         return f"numbers not in the facts: {', '.join(wrong[:5])}"
