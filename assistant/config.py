@@ -6,8 +6,9 @@ import ipaddress
 import json
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from innopoints_data import DATA_DIR
@@ -19,7 +20,8 @@ DEV_SECRET = "innopoints-development-secret-change-me"
 class Settings(BaseSettings):
     """Everything a deployment sets. Defaults give the embedded SQLite demo in `var/`."""
 
-    model_config = SettingsConfigDict(env_prefix="INNOPOINTS_", env_file=".env", extra="ignore")
+    # hide_input_in_errors: a refused setting must not print the other settings, secrets among them.
+    model_config = SettingsConfigDict(env_prefix="INNOPOINTS_", env_file=".env", extra="ignore", hide_input_in_errors=True)
 
     environment: Literal["development", "test", "production"] = "development"
     data_dir: Path = Field(default=Path("var"), description="生成文件（数据库、索引）所在目录")
@@ -59,6 +61,15 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    # The optional language model of the assistant (assistant.chat.llm): off unless a base URL is set.
+    llm_base_url: str = Field(
+        default="", description="OpenAI 兼容接口的地址（如 https://llm.example.cn/v1）；为空时不使用大模型，只用模板回答",
+    )
+    llm_api_key: SecretStr = Field(default=SecretStr(""), description="该接口的 API 密钥（只随请求发送，不写入日志）")
+    llm_model: str = Field(default="", max_length=200, description="模型名称")
+    llm_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=120, description="等待大模型回答的最长时间（秒）；超时则发送模板回答",
+    )
     # Search (issue 5): which embedder serves the vector retriever; "none" leaves text retrieval only.
     embedder: Literal["e5", "none", "sentence-transformers"] = Field(
         default="e5", description="向量模型：e5（内置 multilingual-e5-small）、none（不用向量）、sentence-transformers（embedder_model_dir 指定的模型目录）",
@@ -97,6 +108,21 @@ class Settings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _llm(self) -> Settings:
+        # The key travels with every request: in clear text only to this machine, outside development.
+        if not self.llm_base_url:
+            return self
+        url = _http_url(self.llm_base_url)
+        if url is None:
+            raise ValueError(f"INNOPOINTS_LLM_BASE_URL 须为 http:// 或 https:// 开头的地址（收到 {self.llm_base_url!r}）")
+        if not self.llm_model:
+            raise ValueError("设置了 INNOPOINTS_LLM_BASE_URL 时须同时设置 INNOPOINTS_LLM_MODEL（模型名称）")
+        scheme, host = url
+        if scheme == "http" and self.environment != "development" and host not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError("INNOPOINTS_LLM_BASE_URL 在非开发环境中须使用 https（本机地址除外），否则 API 密钥以明文传输")
+        return self
+
     @property
     def db_url(self) -> str:
         """The database URL in force (the SQLite file under `data_dir` unless set)."""
@@ -110,3 +136,14 @@ class Settings(BaseSettings):
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "innopoints.sqlite"
+
+
+def _http_url(text: str) -> tuple[str, str] | None:
+    """(scheme, host) of an http(s) URL, or None if it is not one."""
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return parts.scheme, parts.hostname
