@@ -99,7 +99,7 @@ class ChatService:
         try:
             answer = answers.answer(request, principal=principal, ctx=self.ctx, audit=audit)
         except (ScoringError, ServiceError) as exc:  # e.g. nothing published yet; the message may name a firm
-            log.warning("chat: %s for %s: %s", type(exc).__name__, request.intent, exc)
+            log.info("chat: %s for %s: %s", type(exc).__name__, request.intent, exc)
             return Answer(reply=_NO_ANSWER, suggestions=examples(principal))
         except Exception:  # noqa: BLE001 - a bug in one answerer must not turn a question into a 5xx
             log.exception("chat: answering %s failed", request.intent)

@@ -95,7 +95,7 @@ def bind_enterprise(username: NamePath, body: EnterpriseBinding, request: Reques
     responses=errors(401, ADMINS_ONLY, (404, "没有这个用户，或该用户没有绑定这家企业"),
                      (409, "这是该用户唯一的绑定企业"), 422),
 )
-def unbind_enterprise(username: NamePath, uscc: Annotated[str, Path(min_length=1, max_length=40)], request: Request,
+def unbind_enterprise(username: NamePath, uscc: Annotated[str, Path(min_length=1, max_length=40, description="要解除绑定的统一社会信用代码")], request: Request,
                       principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
     """解除企业用户的一家绑定企业；唯一的一家不能解除（仅管理员）。"""
     require_admin(principal)
