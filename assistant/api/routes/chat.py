@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 router = APIRouter(tags=["智能助手"])
 TOO_MANY = (429, "提问太频繁：每个用户每分钟的消息数有上限（公众按客户端地址计），请按 Retry-After 等待后再试")
 NOT_READY = (503, "智能助手尚未就绪（服务正在启动）")
+BAD_BODY = (400, "请求体无法解析（不是 UTF-8 编码的 JSON）")
 
 
 def chat_service(request: Request) -> ChatService:
@@ -44,7 +45,7 @@ def caller_key(principal: Principal, request: Request) -> str:
 
 @router.post(
     "/api/chat", response_model=ChatOut, response_model_exclude_unset=True, summary="向智能助手提问",
-    responses=errors(401, (404, "会话号属于他人"), 413, (422, "请求参数有误（消息超过 20000 字、会话号格式不对）"),
+    responses=errors(BAD_BODY, 401, (404, "会话号属于他人"), 413, (422, "请求参数有误（消息超过 20000 字、会话号格式不对）"),
                      TOO_MANY, NOT_READY),
 )
 def chat(body: ChatIn, request: Request, principal: PrincipalDep, audit: AuditDep) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.api.deps import AuditDep, PrincipalDep
 from assistant.api.responses import errors
-from assistant.api.routes.chat import NOT_READY, TOO_MANY, caller_key, chat_service
+from assistant.api.routes.chat import BAD_BODY, NOT_READY, TOO_MANY, caller_key, chat_service
 from assistant.api.schemas import SESSION_ID
 from assistant.errors import Unprocessable
 
@@ -98,7 +98,7 @@ def session_of(header: str | None, user: str | None) -> str | None:
 
 @router.post(
     "/chat/completions", summary="对话（OpenAI 兼容）",
-    responses={**errors(401, (404, "会话号属于他人"), 413, (422, "请求有误（没有 user 消息、会话号格式不对等）"),
+    responses={**errors(BAD_BODY, 401, (404, "会话号属于他人"), 413, (422, "请求有误（没有 user 消息、会话号格式不对等）"),
                         TOO_MANY, NOT_READY),
                200: {"description": "chat.completion 对象；stream 为 true 时为 text/event-stream"}},
 )
