@@ -67,6 +67,9 @@ LISTS = frozenset({"top_n_list", "find_company_fuzzy", "compare_companies"})
 BACK = re.compile(r"(回到|继续|接着|还是)(刚才|之前|前面|上面|原来)")
 # Words that point at an enterprise other than the asker's own without naming it.
 RELATED = re.compile(r"关联(公司|企业)|子公司|母公司|兄弟公司|分公司|合作伙伴|竞争对手|友商")
+# What is left of a mention without its year words must still hold a letter or a Chinese character.
+YEARISH = re.compile(r"\d{2,4}\s*年度?|[今去前明]年度?|上一?年度|本年度")
+NAMING = re.compile(r"[A-Za-z\u4e00-\u9fff]")
 OWN_INSTEAD = "排行榜和企业间对比仅向园区工作人员开放。以下是贵企业在本阶段的排名，以及同阶段企业的平均水平："
 
 
@@ -196,7 +199,7 @@ def _complete(
     spec = BY_NAME.get(topic.intent)
     many = bool(spec and spec.official_only)
     kind: QuestionKind = "compare" if topic.intent == "compare_companies" else "list" if many else "one"
-    mentions = s.companies or typed_usccs(u.text)
+    mentions = tuple(m for m in s.companies if _names_something(m)) or typed_usccs(u.text)
     named_any = bool(mentions or s.company_ref or topic.enterprises)
     # Eligibility without an enterprise is the policy's text, which anyone may read.
     needs = bool(spec and spec.needs_company) and not (topic.intent == "policy_eligibility" and not named_any
@@ -257,6 +260,11 @@ def _complete(
         return _ask_other(replace(topic, enterprises=chosen), state)
     topic = replace(topic, enterprises=chosen)
     return Step(intent=topic.intent, state=state, request=topic.request(text=u.text), asked=topic)
+
+
+def _names_something(mention: str) -> bool:
+    """A mention that could name an enterprise: letters or characters beyond a year ("2025年"), or a USCC."""
+    return bool(typed_usccs(mention) or NAMING.search(YEARISH.sub("", mention)))
 
 
 def _answer_to_question(

@@ -106,7 +106,7 @@ class ChatService:
             return Answer(reply=_NO_ANSWER, suggestions=examples(principal))
         if step.note and answer.kind == "answer":
             answer = replace(answer, reply=f"{step.note}{answer.reply}")
-        answer = _grounded(answer, user_text=text, intent=request.intent)
+        answer = grounded(answer, user_text=text, intent=request.intent)
         if self.model is not None and answer.kind == "answer":
             answer = self._rephrased(answer, user_text=text)
         if answer.kind == "answer" and (request.enterprises or any(f.uscc for f in answer.facts)):
@@ -142,8 +142,8 @@ def _bad_input(text: str, principal: Principal) -> tuple[str, Answer] | None:
     return None
 
 
-def _grounded(answer: Answer, *, user_text: str, intent: str) -> Answer:
-    """The answer if every number of its reply is in its facts; else the facts as they are."""
+def grounded(answer: Answer, *, user_text: str, intent: str) -> Answer:
+    """The answer if every number of its reply is in its facts; else (a bug, logged) the facts as they are."""
     problems = ungrounded(answer.reply, answer.facts, user_text=user_text)
     if not problems:
         return answer
@@ -174,4 +174,4 @@ def _reply(session_id: str, intent: str, answer: Answer) -> ChatReply:
     )
 
 
-__all__ = ["MAX_CHARS", "ChatService"]
+__all__ = ["MAX_CHARS", "ChatService", "grounded"]

@@ -18,6 +18,7 @@ Times are UTC; the clock is the caller's (`now`), so tests move it.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import secrets
 from dataclasses import dataclass
@@ -26,14 +27,17 @@ from typing import Any
 
 from sqlalchemy import Index, delete, func, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from assistant.chat.state import DialogueState
 from assistant.errors import RateLimited
 from scoring.errors import NotFound
 
+log = logging.getLogger("innopoints.chat")
 IDLE = timedelta(minutes=30)
 RATE_WINDOW = timedelta(minutes=1)
+SAVE_WAIT_S = 2.0  # how long saving a turn waits for SQLite's write lock (a publish holds it)
 MAX_STORED_MESSAGE = 2000  # characters of a message kept in the history (longer ones are refused anyway)
 _NOT_FOUND = "没有这个会话，或会话已过期"
 
@@ -87,10 +91,16 @@ class OpenSession:
 class SessionStore:
     """Open, save and read sessions; `turns_per_minute` (0: no limit) bounds each caller's turns."""
 
-    def __init__(self, engine: Engine, *, idle: timedelta = IDLE, turns_per_minute: int = 0) -> None:
+    def __init__(
+        self, engine: Engine, *, idle: timedelta = IDLE, turns_per_minute: int = 0, save_wait_s: float = SAVE_WAIT_S,
+    ) -> None:
         self.engine = engine
         self.idle = idle
         self.turns_per_minute = turns_per_minute
+        self.save_wait_s = save_wait_s
+        with engine.connect() as conn:  # the engine's own busy timeout, restored after each save
+            busy = conn.exec_driver_sql("PRAGMA busy_timeout").scalar() if conn.dialect.name == "sqlite" else 0
+        self._busy_ms = int(busy or 0)
 
     def open(self, *, owner: str, session_id: str | None, now: datetime) -> OpenSession:
         """The session to continue; a new one for no id, an unknown or an expired id; NotFound for another owner's."""
@@ -108,19 +118,46 @@ class SessionStore:
     def save(
         self, session: OpenSession, *, state: DialogueState, message: str, reply: dict[str, Any], caller: str,
         now: datetime,
-    ) -> None:
-        """Store the turn and the session's new state (one transaction)."""
+    ) -> bool:
+        """Store the turn and the session's new state (one transaction); False if it could not be.
+
+        A score run being published holds SQLite's write lock for seconds (tens under load): the
+        save waits at most `save_wait_s` for it and then gives up (logged), so the answer is sent at
+        once; that turn is then not remembered (a follow-up to it starts afresh).
+        """
         now = _utc(now)
-        with Session(self.engine) as db:
-            if session.new:
-                db.add(ChatSession(id=session.id, owner=session.owner, created_at=now, seen_at=now, turns=1,
-                                   state=state.to_json()))
-            else:
-                db.exec(update(ChatSession).where(col(ChatSession.id) == session.id).values(
-                    seen_at=now, turns=ChatSession.turns + 1, state=state.to_json()))
-            db.add(ChatTurn(session_id=session.id, at=now, caller=caller[:200], message=message[:MAX_STORED_MESSAGE],
-                            reply=json.dumps(reply, ensure_ascii=False)))
-            db.commit()
+        try:
+            with self.engine.connect() as conn:
+                sqlite = conn.dialect.name == "sqlite"
+                if sqlite:
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(self.save_wait_s * 1000)}")
+                    conn.commit()  # end the autobegun transaction: the session below begins and commits its own
+                try:
+                    with Session(bind=conn) as db:
+                        self._write(db, session, state=state, message=message, reply=reply, caller=caller, now=now)
+                finally:
+                    if sqlite:  # the pooled connection keeps the engine's timeout for its next user
+                        conn.rollback()
+                        conn.exec_driver_sql(f"PRAGMA busy_timeout = {self._busy_ms}")
+                        conn.commit()
+        except OperationalError as exc:
+            log.warning("chat: turn of session %s not saved (%s)", session.id[:8], exc.orig)
+            return False
+        return True
+
+    def _write(
+        self, db: Session, session: OpenSession, *, state: DialogueState, message: str, reply: dict[str, Any],
+        caller: str, now: datetime,
+    ) -> None:
+        if session.new:
+            db.add(ChatSession(id=session.id, owner=session.owner, created_at=now, seen_at=now, turns=1,
+                               state=state.to_json()))
+        else:
+            db.exec(update(ChatSession).where(col(ChatSession.id) == session.id).values(
+                seen_at=now, turns=ChatSession.turns + 1, state=state.to_json()))
+        db.add(ChatTurn(session_id=session.id, at=now, caller=caller[:200], message=message[:MAX_STORED_MESSAGE],
+                        reply=json.dumps(reply, ensure_ascii=False)))
+        db.commit()
 
     def history(self, *, owner: str, session_id: str, now: datetime) -> dict[str, Any]:
         """A session's turns, oldest first, for its owner; NotFound for anyone else or once expired."""

@@ -104,6 +104,18 @@ def test_identity_claims_and_the_public_get_nothing(chat_zone: ChatZone) -> None
     assert (public["kind"], public["refuse_reason"]) == ("refuse", "unauthenticated") and "登录" in public["reply"]
 
 
+def test_a_list_gives_an_enterprise_its_own_rank_instead(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    own = cz.own["enterprise2"]
+    body = ok(cz.chat("enterprise2", f"{cz.latest}年总分前十名"))
+    assert (body["kind"], body["intent"]) == ("answer", "top_n_list") and body["reply"].startswith("排行榜")
+    assert [e["uscc"] for e in body["entities"]["enterprises"]] == [own]
+    assert {f["uscc"] for f in body["facts"]} <= {own, None}
+    assert not [n for u, n in cz.firms.names.items() if u != own and n in body["reply"]]
+    official = ok(cz.chat("official", f"{cz.latest}年总分前十名"))
+    assert official["intent"] == "top_n_list" and len(official["entities"]["enterprises"]) > 1
+
+
 # ----------------------------------------------------------------------------- bad input
 BAD = [
     "", "   \n\t ", "好" * 6000, "😀🎉👍", "？？？！！", "我们today的score是多少", "'; DROP TABLE user; --",

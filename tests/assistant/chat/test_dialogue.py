@@ -279,7 +279,8 @@ def test_an_enterprise_asks_about_itself_by_name_or_uscc(chat_zone: ChatZone) ->
 
 def test_lists_and_comparisons_give_an_enterprise_its_own_rank_instead(chat_zone: ChatZone) -> None:
     cz, me = chat_zone, enterprise(chat_zone, "enterprise1")
-    for u in (said("top_n_list", n=10, stage="growth"), said("compare_companies", company_ref="self")):
+    for u in (said("top_n_list", n=10, stage="growth"), said("compare_companies", company_ref="self"),
+              said("top_n_list", n=10, companies=(f"{cz.latest}年",))):  # a year is no company
         step = run(cz, me, u)
         assert step.request is not None and step.request.intent == "rank_in_stage", u
         assert step.request.enterprises == (firm(cz, "enterprise1"),) and step.note

@@ -18,6 +18,7 @@ from assistant.chat.state import DialogueState, Pending, Topic
 from assistant.errors import RateLimited
 from scoring.errors import NotFound, StoreError
 from scoring.store import make_engine
+from scoring.store.db import BUSY_TIMEOUT_S
 from tests.assistant.chat.conftest import ChatZone, Clock
 from tests.assistant.conftest import Api, Zone, copy_zone, make_settings
 
@@ -132,3 +133,21 @@ def test_expiry_over_http_uses_the_apps_clock(zone: Zone, tmp_path: Path) -> Non
         assert api.get(f"/api/chat/sessions/{sid}", as_="official").status_code == 404
         fresh = api.post("/api/chat", as_="official", json={"message": "帮助", "session_id": sid}).json()
         assert fresh["session_id"] != sid
+
+
+def test_a_publish_holding_the_write_lock_does_not_hold_the_answer(engine: Engine) -> None:
+    store = SessionStore(engine, save_wait_s=0)
+    sid = _turn(store, "official:o", None, DialogueState(), T0)
+    writer = sqlite3.connect(engine.url.database or "", isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # what a score run holds while it publishes
+        s = store.open(owner="official:o", session_id=sid, now=T0)  # reads go on (WAL)
+        assert not store.save(s, state=DialogueState(last=Topic(intent="help")), message="问", reply={}, caller="o",
+                              now=T0)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert store.save(s, state=DialogueState(last=Topic(intent="help")), message="问", reply={}, caller="o", now=T0)
+    assert store.open(owner="official:o", session_id=sid, now=T0).state.last == Topic(intent="help")
+    with engine.connect() as conn:  # the pooled connection has the engine's timeout back
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == int(BUSY_TIMEOUT_S * 1000)
