@@ -10,10 +10,8 @@ state to keep. In order:
 2. A question the assistant asked last turn ("和谁比？", "哪家企业？", "哪项指标？") is answered by
    this message when it fills that slot; a message asking something else lets it lapse.
 3. The question: its intent and slots, completed from the state when it leans on the conversation
-   ("那去年呢" keeps intent and company and changes the year; "它的研发投入呢" keeps the company and
-   asks an indicator; "第三名那家呢" points into the last list; after an aside — a definition,
-   help — the topic before it is carried, so the conversation returns to it). Only slots the
-   intent uses are carried. Not understood → one short question with suggestions, never a guess.
+   (`assistant.chat.followups`: "那去年呢", "它的研发投入呢", "第三名那家呢", back to the topic after
+   an aside). Not understood → one short question with suggestions, never a guess.
 4. Enterprises: named ones through the search layer (`assistant.chat.companies`), the asker's own
    for "我们" and by default, the last list's for "第三名", the conversation's for "它". Several
    close matches → ask which; none → say so (officials) — for an enterprise user any name that is
@@ -33,12 +31,13 @@ from dataclasses import dataclass, replace
 from assistant.access.privacy import Principal, QuestionKind, chat_access
 from assistant.chat.companies import own_enterprises, pick, resolve, typed_usccs
 from assistant.chat.context import ChatContext
+from assistant.chat.followups import USES, asked_question
 from assistant.chat.intents import BY_NAME
 from assistant.chat.names import indicator_names
 from assistant.chat.refusals import examples, refusal
 from assistant.chat.reply import EnterpriseRef, RefuseReason
 from assistant.chat.request import Answer, Request
-from assistant.chat.state import ASIDES, DialogueState, Pending, Topic
+from assistant.chat.state import DialogueState, Pending, Topic
 from assistant.chat.understanding import Guard, Understanding
 from assistant.queries.audit import Audit
 
@@ -46,25 +45,6 @@ GUARD_REASONS: dict[Guard, RefuseReason] = {
     "injection": "injection", "identity_claim": "injection", "write_attempt": "write_attempt",
     "bulk_export": "bulk_export",
 }
-# The slots each intent reads: a follow-up carries only these from the conversation.
-USES: dict[str, frozenset[str]] = {
-    "my_total_points": frozenset({"company", "year"}),
-    "category_points": frozenset({"company", "year", "category"}),
-    "indicator_value_score": frozenset({"company", "year", "indicator"}),
-    "rank_in_stage": frozenset({"company", "year", "category"}),
-    "stage_and_reason": frozenset({"company", "year"}),
-    "indicator_definition": frozenset({"year", "indicator", "category"}),
-    "improvement_advice": frozenset({"company", "year", "category", "indicator"}),
-    "compare_companies": frozenset({"company", "year", "category", "indicator"}),
-    "top_n_list": frozenset({"year", "n", "stage", "industry", "category"}),
-    "find_company_fuzzy": frozenset({"stage", "industry"}),
-    "yoy_change": frozenset({"company", "year", "category", "indicator"}),
-    "policy_eligibility": frozenset({"company", "year", "policy"}),
-    "programme_info": frozenset({"policy"}),
-}
-LISTS = frozenset({"top_n_list", "find_company_fuzzy", "compare_companies"})
-# "回到刚才的问题": return to the topic before an aside.
-BACK = re.compile(r"(回到|继续|接着|还是)(刚才|之前|前面|上面|原来)")
 # Words that point at an enterprise other than the asker's own without naming it.
 RELATED = re.compile(r"关联(公司|企业)|子公司|母公司|兄弟公司|分公司|合作伙伴|竞争对手|友商")
 # What is left of a mention without its year words must still hold a letter or a Chinese character.
@@ -107,75 +87,10 @@ def decide(
         if step is not None:
             return step
         state = state.unchanged()  # the message asks something else: the question lapses
-    asked = _asked(u, state)
+    asked = asked_question(u, state)
     if asked is None:
         return _not_understood(u, state, principal)
     return _complete(asked, u, state, principal=principal, ctx=ctx, audit=audit)
-
-
-# ----------------------------------------------------------------------------- the question
-def _asked(u: Understanding, state: DialogueState) -> Topic | None:
-    """The question with the slots it states, and those it leans on carried from the state."""
-    if u.intent is None and state.topic is not None and BACK.search(u.text):
-        return state.topic
-    base = _base(u, state)
-    s = u.slots
-    stated = bool(s.years or s.indicator or s.category or s.companies or s.company_ref or s.n or s.stage
-                  or s.industry or s.policy or s.compare_direction)
-    carry = base is not None and (u.follow_up or (u.intent is None and stated))
-    intent = u.intent
-    if carry:
-        assert base is not None
-        intent = _follow_intent(u.intent or base.intent, u)
-    if intent is None:
-        return None
-    uses = USES.get(intent, frozenset({"company", "year", "category", "indicator", "n", "stage", "industry", "policy"}))
-
-    def kept(slot: str) -> bool:
-        return carry and slot in uses
-
-    b = base or Topic(intent=intent)
-    names_one = bool(s.companies or s.company_ref or typed_usccs(u.text))
-    return Topic(
-        intent=intent,
-        enterprises=b.enterprises if kept("company") and not names_one else (),
-        years=s.years or (b.years if kept("year") else ()),
-        year_words=s.year_words if s.years else (b.year_words if kept("year") else ()),
-        category=s.category or (b.category if kept("category") else None),
-        indicator=s.indicator or (b.indicator if kept("indicator") else None),
-        n=s.n or (b.n if kept("n") else None),
-        stage=s.stage or (b.stage if kept("stage") else None),
-        industry=s.industry or (b.industry if kept("industry") else None),
-        policy=s.policy or (b.policy if kept("policy") else None),
-    )
-
-
-def _base(u: Understanding, state: DialogueState) -> Topic | None:
-    """What a follow-up leans on: the last question, or the topic before an aside."""
-    last = state.last
-    if last is None or last.intent not in ASIDES:
-        return last
-    s = u.slots
-    # "那研发费用呢" right after a definition asks the next definition; anything naming a company
-    # or a year goes back to the topic.
-    about_aside = bool(s.indicator or s.category or s.indicator_candidates) and not (
-        s.companies or s.company_ref or s.years)
-    if last.intent == "indicator_definition" and (about_aside or state.topic is None):
-        return last
-    return state.topic
-
-
-def _follow_intent(intent: str, u: Understanding) -> str:
-    """A follow-up's intent: the one carried, moved to what the newly stated slot asks."""
-    s = u.slots
-    uses = USES.get(intent, frozenset())
-    if s.company_ref == "list_item" and intent in LISTS and u.intent in (None, intent):
-        return "my_total_points"  # "第三名那家呢": that firm's points
-    if s.indicator and "indicator" not in uses:
-        return "indicator_value_score"
-    if s.category and "category" not in uses:
-        return "category_points"
-    return intent
 
 
 # ----------------------------------------------------------------------------- enterprises and privacy
@@ -359,4 +274,4 @@ def _not_understood(u: Understanding, state: DialogueState, principal: Principal
     return _clarify(intent, text, state.unchanged(), examples(principal))
 
 
-__all__ = ["GUARD_REASONS", "USES", "Step", "decide"]
+__all__ = ["GUARD_REASONS", "Step", "decide"]
