@@ -5,8 +5,10 @@ answerers, or a finished `Answer` (a refusal, one short question back, a "not fo
 state to keep. In order:
 
 1. Guards from the NLU → refuse: `injection` (identity claims too: a typed "我是科技局的" grants
-   nothing, and saying so beats answering as if it had been read), `write_attempt`, `bulk_export`
-   (officials too: bulk lists are the officials' list export, not chat).
+   nothing, and saying so beats answering as the real role as if the claim had been read, which
+   would leave the asker believing it worked), `write_attempt`, `bulk_export`. Officials are
+   refused only for writes and bulk exports (bulk lists are their list export, not chat): a claim
+   or an instruction can grant an official nothing it lacks, so its question is answered as asked.
 2. A question the assistant asked last turn ("和谁比？", "哪家企业？", "哪项指标？") is answered by
    this message when it fills that slot; a message asking something else lets it lapse.
 3. The question: its intent and slots, completed from the state when it leans on the conversation
@@ -80,8 +82,9 @@ def decide(
     u: Understanding, state: DialogueState, *, principal: Principal, ctx: ChatContext, audit: Audit | None,
 ) -> Step:
     """What to do with one understood message (see the module docstring)."""
-    if u.guard is not None:
-        return _refuse(GUARD_REASONS[u.guard], u.intent or "chitchat_out_of_scope", principal, state)
+    reason = GUARD_REASONS[u.guard] if u.guard is not None else None
+    if reason is not None and (reason != "injection" or not principal.sees_all):
+        return _refuse(reason, u.intent or "chitchat_out_of_scope", principal, state)
     if state.pending is not None:
         step = _answer_to_question(u, state, state.pending, principal=principal, ctx=ctx, audit=audit)
         if step is not None:

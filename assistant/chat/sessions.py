@@ -4,7 +4,9 @@
   caller's session id is answered as not found (404), exactly like an id that never existed —
   except that an unknown or expired id asked *to continue* starts a new session under a fresh id
   (the reply says which): a client that kept an id across an expiry simply goes on, and no client
-  ever chooses an id (ids are 24 random bytes from `secrets`, so an id is unguessable).
+  ever chooses an id (ids are 24 random bytes from `secrets`, so an id is unguessable). The public
+  has no identity to own a session by: its sessions are held by whoever holds the id (they hold
+  nothing but public answers).
 - A session expires after `idle` without a turn (default 30 minutes, `INNOPOINTS_CHAT_IDLE_MINUTES`);
   expired sessions and their turns are deleted when the next new session is opened.
 - Every turn is stored with its caller key (the user; for the public, its address), which also
