@@ -137,7 +137,8 @@ def chat_zone(zone: Zone, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     finally:
         server.should_exit = True
         thread.join(timeout=30)
-        ctx.index.close() if ctx.index is not None else None
+        if ctx.index is not None:
+            ctx.index.close()
         engine.dispose()
 
 
