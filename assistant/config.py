@@ -78,6 +78,14 @@ class Settings(BaseSettings):
     embedder_query_prefix: str = Field(default="", max_length=200, description="查询前缀（bge 中文模型：为这个句子生成表示以用于检索相关文章：）")
     embedder_passage_prefix: str = Field(default="", max_length=200, description="文档前缀")
     search_warm_start: bool = Field(default=True, description="启动时在后台载入已保存的搜索索引（从不在启动时编码）")
+    # The assistant (issue 12): sessions in the store, a per-user limit on messages.
+    policies_dir: Path = Field(default=DATA_DIR / "policies", description="政策文本目录（积分贷、政策兑现等，每项附原文）")
+    chat_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="对话会话闲置多久后过期（分钟）；过期后同一会话号开始新的会话",
+    )
+    chat_turns_per_minute: int = Field(
+        default=30, ge=0, le=10_000, description="每个用户每分钟最多发送的对话消息数（公众按客户端地址计）；0 表示不限",
+    )
     docs_enabled: bool = Field(default=True, description="是否提供接口文档 /docs、/redoc 与 /openapi.json（关闭后三者均返回 404）")
 
     @field_validator("trusted_proxies", mode="before")

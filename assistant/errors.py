@@ -4,6 +4,7 @@
      ├── NotAuthenticated   401  no or bad credentials (expired, tampered, disabled user)
      ├── Forbidden          403  the role may not use this resource
      ├── TooManyAttempts    429  login throttled
+     ├── RateLimited        429  too many chat messages in a minute (per user)
      ├── Unavailable        503  not ready yet, or the database stayed busy past its timeout
      └── BadRequest         400  a request that makes no sense (e.g. min > max)
           ├── Unprocessable  422  a value the service refuses (a short password, a USCC not in the store)
@@ -43,6 +44,12 @@ class Forbidden(ServiceError):
 
 class TooManyAttempts(ServiceError):
     status, code = 429, "too_many_attempts"
+
+
+class RateLimited(ServiceError):
+    """More chat messages in the last minute than a user may send (`Retry-After` says when to retry)."""
+
+    status, code = 429, "rate_limited"
 
 
 class Unavailable(ServiceError):

@@ -21,7 +21,7 @@ from typing import Any, Literal
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Index, func, update
+from sqlalchemy import Index, UniqueConstraint, delete, func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -45,6 +45,7 @@ def _dummy_hash() -> str:
 
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
 ALGORITHM = "HS256"
+API_KEY_PREFIX = "ipk_"  # no JWT starts so (a JWT starts with "eyJ"): a bearer of this form is a key
 
 
 def _now() -> datetime:
@@ -62,6 +63,20 @@ class User(SQLModel, table=True):
     display_name: str = ""
     disabled: bool = False
     created_at: datetime = Field(default_factory=_now)
+
+
+class UserEnterprise(SQLModel, table=True):
+    """A further enterprise an enterprise user is bound to (a group's subsidiaries).
+
+    The first binding stays in `User.uscc` (what every single-enterprise account and `Principal.uscc`
+    use); these rows add more, in the order they were bound.
+    """
+
+    __tablename__ = "user_enterprise"
+    __table_args__ = (UniqueConstraint("user_id", "uscc"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    uscc: str = Field(max_length=18)
 
 
 class ApiKey(SQLModel, table=True):
@@ -92,7 +107,7 @@ class AuditEvent(SQLModel, table=True):
 
 def ensure_tables(engine: Engine) -> None:
     """Create the account tables next to the store's."""
-    SQLModel.metadata.create_all(engine, tables=[t.__table__ for t in (User, ApiKey, AuditEvent, LoginFailure)])  # type: ignore[union-attr]  # SQLModel's types omit a table class's __table__
+    SQLModel.metadata.create_all(engine, tables=[t.__table__ for t in (User, UserEnterprise, ApiKey, AuditEvent, LoginFailure)])  # type: ignore[union-attr]  # SQLModel's types omit a table class's __table__
 
 
 # ----------------------------------------------------------------------------- users
@@ -148,6 +163,53 @@ def _enterprise_uscc(session: Session, uscc: str | None) -> str:
     if session.get(Enterprise, code) is None:
         raise Unprocessable(f"统一社会信用代码 {code} 不在库中：库里没有这家企业，不能绑定")
     return code
+
+
+def bound_usccs(*, session: Session, user: User) -> tuple[str, ...]:
+    """Every enterprise this user is bound to: `User.uscc` first, then the further ones in binding order."""
+    if user.uscc is None:
+        return ()
+    more = session.exec(
+        select(UserEnterprise.uscc).where(UserEnterprise.user_id == user.id).order_by(col(UserEnterprise.id))
+    ).all()
+    return (user.uscc, *(u for u in more if u != user.uscc))
+
+
+def bind_enterprise(*, session: Session, username: str, uscc: str) -> User:
+    """Bind an enterprise user to one more enterprise (a group's subsidiary); binding twice changes nothing."""
+    user = find_user(session=session, username=username)
+    if user.role != "enterprise":
+        raise Unprocessable(f"只有企业用户可以绑定企业（用户“{user.username}”的角色为 {ROLES.get(user.role, user.role)}）")
+    code = _enterprise_uscc(session, uscc)
+    if code not in bound_usccs(session=session, user=user):
+        assert user.id is not None  # a stored user has its id
+        session.add(UserEnterprise(user_id=user.id, uscc=code))
+        session.commit()
+    session.refresh(user)
+    return user
+
+
+def unbind_enterprise(*, session: Session, username: str, uscc: str) -> User:
+    """Remove one binding; the user keeps at least one enterprise (the next one becomes the first)."""
+    user = find_user(session=session, username=username)
+    try:
+        code = validate_uscc(uscc)
+    except ValueError as exc:
+        raise Unprocessable(f"统一社会信用代码“{uscc}”无效：{exc}") from None
+    bound = bound_usccs(session=session, user=user)
+    if code not in bound:
+        raise NotFound(f"用户 {user.username} 没有绑定 {code}")
+    if len(bound) == 1:
+        raise Conflict(f"不能解除用户“{user.username}”唯一的绑定企业：企业用户至少绑定一家企业（可停用该用户）")
+    if code == user.uscc:
+        # The next binding becomes the first: `User.uscc` always holds one of the user's enterprises.
+        user.uscc = bound[1]
+        session.add(user)
+        code = bound[1]  # its extra row is now redundant
+    session.exec(delete(UserEnterprise).where(col(UserEnterprise.user_id) == user.id, col(UserEnterprise.uscc) == code))
+    session.commit()
+    session.refresh(user)
+    return user
 
 
 def list_users(*, session: Session) -> list[User]:
@@ -271,7 +333,7 @@ def create_api_key(*, session: Session, username: str) -> str:
     user = session.exec(select(User).where(func.lower(User.username) == (username or "").lower())).first()
     if user is None or user.disabled:
         raise NotFound(f"没有可用的用户 {username}")
-    key = "ipk_" + secrets.token_urlsafe(32)
+    key = API_KEY_PREFIX + secrets.token_urlsafe(32)
     assert user.id is not None  # a stored user has its id
     session.add(ApiKey(user_id=user.id, prefix=key[:12], key_hash=hashlib.sha256(key.encode()).hexdigest()))
     session.commit()
@@ -332,5 +394,8 @@ def audit_events(*, session: Session, offset: int = 0, limit: int = 50, username
     return list(rows), int(session.exec(count).one())
 
 
-def public_user(user: User) -> dict[str, Any]:
-    return {"username": user.username, "role": user.role, "uscc": user.uscc, "display_name": user.display_name, "disabled": user.disabled}
+def public_user(user: User, *, usccs: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """What an admin sees of a user; `usccs`: every bound enterprise (default: `User.uscc` alone)."""
+    bound = list(usccs) if usccs is not None else ([user.uscc] if user.uscc else [])
+    return {"username": user.username, "role": user.role, "uscc": user.uscc, "usccs": bound,
+            "display_name": user.display_name, "disabled": user.disabled}

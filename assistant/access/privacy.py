@@ -2,9 +2,10 @@
 answer goes through it.
 
 - `official` and `admin` see everything.
-- `enterprise` (bound to one USCC) sees its own details; of any other enterprise only the public
-  profile (name, short name, industry, stage, stock listings). Asking for another's details is answered exactly
-  like asking for an enterprise that does not exist (404), so that probing reveals nothing.
+- `enterprise` (bound to one USCC, or to several: a group's subsidiaries) sees the details of the
+  enterprises it is bound to; of any other enterprise only the public profile (name, short name,
+  industry, stage, stock listings). Asking for another's details is answered exactly like asking for an
+  enterprise that does not exist (404), so that probing reveals nothing.
 - `public` (anonymous) sees indicator definitions, how the programme works, public profiles and
   aggregates over groups of at least `MIN_GROUP` enterprises — never one enterprise's points.
 
@@ -27,8 +28,9 @@ edit: add it to `PUBLIC_FIELDS`, and profiles, search and suggestions follow.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import MISSING, dataclass, fields, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.errors import Forbidden
 from scoring.disclosure import MIN_GROUP as MIN_GROUP
@@ -42,19 +44,31 @@ PUBLIC_FIELDS = ("uscc", "name", "short_name", "industry", "stage", "stage_name"
 
 @dataclass(frozen=True)
 class Principal:
-    """The caller: role, user name and, for enterprise users, their USCC."""
+    """The caller: role, user name and, for enterprise users, their USCC (the first, when several).
+
+    `usccs` lists every enterprise an account bound to several holds (first = `uscc`); an account
+    bound to one may leave it empty: `bound` is what the rule reads.
+    """
 
     role: str  # admin | official | enterprise | public
     username: str = ""
     uscc: str | None = None
+    usccs: tuple[str, ...] = ()
 
     @property
     def sees_all(self) -> bool:
         return self.role in ("official", "admin")
 
+    @property
+    def bound(self) -> tuple[str, ...]:
+        """The enterprises whose details this enterprise user may see (empty for other roles)."""
+        if self.role != "enterprise":
+            return ()
+        return self.usccs or ((self.uscc,) if self.uscc else ())
+
     def may_see_details(self, uscc: str) -> bool:
         """May this caller see the non-public data (points, raw values, rank) of `uscc`?"""
-        return self.sees_all or (self.role == "enterprise" and self.uscc == uscc)
+        return self.sees_all or uscc in self.bound
 
 
 PUBLIC = Principal(role="public")
@@ -78,6 +92,36 @@ def require_official(principal: Principal) -> None:
 def require_admin(principal: Principal) -> None:
     if principal.role != "admin":
         raise Forbidden("该功能仅向管理员开放")
+
+
+# What the assistant may answer of a question about enterprises' non-public data (points, values,
+# rank, advice, eligibility): answer it, answer the asker's own rank and the stage's aggregates
+# instead (an enterprise user asking for a list or comparison of others), refuse it, or explain
+# how to log in.
+ChatAccess = Literal["allow", "own_instead", "privacy", "unauthenticated"]
+QuestionKind = Literal["one", "compare", "list"]
+
+
+def chat_access(principal: Principal, *, about: Sequence[str | None], kind: QuestionKind = "one") -> ChatAccess:
+    """The assistant's rule for one question about enterprise data.
+
+    `about`: the enterprises it names, resolved (None: a name that matched no enterprise the asker
+    may ask about); `kind`: about the named ones, a comparison of them, or a list (a top N: it
+    shows enterprises it does not name). Officials and admins may ask anything; the public nothing
+    (it is told how to log in or bind). An enterprise user may ask about the enterprises it is
+    bound to; naming any other — or a name that matches nothing — is refused with the same words
+    (a refusal that differed would tell which names exist). A list, or a comparison that does not
+    name two of its own enterprises, shows it its own rank and the stage's aggregates instead.
+    """
+    if principal.sees_all:
+        return "allow"
+    if principal.role != "enterprise":
+        return "unauthenticated"
+    if any(u is None or not principal.may_see_details(u) for u in about):
+        return "privacy"
+    if kind == "list" or (kind == "compare" and len(set(about)) < 2):
+        return "own_instead"
+    return "allow"
 
 
 def public_view(profile: dict[str, Any]) -> dict[str, Any]:

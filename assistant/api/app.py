@@ -10,10 +10,13 @@ import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,10 +28,14 @@ from assistant.api.errors import error_body, install_error_handlers
 from assistant.api.forwarded import TrustedProxies
 from assistant.api.principal_cache import PrincipalCache
 from assistant.api.routes import ROUTERS, imports
+from assistant.chat import sessions as chat_sessions  # its tables join the store's schema check
 from assistant.config import Settings
 from assistant.queries import portrait_store
 from assistant.queries.run_cache import RunCache
 from scoring.store import make_engine
+
+if TYPE_CHECKING:
+    from assistant.chat.service import ChatService
 
 log = logging.getLogger("innopoints")
 
@@ -128,6 +135,14 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
                 await run_in_threadpool(app.state.search.load)
             except Exception:  # noqa: BLE001 - serve without it: `/api/ready` answers 503, the first search retries
                 log.exception("loading the search index at start-up failed")
+        # The assistant: its vocabulary and classifier are built here, once, and one message is
+        # understood before the first request; `/api/ready` waits for it.
+        chat_sessions.ensure_tables(engine)
+        app.state.chat = None
+        try:
+            app.state.chat = await run_in_threadpool(partial(_assistant, app, settings, engine))
+        except Exception:  # noqa: BLE001 - serve the rest: `/api/ready` answers 503 and `/api/chat` 503
+            log.exception("building the assistant at start-up failed")
         yield
         app.state.search.close()
         app.state.audit.stop()
@@ -155,6 +170,18 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     for router in ROUTERS:  # each route lists its own error statuses (assistant.api.responses)
         app.include_router(router)
     return app
+
+
+def _assistant(app: FastAPI, settings: Settings, engine: Engine) -> ChatService:
+    """The chat service over what the lifespan holds; "今年" is the year of the app's clock in Beijing."""
+    from assistant.chat.build import build_service
+    from assistant.display import BEIJING
+
+    return build_service(
+        engine=engine, runs=app.state.runs, index=app.state.search, systems_dir=settings.systems_dir,
+        policies_dir=settings.policies_dir, clock=lambda: app.state.clock().astimezone(BEIJING),
+        idle=timedelta(minutes=settings.chat_idle_minutes), turns_per_minute=settings.chat_turns_per_minute,
+    )
 
 
 def factory() -> FastAPI:

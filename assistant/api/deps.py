@@ -52,7 +52,7 @@ async def get_principal(
     token: Annotated[str | None, Depends(oauth2)],
     api_key: Annotated[str | None, Depends(api_key_header)],
 ) -> Principal:
-    """The caller: from a bearer token, an API key, or nobody (public).
+    """The caller: from a bearer token, an API key (`X-API-Key`, or `ipk_…` as the bearer), or nobody (public).
 
     A credential verified in the last `recheck_seconds` is answered from memory (no database, no
     worker thread); otherwise it is checked against the users table in a worker thread.
@@ -73,14 +73,18 @@ async def get_principal(
 
 def _verify(engine: Engine, settings: Settings, token: str | None, api_key: str | None) -> tuple[Principal, float | None]:
     with Session(engine) as session:
-        if token:
+        if token and not token.startswith(accounts.API_KEY_PREFIX):
             user = accounts.user_from_token(session=session, token=token, secret=settings.secret_key)
             expires_in = accounts.token_seconds_left(token)
         else:
-            assert api_key is not None
-            user = accounts.user_from_api_key(session=session, key=api_key)
+            # An API key in `X-API-Key`, or as the bearer token: OpenAI-compatible clients can send
+            # a key only as `Authorization: Bearer …` (assistant.api.routes.openai_compat).
+            key = api_key if api_key else token
+            assert key is not None
+            user = accounts.user_from_api_key(session=session, key=key)
             expires_in = None
-        return Principal(role=user.role, username=user.username, uscc=user.uscc), expires_in
+        usccs = accounts.bound_usccs(session=session, user=user) if user.role == "enterprise" else ()
+        return Principal(role=user.role, username=user.username, uscc=user.uscc, usccs=usccs), expires_in
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

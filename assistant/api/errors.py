@@ -97,7 +97,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        messages = {404: "没有这个地址", 405: "不支持该请求方法", 401: "需要登录", 403: "无权访问"}
+        # 400 from the framework: a body it could not parse at all (not UTF-8, not JSON).
+        messages = {400: "请求体无法解析：须为 UTF-8 编码的 JSON", 404: "没有这个地址", 405: "不支持该请求方法",
+                    401: "需要登录", 403: "无权访问"}
         message = messages.get(exc.status_code, str(exc.detail))
         if exc.status_code == 404:
             message += _without_slash_hint(request)

@@ -261,13 +261,15 @@ class Me(BaseModel):
     role: str = Field(description="角色：admin、official、enterprise、public")
     role_name: str = Field(description="角色名称：管理员、园区工作人员、企业用户、公众")
     username: str = Field(description="用户名；未登录为空")
-    uscc: str | None = Field(description="企业用户绑定的统一社会信用代码；其他角色为 null")
+    uscc: str | None = Field(description="企业用户绑定的统一社会信用代码（绑定多家时为第一家）；其他角色为 null")
+    usccs: list[str] = Field(default_factory=list, description="企业用户绑定的全部企业（集团下属多家企业时不止一家）；其他角色为空")
 
 
 class UserPublic(BaseModel):
     username: str = Field(description="用户名")
     role: str = Field(description="角色：admin、official、enterprise")
-    uscc: str | None = Field(description="企业用户绑定的统一社会信用代码；其他角色为 null")
+    uscc: str | None = Field(description="企业用户绑定的统一社会信用代码（绑定多家时为第一家）；其他角色为 null")
+    usccs: list[str] = Field(default_factory=list, description="企业用户绑定的全部企业，第一家即 uscc；其他角色为空")
     display_name: str = Field(description="显示名称")
     disabled: bool = Field(description="是否已停用")
 
@@ -278,6 +280,10 @@ class UserCreate(BaseModel):
     role: Literal["admin", "official", "enterprise"] = Field(description="角色：admin 管理员、official 园区工作人员、enterprise 企业用户")
     uscc: str | None = Field(default=None, max_length=40, description="企业用户必填：绑定的统一社会信用代码；其他角色不填")
     display_name: str = Field(default="", max_length=100, description="显示名称（至多 100 个字符）")
+
+
+class EnterpriseBinding(BaseModel):
+    uscc: str = Field(min_length=1, max_length=40, description="要绑定的统一社会信用代码（须是库中已有的企业）")
 
 
 class ApiKeyCreated(BaseModel):
@@ -348,3 +354,84 @@ class SearchIndexStatus(BaseModel):
     loaded: dict[str, Any] | None = Field(description="内存中的索引：documents 文档数、semantic 是否含向量、built_at 生成时间（UTC）；尚未载入为 null")
     encoding: dict[str, int] | None = Field(description="后台编码进度：done 已完成、total 总数；不在编码时为 null")
     last_error: str | None = Field(description="最近一次后台编码的错误；没有为 null")
+
+
+# ----------------------------------------------------------------------------- the assistant (issue 12)
+SESSION_ID = r"^[A-Za-z0-9_-]{1,64}$"
+
+
+class ChatIn(BaseModel):
+    """One message to the assistant."""
+
+    message: str = Field(max_length=20_000, description="问题（中文口语即可）；超过 1000 字时助手请您精简，超过 20000 字答 422")
+    session_id: str | None = Field(
+        default=None, pattern=SESSION_ID,
+        description="会话号：接着上一轮的回答给出的 session_id 追问；不填、未知或已过期时开始新的会话；他人的会话答 404",
+    )
+
+
+class ChatSource(BaseModel):
+    kind: Literal["run", "system", "policy", "aggregate", "derived"] = Field(
+        description="来源：run 已发布的评分批次，system 指标体系文件，policy 政策文本，aggregate 多家企业的汇总，derived 由其他数据计算")
+    run: int | None = Field(default=None, description="评分批次号")
+    indicator: str | None = Field(default=None, description="指标代码")
+    field: str | None = Field(default=None, description="原始数据字段")
+    batch: int | None = Field(default=None, description="导入批次号")
+    system: str | None = Field(default=None, description="指标体系版本")
+    document: str | None = Field(default=None, description="政策或制度文件编号")
+    inputs: list[int] | None = Field(default=None, description="derived：由 facts 中哪几条（位置，从 0 起）算出")
+
+
+class ChatFact(BaseModel):
+    """One number or value the reply states, with its source."""
+
+    label: str = Field(description="说明")
+    value: bool | int | float | str | None = Field(description="数值或文字")
+    unit: str = Field(description="单位")
+    year: int | None = Field(description="年度")
+    uscc: str | None = Field(description="关于哪家企业（只关于一家企业时）")
+    source: ChatSource = Field(description="来源")
+
+
+class ChatEnterprise(BaseModel):
+    uscc: str = Field(description="统一社会信用代码")
+    name: str = Field(description="企业名称")
+
+
+class ChatEntities(BaseModel):
+    enterprises: list[ChatEnterprise] = Field(description="回答涉及的企业（拒绝时为空）")
+    indicators: list[str] = Field(description="指标代码")
+    categories: list[str] = Field(description="类别代码")
+    years: list[int] = Field(description="年度")
+
+
+class ChatOut(BaseModel):
+    """The assistant's answer, the same shape on every channel."""
+
+    session_id: str = Field(description="会话号：追问时带上")
+    reply: str = Field(description="回答（适合手机阅读的中文；其中每个数字都在 facts 里）")
+    kind: Literal["answer", "clarify", "refuse", "redirect"] = Field(
+        description="answer 回答；clarify 反问一个简短的问题；refuse 拒绝（见 refuse_reason）；redirect 闲聊或超出范围")
+    intent: str = Field(description="识别出的意图，如 my_total_points、rank_in_stage、help")
+    refuse_reason: Literal["privacy", "injection", "unauthenticated", "write_attempt", "bulk_export"] | None = Field(
+        default=None, description="拒绝原因（仅 kind 为 refuse 时）：privacy 他人数据、injection 指令或身份声明、"
+        "unauthenticated 未登录、write_attempt 修改数据、bulk_export 批量导出")
+    entities: ChatEntities = Field(description="回答涉及的企业、指标、类别和年度")
+    facts: list[ChatFact] = Field(description="回答中每个数字的出处")
+    suggestions: list[str] = Field(description="可以接着问的问题，或可选的企业、指标")
+
+
+class ChatTurnOut(BaseModel):
+    at: datetime = Field(description="时间" + UTC)
+    message: str = Field(description="用户的消息（清理后）")
+    reply: ChatOut = Field(description="当时的回答")
+
+
+class ChatHistory(BaseModel):
+    """One's own session, turn by turn."""
+
+    session_id: str = Field(description="会话号")
+    created_at: datetime = Field(description="开始时间" + UTC)
+    updated_at: datetime = Field(description="最近一轮的时间" + UTC)
+    expires_at: datetime = Field(description="无新消息时的过期时间" + UTC)
+    turns: list[ChatTurnOut] = Field(description="各轮对话，从早到晚")

@@ -8,7 +8,19 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import admin, audit, demo, imports, runs, scores, search, serve, systems, users
+from assistant.cli import (
+    admin,
+    audit,
+    chat,
+    demo,
+    imports,
+    runs,
+    scores,
+    search,
+    serve,
+    systems,
+    users,
+)
 
 app = typer.Typer(help="企业科技创新积分管理信息系统 innopoints", no_args_is_help=True, add_completion=False)
 app.add_typer(demo.app)
@@ -23,6 +35,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(admin.app)
 app.add_typer(runs.app, name="runs")
 app.add_typer(audit.app)
+app.add_typer(chat.app)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from assistant.cli.common import JsonOpt, accounts_session, console, emit, frien
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-app = typer.Typer(help="用户：新建、列表、停用、重新启用；API 密钥", no_args_is_help=True)
+app = typer.Typer(help="用户：新建、列表、绑定企业、停用、重新启用；API 密钥", no_args_is_help=True)
 keys = typer.Typer(help="API 密钥：生成、列表、吊销", no_args_is_help=True)
 app.add_typer(keys, name="keys")
 ROLE_HELP = "角色：admin（管理员）、official（园区工作人员）、enterprise（企业用户）；也可写中文：管理员、工作人员、企业"
@@ -59,8 +59,8 @@ def users_list(json_out: JsonOpt = False) -> None:
 
     with accounts_session() as session:
         users = accounts.list_users(session=session)
-        rows = [accounts.public_user(u) for u in users]
-        bound = {u.username: _enterprise(session, u.uscc) for u in users if u.uscc}
+        rows = [accounts.public_user(u, usccs=accounts.bound_usccs(session=session, user=u)) for u in users]
+        bound = {r["username"]: "、".join(_enterprise(session, c) for c in r["usccs"]) for r in rows if r["usccs"]}
     if json_out:
         emit(rows)
         return
@@ -69,6 +69,30 @@ def users_list(json_out: JsonOpt = False) -> None:
         table.add_row(r["username"], r["display_name"] or "-", role_name(r["role"]), bound.get(r["username"], "-"),
                       "已停用" if r["disabled"] else "正常", beijing_time(u.created_at))
     console.print(table)
+
+
+@app.command("bind")
+@friendly
+def users_bind(username: str, uscc: Annotated[str, typer.Argument(help="要再绑定的统一社会信用代码（须是库中已有的企业）")]) -> None:
+    """为企业用户再绑定一家企业（集团下属多家企业共用一个账号）。"""
+    from assistant.access import accounts
+
+    with accounts_session() as session:
+        user = accounts.bind_enterprise(session=session, username=username, uscc=uscc)
+        names = "、".join(_enterprise(session, c) for c in accounts.bound_usccs(session=session, user=user))
+    console.print(f"用户 {user.username} 现绑定：{names}", markup=False)
+
+
+@app.command("unbind")
+@friendly
+def users_unbind(username: str, uscc: Annotated[str, typer.Argument(help="要解除绑定的统一社会信用代码")]) -> None:
+    """解除企业用户的一家绑定企业（唯一的一家不能解除）。"""
+    from assistant.access import accounts
+
+    with accounts_session() as session:
+        user = accounts.unbind_enterprise(session=session, username=username, uscc=uscc)
+        names = "、".join(_enterprise(session, c) for c in accounts.bound_usccs(session=session, user=user))
+    console.print(f"用户 {user.username} 现绑定：{names}", markup=False)
 
 
 @app.command("disable")

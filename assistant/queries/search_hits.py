@@ -12,7 +12,7 @@ A search whose answer holds non-public data is audited like any other read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import fields
 from math import inf
 from typing import TYPE_CHECKING, Any
@@ -52,8 +52,7 @@ def search(
         hits = run_search(snap, query, limit=limit, stage=stage, industry=industry, year=year,
                           points_min=points_min, points_max=points_max, include_weak=include_weak)
     else:
-        own = principal.uscc if principal.role == "enterprise" else None
-        hits = public_search(snap, query, own=own, limit=limit, stage=stage, industry=industry, year=year,
+        hits = public_search(snap, query, own=principal.bound, limit=limit, stage=stage, industry=industry, year=year,
                              include_weak=include_weak)
     items = [hit_fields(snap, h, details=principal.may_see_details(h.id)) for h in hits]
     if any(i.get("total") is not None for i in items):
@@ -95,21 +94,24 @@ def run_search(
 
 
 def public_search(
-    snap: Snapshot, text: str, *, own: str | None, limit: int, stage: str | None = None,
+    snap: Snapshot, text: str, *, own: str | Collection[str] | None, limit: int, stage: str | None = None,
     industry: str | None = None, year: int | None = None, include_weak: bool = False,
 ) -> list[Hit]:
-    """Hits through public fields only, and through any field for the caller's own firm `own`."""
+    """Hits through public fields only, and through any field for the caller's own firms `own`
+    (one USCC, or every enterprise an account bound to several holds)."""
     filters = Filters(stage=stage, industry=industry, year=year)
     filters_or_none = None if filters == Filters() else filters
     hits = snap.public.search(text, limit=limit, filters=filters_or_none, include_weak=include_weak)
-    if own is None or own not in snap.by_id:
+    owned = {own} if isinstance(own, str) else set(own or ())
+    owned &= set(snap.by_id)
+    if not owned:
         return hits
-    # Every hit of the full searcher, to find the own firm wherever it ranks among all firms.
-    mine = [h for h in snap.searcher.search(text, limit=len(snap.documents), filters=filters_or_none,
-                                            include_weak=include_weak) if h.id == own]
+    # Every hit of the full searcher, to find the own firms wherever they rank among all firms.
     best = {h.id: h for h in hits}
-    if mine and (own not in best or mine[0].score >= best[own].score):
-        best[own] = mine[0]
+    for hit in snap.searcher.search(text, limit=len(snap.documents), filters=filters_or_none,
+                                    include_weak=include_weak):
+        if hit.id in owned and (hit.id not in best or hit.score >= best[hit.id].score):
+            best[hit.id] = hit
     # The searcher's order: score, then name and USCC (never points).
     return sorted(best.values(), key=lambda h: (-h.score, h.name, h.id))[:limit]
 

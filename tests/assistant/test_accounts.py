@@ -65,7 +65,7 @@ def test_users_add_takes_the_enterprise_role_in_chinese(data_dir: Path, zone: Zo
     assert result.exit_code == 0, result.output
     assert "企业用户" in result.output and zone.own["enterprise2"] in result.output
     assert users(data_dir)[name] | {} == {"username": name, "role": code, "uscc": zone.own["enterprise2"],
-                                         "display_name": "", "disabled": False}
+                                         "usccs": [zone.own["enterprise2"]], "display_name": "", "disabled": False}
 
 
 @pytest.mark.parametrize(("role", "code"), [("管理员", "admin"), ("工作人员", "official"), ("园区工作人员", "official"), ("Official", "official")])

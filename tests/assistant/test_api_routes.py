@@ -68,14 +68,17 @@ def test_login_issues_a_bearer_token_for_the_user(api: Api, settings: Any) -> No
     claims = jwt.decode(body["access_token"], SECRET, algorithms=["HS256"])
     assert claims["sub"] == "official" and claims["exp"] - claims["iat"] == settings.token_minutes * 60
     me = api.client.get("/api/auth/me", headers=bearer(body["access_token"])).json()
-    assert me == {"role": "official", "role_name": "园区工作人员", "username": "official", "uscc": None}
+    assert me == {"role": "official", "role_name": "园区工作人员", "username": "official", "uscc": None,
+                  "usccs": []}
 
 
 def test_me_names_each_role(api: Api, zone: Zone) -> None:
-    assert api.get("/api/auth/me").json() == {"role": "public", "role_name": "公众", "username": "", "uscc": None}
+    assert api.get("/api/auth/me").json() == {"role": "public", "role_name": "公众", "username": "", "uscc": None,
+                                               "usccs": []}
     assert api.get("/api/auth/me", as_="admin").json()["role"] == "admin"
     me = api.get("/api/auth/me", as_="enterprise2").json()
-    assert me == {"role": "enterprise", "role_name": "企业用户", "username": "enterprise2", "uscc": zone.own["enterprise2"]}
+    assert me == {"role": "enterprise", "role_name": "企业用户", "username": "enterprise2", "uscc": zone.own["enterprise2"],
+                  "usccs": [zone.own["enterprise2"]]}
 
 
 def test_demo_accounts_are_bound_to_the_first_three_demo_enterprises(api: Api, zone: Zone) -> None:
@@ -299,14 +302,15 @@ def test_users_list_hides_credentials(api: Api, zone: Zone) -> None:
     assert {"admin", "official", "enterprise1", "enterprise2", "enterprise3"} <= set(by_name)
     assert by_name["enterprise3"]["uscc"] == zone.own["enterprise3"] and by_name["enterprise3"]["role"] == "enterprise"
     for u in users:
-        assert set(u) == {"username", "role", "uscc", "display_name", "disabled"}
+        assert set(u) == {"username", "role", "uscc", "usccs", "display_name", "disabled"}
 
 
 def test_add_user_disable_and_api_keys(api: Api, zone: Zone) -> None:
     name = unique("clerk")
     r = api.post("/api/users", as_="admin", json={"username": name, "password": "a-long-password-1", "role": "official", "display_name": "科员"})
     assert r.status_code == 201, r.text
-    assert r.json() == {"username": name, "role": "official", "uscc": None, "display_name": "科员", "disabled": False}
+    assert r.json() == {"username": name, "role": "official", "uscc": None, "usccs": [], "display_name": "科员",
+                        "disabled": False}
     token = login(api.client, name, "a-long-password-1")
     assert api.client.get("/api/auth/me", headers=bearer(token)).json()["username"] == name
     ent = unique("ent")

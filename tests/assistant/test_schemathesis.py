@@ -62,6 +62,8 @@ def test_schema_covers_every_route() -> None:
         "POST /api/users/{username}/api-keys", "GET /api/audit",
         "POST /api/imports", "GET /api/imports", "GET /api/imports/{batch_id}", "POST /api/imports/{batch_id}/revert",
         "GET /api/conflicts", "GET /api/search", "GET /api/search/suggest",
+        "POST /api/chat", "GET /api/chat/sessions/{session_id}", "POST /v1/chat/completions", "GET /v1/models",
+        "POST /api/users/{username}/enterprises", "DELETE /api/users/{username}/enterprises/{uscc}",
     }
     assert expected <= ops, expected - ops
 

@@ -3,10 +3,12 @@
 from assistant.api.routes import (
     audit,
     auth,
+    chat,
     enterprises,
     health,
     imports,
     lists,
+    openai_compat,
     rankings,
     runs,
     search,
@@ -28,4 +30,6 @@ ROUTERS = [
     audit.router,
     search.router,
     imports.router,
+    chat.router,
+    openai_compat.router,
 ]

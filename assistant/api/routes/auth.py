@@ -53,4 +53,5 @@ def login_policy(settings: Settings) -> throttle.LoginPolicy:
 @router.get("/me", response_model=Me, summary="当前调用者", responses=errors(401))
 def me(principal: PrincipalDep) -> Me:
     """当前调用者的角色（未登录为 public）。"""
-    return Me(role=principal.role, role_name=accounts.ROLES[principal.role], username=principal.username, uscc=principal.uscc)
+    return Me(role=principal.role, role_name=accounts.ROLES[principal.role], username=principal.username, uscc=principal.uscc,
+              usccs=list(principal.bound))

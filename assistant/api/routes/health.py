@@ -28,9 +28,9 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/api/ready", summary="就绪检查", responses=errors((503, "尚未就绪：数据库不可读，或搜索索引尚未载入")))
+@router.get("/api/ready", summary="就绪检查", responses=errors((503, "尚未就绪：数据库不可读，或搜索索引、智能助手尚未载入")))
 def ready(request: Request) -> dict[str, Any]:
-    """服务是否可以接受请求：数据库可读、搜索索引已载入（semantic 表示向量检索是否已参与）；未就绪时返回 503。"""
+    """服务是否可以接受请求：数据库可读、搜索索引与智能助手已载入（semantic 表示向量检索是否已参与）；未就绪时返回 503。"""
     state = request.app.state
     try:
         with state.engine.connect() as conn:
@@ -40,12 +40,14 @@ def ready(request: Request) -> dict[str, Any]:
         store = False
     snap = state.search.peek()
     audit = state.audit
+    chat = getattr(state, "chat", None) is not None
     report = {
         "store": store, "search": snap is not None, "semantic": bool(snap and snap.semantic),
-        "documents": len(snap.documents) if snap is not None else None,
+        "documents": len(snap.documents) if snap is not None else None, "chat": chat,
         "audit": {"writing": audit.alive(), "pending": audit.pending, "failures": audit.failures},
     }
-    if not (store and snap is not None):
-        missing = "、".join(name for name, ok in (("数据库", store), ("搜索索引", snap is not None)) if not ok)
+    if not (store and snap is not None and chat):
+        parts = (("数据库", store), ("搜索索引", snap is not None), ("智能助手", chat))
+        missing = "、".join(name for name, ok in parts if not ok)
         raise Unavailable(f"服务尚未就绪：{missing}尚未载入", details=report, headers={"Retry-After": "5"})
     return {"status": "ready", **report}

@@ -11,7 +11,13 @@ from assistant.access.privacy import require_admin
 from assistant.api.audit import audit_read
 from assistant.api.deps import PrincipalDep, SessionDep
 from assistant.api.responses import errors
-from assistant.api.schemas import ApiKeyCreated, ApiKeyPublic, UserCreate, UserPublic
+from assistant.api.schemas import (
+    ApiKeyCreated,
+    ApiKeyPublic,
+    EnterpriseBinding,
+    UserCreate,
+    UserPublic,
+)
 
 router = APIRouter(prefix="/api/users", tags=["用户"])
 NamePath = Annotated[str, Path(min_length=1, max_length=64, description="用户名（1–64 个字符）")]
@@ -23,7 +29,8 @@ ADMINS_ONLY = (403, "仅向管理员开放")
 def list_users(request: Request, principal: PrincipalDep, session: SessionDep) -> list[dict[str, Any]]:
     """全部用户（仅管理员）。"""
     require_admin(principal)
-    users = [accounts.public_user(u) for u in accounts.list_users(session=session)]
+    users = [accounts.public_user(u, usccs=accounts.bound_usccs(session=session, user=u))
+             for u in accounts.list_users(session=session)]
     audit_read(request, principal, action="list_users", target=f"{len(users)} 个")
     return users
 
@@ -66,6 +73,36 @@ def enable_user(username: NamePath, request: Request, principal: PrincipalDep, s
     user = accounts.set_disabled(session=session, username=username, disabled=False)
     audit_read(request, principal, action="enable_user", target=user.username)
     return accounts.public_user(user)
+
+
+@router.post(
+    "/{username}/enterprises", response_model=UserPublic, summary="为企业用户再绑定一家企业",
+    responses=errors(401, ADMINS_ONLY, (404, "没有这个用户"), 413,
+                     (422, "统一社会信用代码无效或不在库中，或该用户不是企业用户")),
+)
+def bind_enterprise(username: NamePath, body: EnterpriseBinding, request: Request, principal: PrincipalDep,
+                    session: SessionDep) -> dict[str, Any]:
+    """为企业用户再绑定一家企业（集团下属多家企业共用一个账号）；已绑定的不变（仅管理员）。"""
+    require_admin(principal)
+    user = accounts.bind_enterprise(session=session, username=username, uscc=body.uscc)
+    request.app.state.principals.forget_user(user.username)  # other workers: within recheck_seconds
+    audit_read(request, principal, action="bind_enterprise", target=f"{user.username} {body.uscc}"[:200])
+    return accounts.public_user(user, usccs=accounts.bound_usccs(session=session, user=user))
+
+
+@router.delete(
+    "/{username}/enterprises/{uscc}", response_model=UserPublic, summary="解除企业用户的一家绑定企业",
+    responses=errors(401, ADMINS_ONLY, (404, "没有这个用户，或该用户没有绑定这家企业"),
+                     (409, "这是该用户唯一的绑定企业"), 422),
+)
+def unbind_enterprise(username: NamePath, uscc: Annotated[str, Path(min_length=1, max_length=40, description="要解除绑定的统一社会信用代码")], request: Request,
+                      principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
+    """解除企业用户的一家绑定企业；唯一的一家不能解除（仅管理员）。"""
+    require_admin(principal)
+    user = accounts.unbind_enterprise(session=session, username=username, uscc=uscc)
+    request.app.state.principals.forget_user(user.username)
+    audit_read(request, principal, action="unbind_enterprise", target=f"{user.username} {uscc}"[:200])
+    return accounts.public_user(user, usccs=accounts.bound_usccs(session=session, user=user))
 
 
 @router.post(

@@ -1,0 +1,94 @@
+"""Which enterprise a mention means, found through the search layer as the asker.
+
+A mention ("恒托智能", "hengtuo", "HTZN", a USCC) is searched with `assistant.queries.search_hits.search`
+as the asker, so the privacy rule of search applies here too: the public and enterprise users match
+other firms through public fields only. Scores are the searcher's calibrated 0–1 scale
+(`search.hybrid`): weak hits are never taken.
+
+- One hit, or a top hit ahead of the next by `MARGIN` → that enterprise.
+- Several hits within `MARGIN` of the top → candidates, the assistant asks which (officials see
+  them as suggestions).
+- An enterprise user: a mention means one of its own enterprises when one of them is among the
+  close hits (its own short name may also fit another firm); otherwise it is someone else's, and
+  the answer is the same refusal whether that firm exists or not — so for enterprise users this
+  module says only "one of yours" or "not yours", never which other firm matched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from assistant.access.privacy import Principal
+from assistant.chat.context import ChatContext
+from assistant.chat.reply import EnterpriseRef
+from assistant.queries.audit import Audit
+from scoring import store
+from scoring.uscc import CHARSET
+
+MARGIN = 0.08  # hits closer than this to the top are too close to tell apart: ask which
+CANDIDATES = 5
+# A USCC typed in a message (the NLU may leave it out of the company mentions).
+USCC_IN_TEXT = re.compile(rf"(?<![0-9A-Z])[0-9A-Z]{{2}}[0-9]{{6}}[{CHARSET}]{{10}}(?![0-9A-Z])")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a mention means: one enterprise, several to choose from, or none (for enterprise users:
+    none of its own)."""
+
+    found: EnterpriseRef | None = None
+    candidates: tuple[EnterpriseRef, ...] = ()
+
+
+def resolve(mention: str, *, principal: Principal, ctx: ChatContext, audit: Audit | None) -> Resolution:
+    """The enterprise `mention` names, as the asker may know it (see the module docstring)."""
+    text = mention.strip()
+    if not text or ctx.index is None:
+        return Resolution()
+    # Imported here: the search stack (jieba, pypinyin) loads with the service, not with this module.
+    from assistant.queries.search_hits import search
+
+    items = search(principal=principal, index=ctx.index, audit=audit, text=text, limit=CANDIDATES)["items"]
+    if not items:
+        return Resolution()
+    top = float(items[0]["score"])
+    close = [i for i in items if top - float(i["score"]) < MARGIN]
+    refs = [EnterpriseRef(uscc=i["uscc"], name=i["name"]) for i in close]
+    if principal.role == "enterprise":
+        mine = [r for r in refs if principal.may_see_details(r.uscc)]
+        if len(mine) == 1:
+            return Resolution(found=mine[0])
+        return Resolution(candidates=tuple(mine)) if mine else Resolution()
+    if len(refs) == 1:
+        return Resolution(found=refs[0])
+    return Resolution(candidates=tuple(refs))
+
+
+def pick(mention: str, candidates: tuple[EnterpriseRef, ...]) -> EnterpriseRef | None:
+    """The one offered candidate a reply names ("耀裕那家", its USCC), if exactly one fits."""
+    text = mention.strip()
+    if not text:
+        return None
+    fits = [c for c in candidates if text in c.name or c.name in text or text == c.uscc]
+    return fits[0] if len(fits) == 1 else None
+
+
+def own_enterprises(principal: Principal, ctx: ChatContext) -> tuple[EnterpriseRef, ...]:
+    """The enterprises an enterprise user is bound to, with their names, in binding order."""
+    bound = principal.bound
+    if not bound:
+        return ()
+    with Session(ctx.engine) as session:
+        names = store.enterprises_by_uscc(session=session, usccs=bound)
+    return tuple(EnterpriseRef(uscc=u, name=str(names[u]["name"])) for u in bound if u in names)
+
+
+def typed_usccs(text: str) -> tuple[str, ...]:
+    """USCCs typed in a message, in order."""
+    return tuple(USCC_IN_TEXT.findall(text.upper()))
+
+
+__all__ = ["MARGIN", "Resolution", "own_enterprises", "pick", "resolve", "typed_usccs"]
