@@ -37,7 +37,7 @@ from assistant.chat.followups import USES, asked_question
 from assistant.chat.intents import BY_NAME
 from assistant.chat.names import indicator_names
 from assistant.chat.refusals import examples, refusal
-from assistant.chat.reply import EnterpriseRef, RefuseReason
+from assistant.chat.reply import EnterpriseRef, RefuseReason, echo
 from assistant.chat.request import Answer, Request
 from assistant.chat.state import DialogueState, Pending, Topic
 from assistant.chat.understanding import Guard, Understanding
@@ -262,7 +262,7 @@ def _ask_indicator(topic: Topic, options: tuple[str, ...], state: DialogueState,
 
 def _not_found(intent: str, mention: str, state: DialogueState) -> Step:
     """An official's name that matched no enterprise: say so and offer a search."""
-    text = f"没有找到与“{mention}”相符的企业。请核对名称，或换个说法（简称、拼音、统一社会信用代码都可以）。"
+    text = f"没有找到与“{echo(mention)}”相符的企业。请核对名称，或换个说法（简称、拼音、统一社会信用代码都可以）。"
     return _clarify(intent, text, state.unchanged(), (f"查找企业 {mention}",))
 
 

@@ -28,6 +28,16 @@ KINDS: tuple[str, ...] = ("answer", "clarify", "refuse", "redirect")
 REFUSE_REASONS: tuple[str, ...] = ("privacy", "injection", "unauthenticated", "write_attempt", "bulk_export")
 
 
+ECHO_CHARS = 20
+
+
+def echo(text: str, *, limit: int = ECHO_CHARS) -> str:
+    """The user's words as a reply quotes them: at most `limit` characters (a reply stays short,
+    whatever was typed)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a fact comes from: a published run, a system file, a policy, an aggregate, or derived."""
@@ -102,6 +112,6 @@ class ChatReply:
 
 
 __all__ = [
-    "KINDS", "REFUSE_REASONS", "ChatReply", "EnterpriseRef", "Entities", "Fact", "Kind", "RefuseReason",
+    "ECHO_CHARS", "KINDS", "echo", "REFUSE_REASONS", "ChatReply", "EnterpriseRef", "Entities", "Fact", "Kind", "RefuseReason",
     "Source", "SourceKind",
 ]

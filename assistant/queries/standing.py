@@ -41,7 +41,7 @@ def standing(
     bench = {} if stage_size < MIN_GROUP else data.benchmarks.get(stage, {})
     cats = data.system.category_by_code
     with Session(runs.engine) as session:
-        short = store.short_names(session=session, usccs=[code]).get(code)
+        short = store.public_names(session=session, usccs=[code]).get(code, {}).get("short_name")
     record(audit, action="read_portrait", target=code)
     return {
         "uscc": code, "name": row["name"], "short_name": short, "industry": row["industry"],

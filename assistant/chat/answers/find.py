@@ -12,7 +12,7 @@ import re
 from assistant.access.privacy import Principal
 from assistant.chat.answers.facts import FactSheet, run_source
 from assistant.chat.context import ChatContext
-from assistant.chat.reply import EnterpriseRef, Entities, Source
+from assistant.chat.reply import EnterpriseRef, Entities, Source, echo
 from assistant.chat.request import Answer, Request
 from assistant.queries import search_hits
 from assistant.queries.audit import Audit
@@ -33,7 +33,7 @@ def find_company_fuzzy(request: Request, *, principal: Principal, ctx: ChatConte
                                stage=request.stage, industry=request.industry)
     items = found["items"]
     if not items:
-        return Answer(reply=f"没有找到与“{text}”相符的企业。可以换个说法，比如简称、拼音首字母或主要产品。",
+        return Answer(reply=f"没有找到与“{echo(text)}”相符的企业。可以换个说法，比如简称、拼音首字母或主要产品。",
                       suggestions=("按行业找企业", "使用帮助"))
     fs = FactSheet()
     lines = []
