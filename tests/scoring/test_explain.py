@@ -7,8 +7,8 @@ import pandas as pd
 from scoring.engine.advice import Advice, cohort_advice
 from scoring.engine.engine import ScoreResult, score_frames
 from scoring.engine.explain import explain
-from scoring.systems.schema import IndicatorSystem
 from scoring.systems.loader import load_system, parse_system
+from scoring.systems.schema import IndicatorSystem
 from tests.scoring.conftest import MINI, dump, frames
 from tests.scoring.test_loader import SYSTEMS
 
