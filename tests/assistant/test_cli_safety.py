@@ -218,6 +218,24 @@ def test_serve_start_up_output_never_contains_a_password(zone: Path, tmp_path: P
     assert "密码" not in demo.output + production.output
 
 
+def test_serve_creates_every_table_before_its_workers_start(tmp_path: Path) -> None:
+    """Workers starting together on a fresh store must find nothing to create (two creating one
+    table at once: all but one fail to start)."""
+    from assistant.cli.serve import prepare_store
+
+    settings = make_settings(tmp_path / "fresh")
+    prepare_store(settings).dispose()
+
+    def tables() -> set[str]:
+        with sqlite3.connect(settings.data_dir / "innopoints.sqlite") as db:
+            return {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
+
+    prepared = tables()
+    with TestClient(create_app(settings)):
+        pass
+    assert tables() == prepared
+
+
 def test_serve_refuses_published_demo_passwords_outside_development(zone: Path) -> None:
     served = serve(zone, **PRODUCTION)
     assert not served.started and served.code == 1, served.output
