@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     )
     run_cache_runs: int = Field(
         default=4, ge=1, le=64,
-        description="每个工作进程在内存中保留的评分批次数据份数（2,791 家企业时每份约 15 MiB），超出时淘汰最久未用的",
+        description="每个工作进程在内存中保留的评分批次数据份数（2,791 家企业时每份约 11 MiB），超出时淘汰最久未用的",
     )
     database_busy_seconds: float = Field(
         default=60.0, gt=0, le=600,

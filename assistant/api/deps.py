@@ -87,6 +87,16 @@ def _verify(engine: Engine, settings: Settings, token: str | None, api_key: str 
         return Principal(role=user.role, username=user.username, uscc=user.uscc, usccs=usccs), expires_in
 
 
+async def known_principal(request: Request) -> Principal | None:
+    """The caller if it sent a credential verified in the last `recheck_seconds`, read exactly as
+    `get_principal` reads it; None otherwise (no credential, or one still to verify). No I/O."""
+    credential = await oauth2(request) or await api_key_header(request)
+    if not credential:
+        return None
+    cache: PrincipalCache = request.app.state.principals
+    return cache.get(credential)
+
+
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 ClientDep = Annotated[str, Depends(client_address)]
 
@@ -97,6 +107,11 @@ async def get_runs(request: Request) -> RunCache:
 
 async def get_audit(request: Request, principal: PrincipalDep) -> Audit:
     """The queries' audit callback: records the caller with this request's path and client."""
+    return request_audit(request, principal)
+
+
+def request_audit(request: Request, principal: Principal) -> Audit:
+    """An audit callback recording `principal`'s reads with this request's path and client."""
 
     def audit(*, action: str, target: str) -> None:
         audit_read(request, principal, action=action, target=target)

@@ -17,6 +17,8 @@ from assistant.cli.common import console, err, friendly, open_engine
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from assistant.config import Settings
+
 app = typer.Typer()
 # Forwarded headers are the service's business (settings.trusted_proxies): uvicorn's own handling
 # believes X-Forwarded-For from 127.0.0.1 and hands the service a client address anyone can choose.
@@ -33,12 +35,10 @@ def serve(
     """启动 Web/API 服务（uvicorn）。"""
     import uvicorn
 
-    from assistant.access import accounts
     from assistant.config import Settings
 
     settings = Settings()
-    engine = open_engine(settings)
-    accounts.ensure_tables(engine)
+    engine = prepare_store(settings)
     if settings.environment != "development":
         _refuse_demo_passwords(engine, settings.environment)
         if not _has_admin(engine):
@@ -57,6 +57,19 @@ def serve(
     sock = config.bind_socket()
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     Multiprocess(config, sockets=[sock]).run()
+
+
+def prepare_store(settings: Settings) -> Engine:
+    """The store's engine with every table the service uses created, before any worker starts:
+    workers starting together on a fresh store would each create a missing table, and all but
+    one fail to start ("table already exists")."""
+    from assistant.access import accounts
+    from assistant.queries import portrait_store
+
+    engine = open_engine(settings)
+    accounts.ensure_tables(engine)
+    portrait_store.ensure_table(engine)
+    return engine
 
 
 def _refuse_demo_passwords(engine: Engine, environment: str) -> None:

@@ -1,7 +1,7 @@
 """Finished portrait answers shared by every worker process (and kept across restarts).
 
-A portrait costs tens of milliseconds to build (its advice re-scores about a hundred what-ifs),
-and each worker process would otherwise build the same one again. Runs are immutable, so an answer
+A portrait costs about ten milliseconds to build (a dozen queries, 121 explanations), and each
+worker process would otherwise build the same one again. Runs are immutable, so an answer
 keyed by (published-run signature, run id, USCC) never goes stale; when a newer run is published
 the signature changes and the older answers are dropped. Bodies are zlib-compressed JSON
 (about a sixth of the size; decompressing costs a tenth of a millisecond).

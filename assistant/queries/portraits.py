@@ -1,10 +1,11 @@
 """An enterprise's portrait (企业创新画像) for a caller who may see its details.
 
-Anyone else is refused exactly like an enterprise that does not exist. A portrait costs tens of
-milliseconds to build (its advice re-scores about a hundred what-ifs), so the finished JSON answer
-is kept: in this process (`RunCache`, keyed by run set, run and USCC) and in the store shared by
-the workers (`portrait_store`). Published runs never change; a new run (of any year: the trend)
-changes the key.
+Anyone else is refused exactly like an enterprise that does not exist. A portrait reads a dozen
+queries and explains 121 indicators (its advice was computed when the run was published), about
+ten milliseconds, so the finished JSON answer is kept: in this process (`RunCache`, keyed by run
+set, run and USCC) and in the store shared by the workers (`portrait_store`). Published runs never
+change; a new run (of any year: the trend) changes the key. The HTTP service sends a kept answer
+before its routing (`assistant.api.kept_answers`), through `cached_portrait_answer`.
 
 `encode` turns a portrait into its JSON bytes (the API passes its response schema); every surface
 sharing one `RunCache` and store must pass the same one, since the answers are shared.

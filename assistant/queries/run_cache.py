@@ -6,7 +6,7 @@ Which runs are the published ones is re-read at most every `recheck_s` seconds: 
 run published by another process shows within `recheck_s`.
 
 Both caches are bounded, because every worker process holds its own, and both evict the least
-recently used entry. Run data: at most `runs` runs (at 2,791 firms 9 MiB each, 15 MiB once every
+recently used entry. Run data: at most `runs` runs (at 2,791 firms 4.4 MiB each, 10.5 MiB once every
 ranking was asked for; most reads ask for the newest year, so a few runs serve nearly every
 request, and an evicted run is read again in 0.3–0.6 s on the demo zone). Finished answers: up to
 `answer_bytes` (a portrait is about 49 kB plain and 8 kB gzipped at 2,791 firms, so the former

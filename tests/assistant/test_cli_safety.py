@@ -218,6 +218,26 @@ def test_serve_start_up_output_never_contains_a_password(zone: Path, tmp_path: P
     assert "密码" not in demo.output + production.output
 
 
+def test_serve_creates_every_table_before_its_workers_start(tmp_path: Path) -> None:
+    """Workers starting together on a fresh store must find nothing to create (two creating one
+    table at once: all but one fail to start). The supervisor's part runs in a fresh interpreter,
+    as in `innopoints serve`, which imports only what the command needs."""
+    settings = make_settings(tmp_path / "fresh")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("INNOPOINTS_")}
+    environ.update(INNOPOINTS_DATA_DIR=str(settings.data_dir), PYTHONPATH=str(ROOT))
+    code = "from assistant.cli.serve import prepare_store; from assistant.config import Settings; prepare_store(Settings())"
+    subprocess.run([sys.executable, "-c", code], env=environ, check=True, cwd=tmp_path)
+
+    def tables() -> set[str]:
+        with sqlite3.connect(settings.data_dir / "innopoints.sqlite") as db:
+            return {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
+
+    prepared = tables()
+    with TestClient(create_app(settings)):
+        pass
+    assert tables() == prepared
+
+
 def test_serve_refuses_published_demo_passwords_outside_development(zone: Path) -> None:
     served = serve(zone, **PRODUCTION)
     assert not served.started and served.code == 1, served.output
