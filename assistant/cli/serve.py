@@ -64,11 +64,13 @@ def prepare_store(settings: Settings) -> Engine:
     workers starting together on a fresh store would each create a missing table, and all but
     one fail to start ("table already exists")."""
     from assistant.access import accounts
+    from assistant.chat import sessions
     from assistant.queries import portrait_store
 
     engine = open_engine(settings)
     accounts.ensure_tables(engine)
     portrait_store.ensure_table(engine)
+    sessions.ensure_tables(engine)
     return engine
 
 
