@@ -138,14 +138,17 @@ def segment(text: str, vocab: Vocabulary, *, marks: Sequence[tuple[SegmentKind, 
             continue
         limit = min((s for s in starts if s > i), default=n)
         best: tuple[str, int, Literal["exact", "sound", "pinyin"]] | None = None
-        for how, finder in (("exact", _exact), ("sound", _sound), ("pinyin", _pinyin)):
-            if how == "pinyin" and not _is_latin(ch):
-                continue
-            if how == "pinyin" and i > 0 and _is_latin(text[i - 1]):
-                continue  # inside a latin word
-            found_word = finder(text, i, limit, vocab)
+        found_word = _exact(text, i, limit, vocab)
+        if found_word:
+            best = (*found_word, "exact")
+        found_word = _sound(text, i, limit, vocab)
+        if found_word and (best is None or found_word[1] > best[1]):
+            best = (*found_word, "sound")
+        # Pinyin only at the start of a latin word.
+        if _is_latin(ch) and not (i > 0 and _is_latin(text[i - 1])):
+            found_word = _pinyin(text, i, limit, vocab)
             if found_word and (best is None or found_word[1] > best[1]):
-                best = (found_word[0], found_word[1], how)  # type: ignore[assignment]
+                best = (*found_word, "pinyin")
         if best is not None and _joins_name(vocab.meanings[best[0]], pending_start >= 0):
             if pending_start < 0:
                 pending_start = i

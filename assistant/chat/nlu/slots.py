@@ -17,7 +17,7 @@ from datetime import date
 from typing import Literal
 
 from assistant.chat.nlu.companies import company_mentions
-from assistant.chat.nlu.numbers import find_list_index, find_n, find_years, relative_year
+from assistant.chat.nlu.numbers import Found, find_list_index, find_n, find_years, relative_year
 from assistant.chat.nlu.segment import Segment, SegmentKind, segment
 from assistant.chat.nlu.vocabulary import Vocabulary
 from assistant.chat.understanding import CompanyRef, Slots
@@ -53,12 +53,12 @@ def _direction(masked: str) -> Literal["up", "down", "either"] | None:
 
 def read_slots(text: str, *, vocab: Vocabulary, today: date, expecting: str | None = None) -> Reading:
     """Segment a cleaned message and read the slots it states (nothing from the session)."""
-    marks: list[tuple[SegmentKind, object]] = [("year", f) for f in find_years(text, today=today)]
+    marks: list[tuple[SegmentKind, Found]] = [("year", f) for f in find_years(text, today=today)]
     marks += [("n", f) for f in find_n(text)]
     index = find_list_index(text)
     if index is not None:
         marks.insert(0, ("list_index", index))
-    segments = tuple(segment(text, vocab, marks=marks))  # type: ignore[arg-type]
+    segments = tuple(segment(text, vocab, marks=marks))
 
     years: list[int] = []
     year_words: list[str] = []
