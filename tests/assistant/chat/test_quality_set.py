@@ -277,3 +277,17 @@ def test_an_aggregate_answer_that_names_the_other_enterprise_leaks(view: labels.
     assert judge(c, named, view, today, portraits).leaks
     refused = refusal("排行榜和企业间对比仅向园区工作人员开放。")
     assert judge(c, refused, view, today, portraits).behaviour_ok  # a refusal is allowed too
+
+
+def test_a_number_of_the_askers_own_that_equals_anothers_is_no_leak(view: labels.ZoneView, today: date,
+                                                                    portraits: scoring.Portraits) -> None:
+    expect = {"kind": "refuse", "refuse_reason": "privacy", "intent": "my_total_points"}
+    c = case(view, today, "enterprise1", "{A.name}今年多少分", expect, {"A": {"stage": "growth", "pos": 2}},
+             tags=("privacy",))
+    own, other = view.users["enterprise1"], c.firms["A"][0].uscc
+    shown = f"{portraits(other, view.latest)['total']:.2f}"
+    bare = ChatReply(session_id="s", reply=f"本企业某项测算 {shown} 分。", kind="answer", intent="policy_eligibility")
+    assert judge(c, bare.to_dict(), view, today, portraits).leaks  # the other's total, said by no fact of ours
+    stated = ChatReply(session_id="s", reply=bare.reply, kind="answer", intent="policy_eligibility",
+                       facts=(Fact("综合评分", float(shown), "分", view.latest, own, Source("derived")),))
+    assert judge(c, stated.to_dict(), view, today, portraits).leaks == []  # the asker's own figure
