@@ -355,7 +355,7 @@ async def wrk_run(base_url: str, cfg: Config, tmp: Path) -> dict[str, WrkSample]
     async with clients(base_url, token, replace(cfg, concurrency=1, shared_client=True)) as pool:
         usccs = await collect_usccs(pool[0], cfg.usccs)
     plan = {"portrait": portrait_paths(rng, usccs, 5000), "ranking": ranking_paths(rng, 5000)}
-    # First portraits are built (tens of ms each) and then kept in the store shared by the workers:
+    # First portraits are built (about ten ms each) and then kept in the store shared by the workers:
     # time some first requests one at a time, then ask for every sampled portrait once, so that the
     # load below measures the steady state rather than the warm-up.
     async with new_client(base_url, 8, token) as client:
@@ -478,6 +478,9 @@ def report(floors_ms: list[float], runs: list[dict[str, Sample | WrkSample]], cf
 
 def print_text(rep: dict[str, object]) -> None:
     print(f"date {rep['date']}  cores {rep['cores']} (usable {rep['cores_usable']})  {rep['machine']}")
+    loads = rep.get("load_average")
+    if isinstance(loads, list):
+        print("load average (1 min) at the start and after each run: " + " / ".join(f"{x:g}" for x in loads))
     print(f"server: {rep['server_command']}")
     print(f"client: {rep['client']}; warm-up per endpoint (not counted): {rep['warmup_per_endpoint']}")
     print(f"{'endpoint':<12} {'requests':>8} {'conc':>5} {'wall s':>7} {'req/s':>7} {'p50 ms':>7} "
@@ -548,16 +551,23 @@ def benchmark(cfg: Config, tmp: Path, log: Callable[[str], None]) -> dict[str, o
     floors: list[float] = []
     runs: list[dict[str, Sample | WrkSample]] = []
     cmd: list[str] = []
+    loads = [load_average()]
     for run in range(1, cfg.repeat + 1):  # a fresh server per run: every run starts from cold caches
         with running_server(data_dir, cfg.workers, tmp / f"server-{run}.log") as (base_url, cmd_run):
             floor, samples = asyncio.run(measure(base_url, cfg, tmp))
         cmd = cmd_run
         floors.append(floor)
         runs.append(samples)
+        loads.append(load_average())
         summary = ", ".join(f"{k} p95 {figures(s, cfg.concurrency)['p95_ms']} ms" for k, s in samples.items())
         log(f"run {run}/{cfg.repeat} ({cfg.requests} requests per endpoint, {cfg.concurrency} clients): "
-            f"health floor {floor} ms, {summary}")
-    return report(floors, runs, cfg, cmd)
+            f"health floor {floor} ms, {summary}; load average {loads[-1]}")
+    return {**report(floors, runs, cfg, cmd), "load_average": loads}
+
+
+def load_average() -> float:
+    """The machine's 1-minute load average: on a shared machine, what else wanted the cores."""
+    return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else float("nan")
 
 
 def main(argv: list[str] | None = None) -> None:
