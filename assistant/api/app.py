@@ -178,13 +178,21 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
 
 def _assistant(app: FastAPI, settings: Settings, engine: Engine) -> ChatService:
     """The chat service over what the lifespan holds; "今年" is the year of the app's clock in Beijing."""
+    from assistant.chat import llm
     from assistant.chat.build import build_service
     from assistant.display import BEIJING
 
+    # The optional model (off unless INNOPOINTS_LLM_BASE_URL is set): its wording is kept only when
+    # every number is a fact.
+    model = llm.configured(
+        base_url=settings.llm_base_url, api_key=settings.llm_api_key.get_secret_value(),
+        model=settings.llm_model, timeout=settings.llm_timeout_seconds,
+    )
     return build_service(
         engine=engine, runs=app.state.runs, index=app.state.search, systems_dir=settings.systems_dir,
         policies_dir=settings.policies_dir, clock=lambda: app.state.clock().astimezone(BEIJING),
         idle=timedelta(minutes=settings.chat_idle_minutes), turns_per_minute=settings.chat_turns_per_minute,
+        model=model,
     )
 
 

@@ -41,7 +41,7 @@ _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _MEASURES = ("万元", "亿元", "分位", "分比", "分之", "家", "名", "个", "项", "类", "分", "人", "倍", "件", "条", "位",
              "次", "档", "级", "元", "%", "％", "成", "年", "岁", "篇", "张", "所")
 _NOT_A_COUNT = ("分位", "分比", "分之")
-_ONE_AS_WORD = frozenset("上下同每任某唯统逐另单")  # before 一, a word ("下一档"), not the number one  # 百分位, 百分比, 百分之…: words, not a number of points
+_ONE_AS_WORD = frozenset("上下同每任某唯统逐另单哪")  # before 一, a word ("下一档", "哪一家"), not the number one  # 百分位, 百分比, 百分之…: words, not a number of points
 _CHINESE = re.compile(rf"(?P<ord>第)?(?P<num>[{_CN_DIGITS}]+(?:点[零〇一二三四五六七八九]+)?)")
 _YEAR_AFTER = re.compile(r"\s*(?:[–—\-~～至到、，,和与及]\s*\d{4}\s*)*年")
 _DOCUMENT = re.compile(r"〔\d{4}〕\s*\d+\s*号")

@@ -60,6 +60,8 @@ def test_chinese_numerals_where_they_count() -> None:
     assert ungrounded("共三家", facts(2)) == ["三"]
     found = numbers("百分位；下一档；同阶段下一个四分位；上一年；统一社会信用代码；第一名")
     assert [(n.text, n.value) for n in found] == [("第一", 1)]
+    # A clarifying question's 哪一家 / 哪一项 asks which; it states no number.
+    assert ungrounded("您问的是哪一家企业？哪一项指标？", ()) == []
 
 
 # ----------------------------------------------------------------------------- invariants
