@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -60,15 +61,38 @@ async def get_principal(
     credential = token or api_key
     if not credential:
         return PUBLIC
-    cache: PrincipalCache = request.app.state.principals
-    cached = cache.get(credential)
+    cached = _cached(request, token, api_key)
     if cached is not None:
         return cached
     principal, expires_in = await run_in_threadpool(
         _verify, request.app.state.engine, request.app.state.settings, token, api_key
     )
-    cache.put(credential, principal, expires_in_s=expires_in)
+    request.app.state.principals.put(credential, principal, expires_in_s=expires_in)
     return principal
+
+
+def _cached(request: Request, token: str | None, api_key: str | None) -> Principal | None:
+    """The principal the request's credential proved recently, if kept; past half of
+    `recheck_seconds`, one re-check starts in the background (`PrincipalCache.claim_recheck`)."""
+    credential = token or api_key
+    assert credential
+    cache: PrincipalCache = request.app.state.principals
+    principal = cache.get(credential)
+    if principal is not None and cache.claim_recheck(credential):
+        state = request.app.state
+        threading.Thread(target=_recheck, args=(cache, state.engine, state.settings, credential, token, api_key),
+                         name="principal-recheck", daemon=True).start()
+    return principal
+
+
+def _recheck(cache: PrincipalCache, engine: Engine, settings: Settings, credential: str, token: str | None,
+             api_key: str | None) -> None:
+    try:
+        principal, expires_in = _verify(engine, settings, token, api_key)
+    except Exception:  # noqa: BLE001 - refused (user disabled, key revoked) or the database busy
+        cache.rechecked(credential, None)
+        return
+    cache.rechecked(credential, principal, expires_in_s=expires_in)
 
 
 def _verify(engine: Engine, settings: Settings, token: str | None, api_key: str | None) -> tuple[Principal, float | None]:
@@ -86,11 +110,11 @@ def _verify(engine: Engine, settings: Settings, token: str | None, api_key: str 
 async def known_principal(request: Request) -> Principal | None:
     """The caller if it sent a credential verified in the last `recheck_seconds`, read exactly as
     `get_principal` reads it; None otherwise (no credential, or one still to verify). No I/O."""
-    credential = await oauth2(request) or await api_key_header(request)
-    if not credential:
+    token = await oauth2(request)
+    api_key = await api_key_header(request)
+    if not (token or api_key):
         return None
-    cache: PrincipalCache = request.app.state.principals
-    return cache.get(credential)
+    return _cached(request, token, api_key)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
