@@ -26,7 +26,6 @@ from assistant.access.secret import load_or_create
 from assistant.api.docs import app_options, install_docs
 from assistant.api.errors import error_body, install_error_handlers
 from assistant.api.forwarded import TrustedProxies
-from assistant.api.kept_answers import KeptAnswers, Served
 from assistant.api.principal_cache import PrincipalCache
 from assistant.api.routes import ROUTERS, imports
 from assistant.chat import sessions as chat_sessions  # its tables join the store's schema check
@@ -163,9 +162,6 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.state.clock = clock or (lambda: datetime.now(UTC))
     app.state.proxies = TrustedProxies(settings.trusted_proxies)
     install_error_handlers(app)
-    # Innermost of ours: kept answers still get CORS headers and body limits (assistant.api.kept_answers).
-    app.state.kept_answers = Served()
-    app.add_middleware(KeptAnswers, served=app.state.kept_answers)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"])
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, routes={imports.UPLOAD_PATH: imports.MAX_UPLOAD_BYTES})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -55,7 +56,8 @@ async def get_principal(
     """The caller: from a bearer token, an API key (`X-API-Key`, or `ipk_…` as the bearer), or nobody (public).
 
     A credential verified in the last `recheck_seconds` is answered from memory (no database, no
-    worker thread); otherwise it is checked against the users table in a worker thread.
+    worker thread; from half of that time on, re-checked once in the background); otherwise it is
+    checked against the users table in a worker thread.
     """
     credential = token or api_key
     if not credential:
@@ -63,12 +65,27 @@ async def get_principal(
     cache: PrincipalCache = request.app.state.principals
     cached = cache.get(credential)
     if cached is not None:
+        if cache.claim_recheck(credential):  # past half of recheck_seconds: one re-check, in the background
+            state = request.app.state
+            threading.Thread(target=_recheck, args=(cache, state.engine, state.settings, credential, token, api_key),
+                             name="principal-recheck", daemon=True).start()
         return cached
     principal, expires_in = await run_in_threadpool(
         _verify, request.app.state.engine, request.app.state.settings, token, api_key
     )
     cache.put(credential, principal, expires_in_s=expires_in)
     return principal
+
+
+def _recheck(cache: PrincipalCache, engine: Engine, settings: Settings, credential: str, token: str | None,
+             api_key: str | None) -> None:
+    """A kept credential verified again (`PrincipalCache.claim_recheck`): kept on, or dropped."""
+    try:
+        principal, expires_in = _verify(engine, settings, token, api_key)
+    except Exception:  # noqa: BLE001 - refused (user disabled, key revoked) or the database busy
+        cache.rechecked(credential, None)
+        return
+    cache.rechecked(credential, principal, expires_in_s=expires_in)
 
 
 def _verify(engine: Engine, settings: Settings, token: str | None, api_key: str | None) -> tuple[Principal, float | None]:
@@ -87,16 +104,6 @@ def _verify(engine: Engine, settings: Settings, token: str | None, api_key: str 
         return Principal(role=user.role, username=user.username, uscc=user.uscc, usccs=usccs), expires_in
 
 
-async def known_principal(request: Request) -> Principal | None:
-    """The caller if it sent a credential verified in the last `recheck_seconds`, read exactly as
-    `get_principal` reads it; None otherwise (no credential, or one still to verify). No I/O."""
-    credential = await oauth2(request) or await api_key_header(request)
-    if not credential:
-        return None
-    cache: PrincipalCache = request.app.state.principals
-    return cache.get(credential)
-
-
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 ClientDep = Annotated[str, Depends(client_address)]
 
@@ -107,11 +114,6 @@ async def get_runs(request: Request) -> RunCache:
 
 async def get_audit(request: Request, principal: PrincipalDep) -> Audit:
     """The queries' audit callback: records the caller with this request's path and client."""
-    return request_audit(request, principal)
-
-
-def request_audit(request: Request, principal: Principal) -> Audit:
-    """An audit callback recording `principal`'s reads with this request's path and client."""
 
     def audit(*, action: str, target: str) -> None:
         audit_read(request, principal, action=action, target=target)

@@ -4,8 +4,7 @@ Anyone else is refused exactly like an enterprise that does not exist. A portrai
 queries and explains 121 indicators (its advice was computed when the run was published), about
 ten milliseconds, so the finished JSON answer is kept: in this process (`RunCache`, keyed by run
 set, run and USCC) and in the store shared by the workers (`portrait_store`). Published runs never
-change; a new run (of any year: the trend) changes the key. The HTTP service sends a kept answer
-before its routing (`assistant.api.kept_answers`), through `cached_portrait_answer`.
+change; a new run (of any year: the trend) changes the key.
 
 `encode` turns a portrait into its JSON bytes (the API passes its response schema); every surface
 sharing one `RunCache` and store must pass the same one, since the answers are shared.

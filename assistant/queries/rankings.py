@@ -43,23 +43,6 @@ def ranking_answer(
     return answer
 
 
-def cached_ranking_answer(
-    *, principal: Principal, runs: RunCache, audit: Audit | None, stage: str, year: int | None = None,
-    category: str | None = None, page: int = 1, size: int = 20,
-) -> Answer | None:
-    """The page's finished answer if the run's data is in memory and the page was kept already
-    (`ranking_answer`, with the same checks and audit): no I/O; None otherwise."""
-    _check(principal, stage, page, size)
-    data = runs.run_data_if_ready(year)
-    if data is None:
-        return None
-    _check_category(data, category)
-    answer = runs.answer(("ranking", data.run.id, stage, category, page, size))
-    if answer is not None:
-        record(audit, action="read_ranking", target=f"{stage} {category or 'total'}")
-    return answer
-
-
 def _check(principal: Principal, stage: str, page: int, size: int) -> None:
     require_official(principal)
     if stage not in STAGES:
@@ -80,4 +63,4 @@ def _page(data: RunData, stage: str, category: str | None, page: int, size: int)
             "year": data.run.year, "run_id": data.run.id, "stage": stage, "category": category}
 
 
-__all__ = ["cached_ranking_answer", "ranking", "ranking_answer"]
+__all__ = ["ranking", "ranking_answer"]

@@ -151,6 +151,33 @@ def test_a_verified_caller_is_kept_for_recheck_seconds_and_no_longer() -> None:
     assert cache.get("token") is None
 
 
+def test_a_busy_callers_credential_is_rechecked_ahead_once() -> None:
+    """From half of `recheck_seconds` on, one request claims a background re-check while the others
+    go on with the principal; the outcome renews it or drops it, never reviving a forgotten user."""
+    now = [100.0]
+    cache = PrincipalCache(recheck_s=1.0, clock=lambda: now[0])
+    who = Principal(role="official", username="official")
+    cache.put("token", who)
+    now[0] = 100.49
+    assert not cache.claim_recheck("token")
+    now[0] = 100.5
+    assert [cache.claim_recheck("token") for _ in range(50)].count(True) == 1
+    assert cache.get("token") == who  # still served meanwhile
+    cache.rechecked("token", who)  # renewed at 100.5
+    now[0] = 100.9
+    assert cache.get("token") == who and not cache.claim_recheck("token")
+    now[0] = 101.0
+    assert cache.claim_recheck("token")
+    cache.rechecked("token", None)  # refused, or the database not readable: verified by the next request
+    assert cache.get("token") is None
+    cache.put("token", who)
+    now[0] += 0.6
+    assert cache.claim_recheck("token")
+    cache.forget_user("official")  # disabled in this process while the re-check ran
+    cache.rechecked("token", who)
+    assert cache.get("token") is None
+
+
 def test_a_user_disabled_by_another_process_loses_access_at_the_next_check(isolated_factory: Any) -> None:
     """A change made elsewhere (here: the users table written directly, as `innopoints users
     disable` does) shows as soon as the worker re-reads the user: with `recheck_seconds=0`, at once."""

@@ -318,6 +318,44 @@ def test_run_cache_size_comes_from_settings_and_answers_stay_right(zone: Zone, t
             assert len(cache.held_runs()) == 1
 
 
+def test_published_runs_are_reread_ahead_once_in_the_background(served: Served) -> None:
+    """Under load the list of published runs never expires in front of the requests: from half of
+    `recheck_s` on, one re-read is started (a clock and a background of the test's own: no waiting),
+    and requests go on with the list in hand; unused for a whole `recheck_s`, it is read again in the
+    request, as before."""
+    now = [10.0]
+    jobs: list[Any] = []
+    cache = RunCache(served.engine, recheck_s=1.0, clock=lambda: now[0], spawn=jobs.append)
+    assert cache.published_if_fresh() is None  # never read
+    first = cache.published()
+    now[0] = 10.49
+    assert cache.published_if_fresh() is first and jobs == []
+    now[0] = 10.5
+    assert all(cache.published_if_fresh() is first for _ in range(50))  # 50 requests at once: one re-read
+    assert len(jobs) == 1
+    jobs.pop()()
+    now[0] = 10.9  # 0.4 s after the re-read began: fresh, no new re-read yet
+    assert cache.published_if_fresh() is not None and jobs == []
+    now[0] = 11.5  # nobody asked for a whole recheck_s: the request reads it itself
+    assert cache.published_if_fresh() is None and jobs == []
+    assert cache.published().signature == first.signature
+
+
+def test_a_failed_background_reread_leaves_it_to_the_next_request(served: Served) -> None:
+    from sqlalchemy import create_engine
+
+    now = [0.0]
+    jobs: list[Any] = []
+    cache = RunCache(served.engine, recheck_s=1.0, clock=lambda: now[0], spawn=jobs.append)
+    cache.published()
+    cache.engine = create_engine("sqlite:////nonexistent/folder/store.sqlite")  # the database unreadable
+    now[0] = 0.6
+    assert cache.published_if_fresh() is not None
+    jobs.pop()()  # fails, logged
+    now[0] = 0.7
+    assert cache.published_if_fresh() is not None and len(jobs) == 1  # a new attempt, not stuck
+
+
 def test_kept_answers_are_bounded_by_bytes(served: Served) -> None:
     cache = RunCache(served.engine, answer_bytes=3000)
     bodies = {k: json.dumps({"k": k, "pad": "x" * 900}).encode() for k in "abcd"}
