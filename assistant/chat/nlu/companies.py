@@ -85,6 +85,16 @@ def _in_context(before: Segment | None, after: Segment | None, after_next: Segme
     return False
 
 
+def _after_self(joined: list[Segment], k: int) -> bool:
+    """Whether the chunk at `k` follows a reference to the asker's own firm (我们的创新积分,
+    我们jf多少, 我们在本阶段): what follows 我们 describes it, it names no other firm."""
+    j = k - 1
+    if j >= 0 and _word(joined[j]) == "的":
+        j -= 1
+    seg = joined[j] if j >= 0 else None
+    return seg is not None and seg.kind == "term" and seg.meaning is not None and seg.meaning.ref == "self"
+
+
 def company_mentions(segments: tuple[Segment, ...], vocab: Vocabulary, *, expecting: bool = False) -> tuple[Segment, ...]:
     """The name segments that are company mentions: "heng tuo" joined into one, in order.
 
@@ -107,6 +117,8 @@ def company_mentions(segments: tuple[Segment, ...], vocab: Vocabulary, *, expect
         text = seg.text.strip()
         bare = text.replace(" ", "")
         if bare.isdigit() or len(bare) < (1 if expecting else 2):
+            continue
+        if not expecting and _after_self(joined, k):
             continue
         before = joined[k - 1] if k > 0 else None
         after = joined[k + 1] if k + 1 < len(joined) else None
