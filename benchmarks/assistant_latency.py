@@ -85,7 +85,9 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], log_path: Path) -> None
             if proc.poll() is not None:
                 raise RuntimeError(f"the server exited:\n{tail(log_path.read_text(errors='replace'))}")
             with contextlib.suppress(httpx.HTTPError):
-                if client.get("/api/ready").status_code == 200:
+                r = client.get("/api/ready")
+                # Measured as served once warm: the evaluations are scored ahead in the background.
+                if r.status_code == 200 and r.json().get("evaluations"):
                     return
             time.sleep(0.5)
     raise RuntimeError(f"/api/ready did not answer 200 within {READY_TIMEOUT_S:.0f} s")

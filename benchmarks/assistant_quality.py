@@ -151,12 +151,15 @@ def principal(role: str, zone: labels.ZoneView) -> Any:
 
 def chat_service(zone: Zone, *, today: date) -> Any:
     """The `ChatService` the API's lifespan builds (`assistant.chat.build.build_service`), over the
-    benchmark's store, runs and searcher, with its clock; no LLM, no rate limit."""
+    benchmark's store, runs and searcher, with its clock; no LLM, no rate limit; prepared (the
+    evaluations scored ahead) as the lifespan prepares it."""
     from assistant.chat.build import build_service
 
     now = datetime.combine(today, datetime.min.time(), BEIJING).replace(hour=10)
-    return build_service(engine=zone.engine, runs=zone.runs, index=zone.index, systems_dir=zone.settings.systems_dir,
-                         policies_dir=zone.settings.policies_dir, clock=lambda: now, turns_per_minute=0, model=None)
+    service = build_service(engine=zone.engine, runs=zone.runs, index=zone.index, systems_dir=zone.settings.systems_dir,
+                            policies_dir=zone.settings.policies_dir, clock=lambda: now, turns_per_minute=0, model=None)
+    service.prepare()  # as the lifespan does in the background: the evaluations scored ahead
+    return service
 
 
 # ----------------------------------------------------------------------------- running the set

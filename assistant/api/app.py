@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -143,7 +144,18 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
             app.state.chat = await run_in_threadpool(partial(_assistant, app, settings, engine))
         except Exception:  # noqa: BLE001 - serve the rest: `/api/ready` answers 503 and `/api/chat` 503
             log.exception("building the assistant at start-up failed")
+        # Eligibility ("能评上高企吗") scores the whole zone once; do it now, beside the first requests.
+        stop_preparing = threading.Event()
+        app.state.chat_prepared = threading.Event()  # `/api/ready` reports it ("evaluations")
+        preparing = None
+        if app.state.chat is not None:
+            preparing = threading.Thread(target=_prepare, args=(app.state.chat, stop_preparing, app.state.chat_prepared),
+                                         name="chat-prepare", daemon=True)
+            preparing.start()
         yield
+        stop_preparing.set()
+        if preparing is not None:
+            preparing.join()  # before the engine goes: the evaluation in progress finishes
         app.state.search.close()
         app.state.audit.stop()
         engine.dispose()
@@ -170,6 +182,13 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     for router in ROUTERS:  # each route lists its own error statuses (assistant.api.responses)
         app.include_router(router)
     return app
+
+
+def _prepare(chat: ChatService, stop: threading.Event, done: threading.Event) -> None:
+    try:
+        chat.prepare(stop)
+    finally:
+        done.set()
 
 
 def _assistant(app: FastAPI, settings: Settings, engine: Engine) -> ChatService:

@@ -75,6 +75,8 @@ class Step:
         if answer.kind != "answer":
             return self.state.unchanged()
         asked = replace(self.asked, years=answer.years or self.asked.years)
+        if asked.intent == "find_company_fuzzy" and len(answer.listed) == 1:
+            asked = replace(asked, enterprises=answer.listed)  # "它多少分" after one firm was found
         return self.state.after_answer(asked, listed=answer.listed)
 
 
@@ -135,9 +137,15 @@ def _complete(
         named.insert(0, own[0])
     elif s.company_ref == "previous":
         carried = (state.topic.enterprises if state.topic else ()) or (state.last.enterprises if state.last else ())
+        if not carried and principal.role == "enterprise" and state.refused:
+            return _refuse("privacy", topic.intent, principal, state, topic=topic)  # "它" is the firm just refused
         if not carried:
             return _ask_company(topic, own, state, principal)
         named.extend(carried)
+    elif s.company_ref == "pair":
+        if len(state.recent) < 2:
+            return _ask_company(topic, own, state, principal)
+        named.extend(state.recent[-2:])
     elif s.company_ref == "list_item":
         index = (s.list_index or 0) - 1
         if not 0 <= index < len(state.listed):
@@ -158,7 +166,7 @@ def _complete(
         named.append(None)  # "我们的关联公司": another enterprise, unnamed
     access = chat_access(principal, about=[n.uscc if n else None for n in named], kind=kind)
     if access == "privacy":
-        return _refuse("privacy", topic.intent, principal, state)
+        return _refuse("privacy", topic.intent, principal, state, topic=topic)
     chosen = tuple(dict.fromkeys(n for n in named if n is not None))
     if access == "own_instead":
         target = chosen[:1] or (own if len(own) == 1 else ())
@@ -222,8 +230,14 @@ def _plain(u: Understanding) -> Understanding:
 
 
 # ----------------------------------------------------------------------------- replies of the dialogue itself
-def _refuse(reason: RefuseReason, intent: str, principal: Principal, state: DialogueState) -> Step:
-    return Step(intent=intent, state=state.unchanged(), answer=refusal(reason, principal))
+def _refuse(reason: RefuseReason, intent: str, principal: Principal, state: DialogueState, *,
+            topic: Topic | None = None) -> Step:
+    """A refusal. One for another firm's data remembers the question without the firm, so that
+    "那我们自己的呢" asks it of the asker, and "它" still means the firm refused."""
+    kept = state.unchanged()
+    if reason == "privacy":
+        kept = replace(kept, refused=True, last=replace(topic, enterprises=()) if topic is not None else kept.last)
+    return Step(intent=intent, state=kept, answer=refusal(reason, principal))
 
 
 def _clarify(intent: str, text: str, state: DialogueState, suggestions: tuple[str, ...] = ()) -> Step:

@@ -7,12 +7,15 @@ is what a follow-up continues — except that "那研发费用呢" right after a
 definition; "回到刚才的问题" asks the topic again. Only the slots the intent reads are carried
 (`USES`), so that a change of total after an indicator's score is the total's, not the indicator's.
 Enterprises named in the message are resolved later (`assistant.chat.dialogue`); carried ones are
-already resolved.
+already resolved. Words that point at the conversation's subject move the intent: "怎么算的" asks
+the definition of the indicator talked about, "我们这项多少" its value, "他俩谁高" and "和第一名比呢"
+a comparison (the firm talked about against the one pointed at).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.chat.companies import typed_usccs
 from assistant.chat.state import ASIDES, DialogueState, Topic
@@ -35,8 +38,10 @@ USES: dict[str, frozenset[str]] = {
     "programme_info": frozenset({"policy"}),
 }
 LISTS = frozenset({"top_n_list", "find_company_fuzzy", "compare_companies"})
+POINTS = ("my_total_points", "category_points", "indicator_value_score")
 # "回到刚才的问题": return to the topic before an aside.
 BACK = re.compile(r"(回到|继续|接着|还是)(刚才|之前|前面|上面|原来)")
+CHANGE_WORDS = re.compile(r"变|涨|跌|升|降|拉动|拖累|影响|贡献|原因|为什么|为啥|怎么回事")
 
 
 def asked_question(u: Understanding, state: DialogueState) -> Topic | None:
@@ -47,11 +52,21 @@ def asked_question(u: Understanding, state: DialogueState) -> Topic | None:
     s = u.slots
     stated = bool(s.years or s.indicator or s.category or s.companies or s.company_ref or s.n or s.stage
                   or s.industry or s.policy or s.compare_direction)
-    carry = base is not None and (u.follow_up or (u.intent is None and stated))
+    property_of_last = u.asks_property and base is not None and bool(base.indicator or base.category)
+    # "高企认定条件是什么" → "我们够吗": the same question of the asker, about the policy just read.
+    same_policy = (base is not None and u.intent == base.intent == "policy_eligibility" and not s.policy
+                   and base.policy is not None)
+    # "主要是哪些指标变了" after a change: what moved it, of the same change.
+    same_change = (base is not None and base.intent == "yoy_change" and bool(CHANGE_WORDS.search(u.text))
+                   and not (s.companies or s.company_ref or s.indicator or s.category or s.policy))
+    carry = base is not None and (u.follow_up or (u.intent is None and stated) or property_of_last or same_policy
+                                  or same_change)
     intent = u.intent
     if carry:
         assert base is not None
-        intent = _follow_intent(u.intent or base.intent, u)
+        # "好吧 那我们呢": small-talk words around a follow-up that states slots are no intent of their own.
+        own = None if u.intent == "chitchat_out_of_scope" and stated else u.intent
+        intent = "yoy_change" if same_change else _follow_intent(own or base.intent, replace(u, intent=own), base)
     if intent is None:
         return None
     uses = USES.get(intent, frozenset({"company", "year", "category", "indicator", "n", "stage", "industry", "policy"}))
@@ -61,9 +76,12 @@ def asked_question(u: Understanding, state: DialogueState) -> Topic | None:
 
     b = base or Topic(intent=intent)
     names_one = bool(s.companies or s.company_ref or typed_usccs(u.text))
+    enterprises = b.enterprises if kept("company") and not names_one else ()
+    if intent == "compare_companies" and kept("company") and names_one and s.company_ref != "pair":
+        enterprises = b.enterprises[:1]  # "和第一名比呢": the firm talked about against the one named
     return Topic(
         intent=intent,
-        enterprises=b.enterprises if kept("company") and not names_one else (),
+        enterprises=enterprises,
         years=s.years or (b.years if kept("year") else ()),
         year_words=s.year_words if s.years else (b.year_words if kept("year") else ()),
         category=s.category or (b.category if kept("category") else None),
@@ -85,17 +103,31 @@ def _base(u: Understanding, state: DialogueState) -> Topic | None:
     # or a year goes back to the topic.
     about_aside = bool(s.indicator or s.category or s.indicator_candidates) and not (
         s.companies or s.company_ref or s.years)
-    if last.intent == "indicator_definition" and (about_aside or state.topic is None):
+    if last.intent == "indicator_definition" and (about_aside or state.topic is None or u.about_item or u.asks_property):
         return last
     return state.topic
 
 
-def _follow_intent(intent: str, u: Understanding) -> str:
+def _follow_intent(intent: str, u: Understanding, base: Topic) -> str:
     """A follow-up's intent: the one carried, moved to what the newly stated slot asks."""
     s = u.slots
     uses = USES.get(intent, frozenset())
-    if s.company_ref == "list_item" and intent in LISTS and u.intent in (None, intent):
-        return "my_total_points"  # "第三名那家呢": that firm's points
+    named = bool(s.companies or s.company_ref in ("self", "previous"))
+    if u.asks_property and (base.indicator or base.category) and not named:
+        return "indicator_definition"  # "怎么算的", "满分多少" of the indicator talked about
+    if s.company_ref == "pair" or (u.compares and (s.companies or s.company_ref in ("list_item", "previous"))
+                                   and intent != "top_n_list"):
+        return "compare_companies"  # "他俩谁高", "和第一名比呢"
+    if base.intent == "policy_eligibility" and s.policy and u.intent in (None, intent, *POINTS):
+        return "policy_eligibility"  # "那科小呢" after "能评上高企吗": 科小 is a policy here, not FD23
+    if s.company_ref == "list_item" and intent in LISTS and u.intent in (None, intent, *POINTS):
+        # "第三名那家呢", "第二名那家的投入能力呢": that firm's points, at the level named
+        return "indicator_value_score" if s.indicator else "category_points" if s.category else "my_total_points"
+    if u.about_item and base.indicator and (intent in POINTS or (intent == "indicator_definition" and named)):
+        return "indicator_value_score"  # "我们这项多少" after the indicator's definition
+    if intent == "indicator_definition" and named and base.intent == "indicator_definition" and u.intent is None:
+        # "那我们呢" after a definition: our value of it
+        return "indicator_value_score" if base.indicator else "category_points" if base.category else "my_total_points"
     if s.indicator and "indicator" not in uses:
         return "indicator_value_score"
     if s.category and "category" not in uses:

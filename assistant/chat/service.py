@@ -19,11 +19,13 @@ the surface proved (a token, an API key, the WeChat binding); nothing typed in a
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from assistant.access.privacy import Principal
 from assistant.chat import answers, nlu
+from assistant.chat.answers.years import published_years
 from assistant.chat.dialogue import Step, decide
 from assistant.chat.grounding import ungrounded
 from assistant.chat.refusals import examples
@@ -31,7 +33,9 @@ from assistant.chat.reply import ChatReply, Entities
 from assistant.chat.request import Answer, Request
 from assistant.chat.sessions import SessionStore, owner_of
 from assistant.errors import ServiceError
+from assistant.queries import eligibility
 from assistant.queries.audit import Audit, record
+from assistant.queries.systems import evaluation_versions
 from scoring.errors import ScoringError
 
 if TYPE_CHECKING:
@@ -58,6 +62,24 @@ class ChatService:
     def warm(self) -> None:
         """Run one message through understanding, so that whatever loads lazily loads now."""
         nlu.understand("帮助", vocab=self.vocab, today=self.ctx.clock().date())
+
+    def prepare(self, stop: threading.Event | None = None) -> None:
+        """Score the official evaluations (科小, 高企) of the latest published year for the whole
+        zone now, so that no asker of "我们能评上高企吗" waits for the first scoring (seconds on a
+        real zone; later questions read the kept answers). For a start-up's background thread:
+        `stop` ends it between evaluations; a failure is logged, the questions then score on demand."""
+        try:
+            years = published_years(self.ctx)
+        except ScoringError:  # nothing published yet: nothing to prepare
+            return
+        try:
+            for version in evaluation_versions(self.ctx.systems_dir):
+                if stop is not None and stop.is_set():
+                    return
+                eligibility.prepare(engine=self.ctx.engine, runs=self.ctx.runs, systems_dir=self.ctx.systems_dir,
+                                    version=version, year=years[-1])
+        except Exception:  # noqa: BLE001 - only a warm-up: the first question scores on demand
+            log.warning("chat: scoring the evaluations ahead failed", exc_info=True)
 
     def reply(
         self, *, principal: Principal, message: str, session_id: str | None = None, audit: Audit | None = None,

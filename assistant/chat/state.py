@@ -7,6 +7,7 @@ restart continues it. What the state holds and why:
 - `topic`: the last question about data, kept while an aside (a definition, help, small talk) is
   answered, so that "那去年呢" after "研发投入强度是什么意思" returns to the points asked before;
 - `listed`: the enterprises of the last list in order — "第三名那家呢" refers here;
+- `recent`: the last few enterprises answered about — "他俩谁高" compares the last two;
 - `pending`: a question the assistant asked ("和谁比？", "您问的是哪家企业？"): the slot it waits
   for (passed to the NLU as `expecting`), the request it would complete and the choices offered.
 
@@ -28,6 +29,7 @@ from assistant.chat.request import Request
 # Intents that answer beside the conversation's topic rather than replace it.
 ASIDES: frozenset[str] = frozenset({"indicator_definition", "programme_info", "help", "chitchat_out_of_scope"})
 Slot = Literal["company", "indicator"]
+RECENT = 4  # enterprises remembered for "他俩" / "这两家"
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ class DialogueState:
     topic: Topic | None = None
     listed: tuple[EnterpriseRef, ...] = ()
     pending: Pending | None = None
+    recent: tuple[EnterpriseRef, ...] = ()  # the last enterprises answered about, newest last ("他俩")
+    refused: bool = False  # the last turn refused another enterprise's data: "它" then means that firm
 
     @property
     def expecting(self) -> Slot | None:
@@ -90,7 +94,9 @@ class DialogueState:
         """The state once `asked` was answered: it becomes the last question, and the topic unless
         it is an aside; a new list replaces the last one; an open question is closed."""
         topic = self.topic if asked.intent in ASIDES else asked
-        return DialogueState(last=asked, topic=topic, listed=listed or self.listed, pending=None)
+        recent = tuple(e for e in self.recent if e not in asked.enterprises) + asked.enterprises
+        return DialogueState(last=asked, topic=topic, listed=listed or self.listed, pending=None,
+                             recent=recent[-RECENT:])
 
     def asking(self, pending: Pending) -> DialogueState:
         """The state while waiting for the answer to a question the assistant asked."""

@@ -15,7 +15,7 @@ from typing import Literal
 # What a message tries that no typed words can grant (answered as `refuse`, whatever the role).
 Guard = Literal["injection", "identity_claim", "write_attempt", "bulk_export"]
 # How a message points at an enterprise without naming it.
-CompanyRef = Literal["self", "previous", "list_item"]
+CompanyRef = Literal["self", "previous", "list_item", "pair"]
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class Slots:
     """Slot values the message itself states (None: not stated)."""
 
     companies: tuple[str, ...] = ()  # company mentions as typed ("恒托智能", "hengtuo"), in order
-    company_ref: CompanyRef | None = None  # 我们/我司 → self; 它/这家 → previous; 第三名那家 → list_item
+    company_ref: CompanyRef | None = None  # 我们/我司 → self; 它/这家 → previous; 第三名那家 → list_item; 他俩 → pair
     list_index: int | None = None  # 1-based position in the last list ("第三名那家" → 3)
     years: tuple[int, ...] = ()  # calendar years, relative ones resolved with the clock
     year_words: tuple[str, ...] = ()  # as typed ("去年"), to say "2025 年（去年）"
@@ -47,6 +47,9 @@ class Understanding:
     guard: Guard | None = None
     follow_up: bool = False  # elliptical: carry intent/slots from the session state
     alternatives: tuple[tuple[str, float], ...] = ()  # next-best intents with their confidence
+    about_item: bool = False  # "这项", "该指标": the indicator the conversation is about
+    asks_property: bool = False  # "怎么算的", "满分多少": how the conversation's indicator is scored
+    compares: bool = False  # "和第一名比呢", "谁高": a comparison with what the conversation is about
     text: str = ""  # the cleaned message (繁→简, full→half width, control characters removed)
 
 

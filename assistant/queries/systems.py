@@ -31,6 +31,11 @@ def system_diff(*, systems_dir: Path, old: str, new: str) -> dict[str, Any]:
     return {**d.as_dict(), "lines": d.lines()}
 
 
+def evaluation_versions(systems_dir: Path) -> list[str]:
+    """The versions that are official evaluations (科技型中小企业评价, 高新技术企业认定), not zone scoring."""
+    return [s.version for s in load_all(systems_dir).values() if s.kind == "evaluation"]
+
+
 def find(*, systems_dir: Path, version: str) -> IndicatorSystem:
     """A version by name; NotFound when there is none (a broken file still says what is broken)."""
     try:
@@ -41,4 +46,4 @@ def find(*, systems_dir: Path, version: str) -> IndicatorSystem:
         raise
 
 
-__all__ = ["find", "system_definition", "system_diff", "system_summaries"]
+__all__ = ["evaluation_versions", "find", "system_definition", "system_diff", "system_summaries"]

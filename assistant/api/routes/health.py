@@ -41,9 +41,12 @@ def ready(request: Request) -> dict[str, Any]:
     snap = state.search.peek()
     audit = state.audit
     chat = getattr(state, "chat", None) is not None
+    prepared = getattr(state, "chat_prepared", None)
     report = {
         "store": store, "search": snap is not None, "semantic": bool(snap and snap.semantic),
         "documents": len(snap.documents) if snap is not None else None, "chat": chat,
+        # The assistant's evaluations (能评上高企吗) scored ahead; not needed to serve, only to be quick.
+        "evaluations": bool(prepared is not None and prepared.is_set()),
         "audit": {"writing": audit.alive(), "pending": audit.pending, "failures": audit.failures},
     }
     if not (store and snap is not None and chat):

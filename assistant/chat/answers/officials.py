@@ -11,6 +11,7 @@ from typing import Any
 
 from assistant.access.privacy import Principal
 from assistant.chat.answers.facts import FactSheet, run_source
+from assistant.chat.answers.indicators import indicator_line, not_in_system
 from assistant.chat.answers.reading import Read
 from assistant.chat.answers.subject import ask_company, refusal, subject
 from assistant.chat.answers.years import pick_year, published_years
@@ -19,7 +20,9 @@ from assistant.chat.reply import EnterpriseRef, Entities, Source
 from assistant.chat.request import Answer, Request
 from assistant.queries.aggregates import group_figures
 from assistant.queries.audit import Audit
+from assistant.queries.portrait_data import portrait_data
 from assistant.queries.standing import standing
+from assistant.queries.systems import find
 from assistant.queries.top import MAX_N, top_enterprises
 from scoring.systems.schema import STAGES
 
@@ -114,7 +117,8 @@ def top_n_list(request: Request, *, principal: Principal, ctx: ChatContext, audi
 
 
 def compare_companies(request: Request, *, principal: Principal, ctx: ChatContext, audit: Audit | None) -> Answer:
-    """企业对比: totals, ranks and the category with the largest gap (officials)."""
+    """企业对比: totals and ranks, then the category or indicator asked (else the category with the
+    largest gap) (officials)."""
     if not principal.sees_all:
         if any(not principal.may_see_details(e.uscc) for e in request.enterprises):
             if principal.role == "public":
@@ -124,7 +128,8 @@ def compare_companies(request: Request, *, principal: Principal, ctx: ChatContex
         ask = ask_company(request.intent)
         return Answer(reply="和哪家企业比？请说出另一家企业的名称或简称。", kind="clarify", suggestions=ask.suggestions)
     pick = pick_year(request, published_years(ctx))
-    reads = [Read(standing(principal=principal, runs=ctx.runs, uscc=e.uscc, year=pick.year, audit=audit), pick)
+    read = portrait_data if request.indicator else standing  # indicators only when one is asked
+    reads = [Read(read(principal=principal, runs=ctx.runs, uscc=e.uscc, year=pick.year, audit=audit), pick)
              for e in request.enterprises[:5]]
     fs = FactSheet()
     totals = []
@@ -139,21 +144,59 @@ def compare_companies(request: Request, *, principal: Principal, ctx: ChatContex
     body = f"{pick.label}对比：\n" + "\n".join(lines)
     if len(reads) == 2:
         a, b = reads
-        gap = fs.derived("总分差", abs(float(a.portrait["total"]) - float(b.portrait["total"])), inputs=totals, year=pick.year)
+        gap = fs.derived("总分差", abs(round(float(a.portrait["total"]), 2) - round(float(b.portrait["total"]), 2)), inputs=totals, year=pick.year)
         ahead = a if a.portrait["total"] >= b.portrait["total"] else b
         body += f"\n{ahead.name}总分高 {gap} 分。"
+    if request.indicator:
+        body += "\n" + _indicator_lines(fs, reads, request.indicator, ctx)
+    elif request.category:
+        body += "\n" + _category_lines(fs, reads, request.category)
+    elif len(reads) == 2:
+        a, b = reads
         widest = max(zip(a.portrait["categories"], b.portrait["categories"], strict=True),
                      key=lambda pair: abs(float(pair[0]["points"]) - float(pair[1]["points"])))
         x = fs.points(f"{a.name}{widest[0]['name']}", widest[0]["points"], source=run_source(a.run), year=a.year, uscc=a.uscc)
         y = fs.points(f"{b.name}{widest[1]['name']}", widest[1]["points"], source=run_source(b.run), year=b.year, uscc=b.uscc)
         body += f"\n差距最大的类别：{widest[0]['name']}（{a.name} {x} 分，{b.name} {y} 分）。"
-        if a.portrait["stage"] != b.portrait["stage"]:
-            body += "\n它们不在同一阶段，各自按本阶段赋权和排名，总分对比仅供参考。"
+    if len({r.portrait["stage"] for r in reads}) > 1:
+        body += "\n它们不在同一阶段，各自按本阶段赋权和排名，对比仅供参考。"
     body = f"{pick.note}\n{body}" if pick.note else body
     refs = tuple(r.ref for r in reads)
     return Answer(reply=body, facts=fs.facts, listed=refs, years=(pick.year,),
-                  entities=Entities(enterprises=refs, years=(pick.year,)),
+                  entities=Entities(enterprises=refs, years=(pick.year,),
+                                    indicators=(request.indicator,) if request.indicator else (),
+                                    categories=(request.category,) if request.category and not request.indicator else ()),
                   suggestions=("各类别分别多少", "和去年比呢", "它们的提分建议"))
+
+
+def _category_lines(fs: FactSheet, reads: list[Read], code: str) -> str:
+    """"科技创新投入能力：A 18.16 分，B 18.55 分" — the category asked, firm by firm."""
+    shown = []
+    name = code
+    for r in reads:
+        cat = next((c for c in r.portrait["categories"] if c["code"] == code), None)
+        if cat is None:
+            continue
+        name = cat["name"]
+        pts = fs.points(f"{r.name}{cat['name']}", cat["points"], source=run_source(r.run, system=r.portrait["system"]),
+                        year=r.year, uscc=r.uscc)
+        shown.append(f"{r.name} {pts} 分")
+    if not shown:
+        return "所选年度的指标体系没有这个类别。"
+    return f"{name}：" + "，".join(shown) + "。"
+
+
+def _indicator_lines(fs: FactSheet, reads: list[Read], code: str, ctx: ChatContext) -> str:
+    """Each firm's value, band and points of the indicator asked."""
+    lines = []
+    for r in reads:
+        item = next((i for i in r.portrait["indicators"] if i["code"] == code), None)
+        if item is None:
+            lines.append(f"· {r.name}：{not_in_system(fs, code, r, ctx)}")
+            continue
+        system = find(systems_dir=ctx.systems_dir, version=r.portrait["system"])
+        lines.append(f"· {r.name} {indicator_line(fs, r, item, system.by_code[code], system)}")
+    return "\n".join(lines)
 
 
 __all__ = ["DEFAULT_N", "compare_companies", "top_n_list"]

@@ -24,6 +24,16 @@ from assistant.queries.audit import Audit
 from assistant.queries.portrait_data import portrait_data
 
 MOVERS = 3
+# Words that make a stated year the one compared with: "比去年", "和2023年比", "较上年", "相较于2023年".
+_WITH_BEFORE = ("比", "较", "和", "跟", "与", "同", "对比", "相比", "相较", "相较于", "比起", "对照")
+
+
+def _compares_with(text: str, word: str) -> bool:
+    """Whether the message compares with the year typed as ``word`` (rather than asking about it)."""
+    at = text.find(word)
+    if at < 0:
+        return False
+    return any(text[:at].endswith(w) for w in _WITH_BEFORE) or text[at + len(word):].lstrip("度").startswith(("比", "相比", "对比"))
 
 
 def years_to_compare(request: Request, scored: Sequence[int], *, this_year: int) -> tuple[int | None, int, str]:
@@ -33,7 +43,7 @@ def years_to_compare(request: Request, scored: Sequence[int], *, this_year: int)
     if len(stated) >= 2:
         earlier, later = stated[0], stated[-1]
     elif stated:
-        compares_with = any(f"比{w}" in request.text for w in request.year_words) or f"比{stated[0]}" in request.text
+        compares_with = any(_compares_with(request.text, w) for w in (*request.year_words, str(stated[0])))
         earlier, later = (stated[0], this_year) if compares_with else (stated[0] - 1, stated[0])
     else:
         earlier, later = this_year - 1, this_year
@@ -43,6 +53,8 @@ def years_to_compare(request: Request, scored: Sequence[int], *, this_year: int)
         note = f"{later} 年度积分尚未发布，" if later > latest else f"{later} 年度没有积分评分结果，"
         later = latest
         before = [y for y in scored if y < later]
+        if stated and earlier in before and earlier == stated[0]:  # "和2023年比": that year against the latest
+            return earlier, later, note + f"以下比较 {earlier} 与 {later} 年度。"
         earlier = before[-1] if before else None
         note += f"以下比较最近两期（{earlier} 与 {later} 年度）。" if earlier else f"最近一期为 {later} 年度。"
         return earlier, later, note
@@ -56,7 +68,7 @@ def years_to_compare(request: Request, scored: Sequence[int], *, this_year: int)
 
 def _change(fs: FactSheet, before: Shown, after: Shown, *, label: str, year: int, uscc: str) -> str:
     assert before.value is not None and after.value is not None
-    delta = after.value - before.value
+    delta = round(after.value, 2) - round(before.value, 2)  # the difference of the numbers shown, as a reader checks it
     if round(delta, 2) == 0:
         return "持平"
     shown = fs.derived(label, delta, inputs=[before, after], year=year, uscc=uscc, magnitude=True)
@@ -71,7 +83,7 @@ def _movers(fs: FactSheet, old: dict[str, Any], new: dict[str, Any], *, uscc: st
         prior = was.get(item["code"])
         if prior is None or (only is not None and item["category"] != only):
             continue
-        delta = float(item["points"]) - float(prior["points"])
+        delta = round(float(item["points"]), 2) - round(float(prior["points"]), 2)
         if round(delta, 2) != 0:
             moved.append((abs(delta), item, prior, delta))
     moved.sort(key=lambda m: (-m[0], m[1]["code"]))

@@ -56,6 +56,7 @@ _LIST_INDEX = re.compile(
     rf"(?<![排是在了])第(?P<i>{_NUM})(?:名|个|家|位)?(?:的)?(?:那家|那个|那位|这家|那一家|公司|企业|呢|是谁|是哪家|是什么)"
     rf"|^第(?P<j>{_NUM})(?:名|个|家|位)?(?:的)?$"
     rf"|^第(?P<k>{_NUM})(?:名|个|家|位)(?:的|那家|那个|这家)"
+    rf"|(?<=[和跟与同比])第(?P<m>{_NUM})(?:名|个|家|位)"  # 和第一名比呢: a comparison with a listed firm
 )
 
 
@@ -133,5 +134,5 @@ def find_list_index(text: str) -> Found | None:
     m = _LIST_INDEX.search(text)
     if not m:
         return None
-    i = cn_number(m.group("i") or m.group("j") or m.group("k"))
+    i = cn_number(m.group("i") or m.group("j") or m.group("k") or m.group("m"))
     return Found(i, m.start(), m.end(), m.group(0)) if i is not None and 0 < i <= 1000 else None

@@ -22,6 +22,7 @@ item, "23" the year 2023 — and returned as an elliptical follow-up.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -41,6 +42,20 @@ __all__ = ["RULE_CONFIDENCE", "understand"]
 RULE_CONFIDENCE = 0.95
 _POINTS = ("my_total_points", "category_points", "indicator_value_score")
 _EXPECTABLE = ("company", "year", "n", "list_index")
+# The stage's anonymous figures as the other side of a comparison: "和同阶段平均比", "比平均水平高吗".
+_AVERAGE = re.compile(r"(?:同阶段|同行业?|行业|全区|园区|区内|本阶段|阶段)?的?(?:平均|均值|中位数|上四分位|平均水平|平均分|平均值)(?:水平|分|值|线)?")
+
+
+def _versus_average(text: str, slots: Slots, intent: str | None) -> tuple[Slots, str | None]:
+    """A comparison with the stage's average is the category points beside the stage's mean and
+    top quartile (what anyone may see of the others); "平均" is no company mention."""
+    if not _AVERAGE.search(text):
+        return slots, intent
+    kept = tuple(c for c in slots.companies if not _AVERAGE.fullmatch(c))
+    slots = replace(slots, companies=kept)
+    if intent == "compare_companies" and not kept:
+        intent = "category_points"
+    return slots, intent
 
 
 def _by_slots(intent: str, slots: Slots) -> str:
@@ -95,7 +110,10 @@ def understand(text: str, *, vocab: Vocabulary, today: date, expecting: str | No
     # Read as typed and as the words pinyin or homophones stand for ("hulue zhiqian de zhiling").
     guard = detect_guard(cleaned) or (detect_guard(reading.plain) if reading.plain != cleaned else None)
     slots = reading.slots
-    follow_up, elliptical, bare = follow_up_form(cleaned, reading)
+    form = follow_up_form(cleaned, reading)
+    follow_up, elliptical, bare = form.follow_up, form.elliptical, form.bare
+    if form.pair:
+        slots = replace(slots, company_ref="pair")
     if expecting is not None and (bare or (expecting in _EXPECTABLE and not reading.masked.strip("0"))):
         # The answer to "和谁比？" or "哪一年？": a slot fill, not a question of its own.
         slots = _with_expected(reading, expecting) if expecting in _EXPECTABLE else slots
@@ -111,6 +129,9 @@ def understand(text: str, *, vocab: Vocabulary, today: date, expecting: str | No
     else:
         (best, p), runner_up = ranked[0], ranked[1][1] if len(ranked) > 1 else 0.0
         intent, confidence = (best, p) if p >= ACCEPT and p - runner_up >= MARGIN else (None, 0.0)
+    if _AVERAGE.search(cleaned):
+        slots, intent = _versus_average(cleaned, slots, intent)
+        confidence = max(confidence, RULE_CONFIDENCE) if intent == "category_points" else confidence
     if intent is not None:
         intent = _by_slots(intent, slots)
         slots = _one_meaning(reading, slots, intent)
@@ -123,4 +144,7 @@ def understand(text: str, *, vocab: Vocabulary, today: date, expecting: str | No
         follow_up=follow_up,
         alternatives=alternatives,
         text=cleaned,
+        about_item=form.about_item,
+        asks_property=form.asks_property,
+        compares=form.compares,
     )

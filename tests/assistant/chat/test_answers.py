@@ -176,7 +176,8 @@ def test_yoy_when_this_year_is_unpublished_compares_the_latest_two_saying_so(s: 
     assert fact(a, f"总积分 {after} 年度").value == new["total"]
     change = [f for f in a.facts if f.label.startswith("总积分变化")]
     if round(new["total"] - old["total"], 2) != 0:
-        assert change[0].value == pytest.approx(new["total"] - old["total"])
+        # The difference of the totals as shown (2 decimals), so that a reader's subtraction agrees.
+        assert change[0].value == pytest.approx(round(new["total"], 2) - round(old["total"], 2))
         assert ("上升" if new["total"] > old["total"] else "下降") in a.reply
     movers = [f for f in a.facts if f.label.endswith("得分变化")]
     assert movers, "the indicators that moved it most"
@@ -266,7 +267,8 @@ def test_compare_for_an_official(s: Setup) -> None:
     one, two = portrait(s, s.own), portrait(s, s.other)
     assert [e.uscc for e in a.listed] == [s.own, s.other]
     gap = fact(a, "总分差")
-    assert gap.value == pytest.approx(abs(one["total"] - two["total"])) and gap.source.kind == "derived"
+    # The gap of the totals as shown (2 decimals), so that a reader's subtraction agrees.
+    assert gap.value == pytest.approx(abs(round(one["total"], 2) - round(two["total"], 2))) and gap.source.kind == "derived"
     assert fmt_points(one["total"]) in a.reply and fmt_points(two["total"]) in a.reply
 
 

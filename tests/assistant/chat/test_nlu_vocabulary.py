@@ -87,7 +87,7 @@ def test_stages(text: str, stage: str, vocab: Vocabulary) -> None:
 @pytest.mark.parametrize(
     ("text", "policy"),
     [("科技型中小企业", "tsme-2017"), ("科小", "tsme-2017"), ("高企", "hte-2016"), ("高新技术企业", "hte-2016"),
-     ("积分贷", "points-credit")],
+     ("积分贷", "credit")],
 )
 def test_policies(text: str, policy: str, vocab: Vocabulary) -> None:
     assert slots(f"我们能评上{text}吗", vocab).policy == policy
@@ -114,3 +114,14 @@ def test_a_lexicon_with_an_unknown_section_is_refused(tmp_path: Path) -> None:
     bad.write_text("synonyms: {}\n", encoding="utf-8")
     with pytest.raises(LexiconError, match=str(bad.name)):
         Vocabulary.from_systems(SYSTEMS_DIR, lexicon=bad, train=False)
+
+
+def test_every_policy_word_names_a_policy_the_answers_know() -> None:
+    """A lexicon id that is neither an evaluation system nor a data/policies item reads a word
+    and then answers "which policy?" (积分贷 once mapped to an id no policy file had)."""
+    from assistant.chat.answers.policies import load_policies
+    from assistant.chat.nlu.lexicon import load_lexicon
+
+    known = set(load_policies(SYSTEMS_DIR.parent / "policies")) | {
+        load_system(p).version for p in SYSTEMS_DIR.glob("*.yaml")}
+    assert set(load_lexicon().policies) <= known

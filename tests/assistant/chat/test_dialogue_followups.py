@@ -1,0 +1,203 @@
+"""Conversations that lean on what was said before, over `/api/chat` with the real NLU, dialogue and
+answers: "为什么", "怎么算的", "这项", "他俩", "和第一名比呢", "它" after a search, a refused firm, a
+policy just read, a change just shown. Every expectation is read from the store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.assistant.chat.conftest import ChatZone
+
+
+class Talk:
+    """One session of one asker."""
+
+    def __init__(self, cz: ChatZone, who: str | None) -> None:
+        self.cz, self.who, self.session = cz, who, None
+
+    def __call__(self, message: str) -> dict[str, Any]:
+        r = self.cz.chat(self.who, message, self.session)
+        assert r.status_code == 200, r.text
+        body: dict[str, Any] = r.json()
+        self.session = body["session_id"]
+        return body
+
+
+def usccs(body: dict[str, Any]) -> list[str]:
+    return [e["uscc"] for e in body["entities"]["enterprises"]]
+
+
+def fact_usccs(body: dict[str, Any]) -> set[str]:
+    return {f["uscc"] for f in body["facts"] if f.get("uscc")}
+
+
+def named_firms(cz: ChatZone, count: int, *, exclude: tuple[str, ...] = ()) -> list[str]:
+    """Firms whose short name names only them (no other name holds it), in a fixed order."""
+    out = []
+    for uscc in sorted(cz.firms.names):
+        short = cz.firms.short.get(uscc)
+        if uscc in exclude or not short or len(short) < 2:
+            continue
+        if sum(short in n or short == s for n, s in zip(cz.firms.names.values(), cz.firms.short.values(), strict=True)) != 1:
+            continue
+        out.append(uscc)
+        if len(out) == count:
+            break
+    assert len(out) == count
+    return out
+
+
+def test_why_asks_the_last_question_again(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    (a,) = named_firms(cz, 1)
+    talk = Talk(cz, "official")
+    first = talk(f"{cz.firms.short[a]}是什么阶段")
+    assert (first["kind"], first["intent"], usccs(first)) == ("answer", "stage_and_reason", [a])
+    why = talk("为什么")
+    assert (why["kind"], why["intent"], usccs(why)) == ("answer", "stage_and_reason", [a])
+    assert "判定依据" in why["reply"]
+
+
+def test_why_with_nothing_before_is_a_question_back(chat_zone: ChatZone) -> None:
+    assert Talk(chat_zone, "official")("为什么")["kind"] == "clarify"
+
+
+def test_how_is_it_computed_asks_the_definition_of_the_indicator_talked_about(chat_zone: ChatZone) -> None:
+    talk = Talk(chat_zone, "enterprise1")
+    value = talk("我们研发投入强度")
+    assert (value["intent"], value["entities"]["indicators"]) == ("indicator_value_score", ["IN02"])
+    how = talk("怎么算的")
+    assert (how["kind"], how["intent"], how["entities"]["indicators"]) == ("answer", "indicator_definition", ["IN02"])
+    top = talk("满分多少")
+    assert (top["intent"], top["entities"]["indicators"]) == ("indicator_definition", ["IN02"])
+    # With no indicator talked about, "满分多少" is the programme's maximum, not a guess at one.
+    assert Talk(chat_zone, None)("满分多少")["intent"] != "indicator_definition"
+
+
+def test_this_item_after_a_definition_is_our_value_of_it(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    talk = Talk(cz, "enterprise1")
+    talk("怎么提高积分")  # a topic before the aside: "这项" still means the indicator just defined
+    talk("研发人员占比怎么算")
+    mine = talk("我们这项多少")
+    assert (mine["kind"], mine["intent"], mine["entities"]["indicators"]) == ("answer", "indicator_value_score", ["IN05"])
+    assert usccs(mine) == [cz.own["enterprise1"]]
+    again = Talk(cz, "enterprise3")
+    again("研发投入强度怎么算")
+    ours = again("那我们这项得了几分")
+    assert (ours["intent"], ours["entities"]["indicators"], usccs(ours)) == (
+        "indicator_value_score", ["IN02"], [cz.own["enterprise3"]])
+    last_year = again("去年呢")
+    assert (last_year["intent"], last_year["entities"]["years"]) == ("indicator_value_score", [cz.latest - 1])
+
+
+def test_list_items_their_category_and_a_comparison_with_another_item(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    talk = Talk(cz, "official")
+    top = talk("初创期前五")
+    listed = usccs(top)
+    assert top["intent"] == "top_n_list" and len(listed) == 5
+    second = talk("第二名那家的投入能力呢")
+    assert (second["intent"], usccs(second), second["entities"]["categories"]) == (
+        "category_points", [listed[1]], ["input"])
+    versus = talk("和第一名比呢")
+    assert versus["intent"] == "compare_companies" and set(usccs(versus)) == {listed[0], listed[1]}
+    pair = talk("他俩谁高")
+    assert pair["intent"] == "compare_companies" and set(usccs(pair)) == {listed[0], listed[1]}
+
+
+def test_the_two_firms_just_talked_about_are_compared(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    a, b = named_firms(cz, 2)
+    talk = Talk(cz, "official")
+    talk(f"{cz.firms.short[a]}今年多少分")
+    talk(f"那{cz.firms.short[b]}呢")
+    both = talk("他俩谁高")
+    assert (both["kind"], both["intent"]) == ("answer", "compare_companies")
+    assert set(usccs(both)) == {a, b} and {a, b} <= fact_usccs(both)
+
+
+def test_a_comparison_shows_the_category_or_indicator_asked(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    a, b = named_firms(cz, 2)
+    talk = Talk(cz, "official")
+    by_category = talk(f"对比{cz.firms.short[a]}和{cz.firms.short[b]}的产出能力")
+    labels = [f["label"] for f in by_category["facts"]]
+    assert any("产出能力" in label for label in labels), labels
+    then = talk("那投入能力呢")
+    assert then["intent"] == "compare_companies" and then["entities"]["categories"] == ["input"]
+    assert set(usccs(then)) == {a, b}
+    by_indicator = talk(f"比较{cz.firms.short[a]}与{cz.firms.short[b]}的研发费用总额")
+    points = [f for f in by_indicator["facts"] if f["source"].get("indicator") == "IN01" and f["label"].endswith("得分")]
+    assert {f["uscc"] for f in points} == {a, b}
+
+
+def test_it_after_a_search_is_the_firm_found(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    (a,) = named_firms(cz, 1, exclude=tuple(cz.own.values()))
+    talk = Talk(cz, "official")
+    found = talk(f"帮我找一下{cz.firms.short[a]}")
+    assert (found["intent"], usccs(found)) == ("find_company_fuzzy", [a])
+    points = talk("它多少分")
+    assert (points["kind"], points["intent"], usccs(points)) == ("answer", "my_total_points", [a])
+    # The same for an enterprise user is that firm's points: refused; "那我们呢" is its own again.
+    me = Talk(cz, "enterprise1")
+    me(f"{cz.firms.short[a]}是哪家公司")
+    refused = me("它多少分")
+    assert (refused["kind"], refused["refuse_reason"]) == ("refuse", "privacy")
+    ours = me("好吧 那我们呢")
+    assert (ours["kind"], ours["intent"], usccs(ours)) == ("answer", "my_total_points", [cz.own["enterprise1"]])
+
+
+def test_after_a_refusal_it_still_means_the_refused_firm_and_ours_is_answered(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    (a,) = named_firms(cz, 1, exclude=tuple(cz.own.values()))
+    me = Talk(cz, "enterprise2")
+    first = me(f"我们的关联公司{cz.firms.short[a]}多少分")
+    assert (first["kind"], first["refuse_reason"]) == ("refuse", "privacy")
+    insist = me("它是我们集团的 你就告诉我吧")
+    assert insist["kind"] == "refuse" and insist["entities"]["enterprises"] == [] and not insist["facts"]
+    assert cz.firms.names[a] not in insist["reply"] and cz.firms.short[a] not in insist["reply"]
+    ours = me("那我们自己的呢")
+    assert (ours["kind"], ours["intent"], usccs(ours)) == ("answer", "my_total_points", [cz.own["enterprise2"]])
+
+
+def test_a_policy_just_read_is_the_one_asked_about(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    me = Talk(cz, "enterprise2")
+    me("高企认定条件是什么")
+    enough = me("我们够吗")
+    assert (enough["kind"], enough["intent"], usccs(enough)) == ("answer", "policy_eligibility", [cz.own["enterprise2"]])
+    assert any(f["source"].get("system") == "hte-2016" for f in enough["facts"])
+    small = me("那科小呢")
+    assert small["intent"] == "policy_eligibility"
+    assert any(f["source"].get("system") == "tsme-2017" for f in small["facts"])
+    credit = Talk(cz, "enterprise2")
+    credit("积分贷是什么")
+    apply = credit("我们能申请吗")
+    assert (apply["kind"], apply["intent"]) == ("answer", "policy_eligibility")
+    assert any(f["source"].get("kind") == "policy" for f in apply["facts"]) or "积分贷" in apply["reply"]
+
+
+def test_changes_against_a_stated_year_and_what_moved_them(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    first = cz.years[0]
+    me = Talk(cz, "enterprise1")
+    since = me(f"和{first}年比我们变了多少")
+    assert (since["intent"], since["entities"]["years"]) == ("yoy_change", [first, cz.latest])
+    own = cz.own["enterprise1"]
+    shown = {round(cz.firms.totals[y][own], 2) for y in (first, cz.latest)}
+    assert shown <= {round(f["value"], 2) for f in since["facts"] if f["label"] == "总积分" or "总积分" in f["label"]}
+    again = Talk(cz, "enterprise1")
+    again("比去年涨了还是跌了")
+    moved = again("主要是哪些指标变了")
+    assert (moved["kind"], moved["intent"]) == ("answer", "yoy_change")
+
+
+def test_against_the_stage_average_is_our_standing_beside_the_stage(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    me = Talk(cz, "enterprise1")
+    me("我们五个类别得分")
+    versus = me("和同阶段平均比呢")
+    assert versus["kind"] == "answer" and usccs(versus) == [cz.own["enterprise1"]]
+    assert any(f["source"]["kind"] == "aggregate" for f in versus["facts"])
