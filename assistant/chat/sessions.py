@@ -39,6 +39,7 @@ from scoring.errors import NotFound
 log = logging.getLogger("innopoints.chat")
 IDLE = timedelta(minutes=30)
 RATE_WINDOW = timedelta(minutes=1)
+PURGE_EVERY = timedelta(minutes=1)  # expired sessions are deleted at most this often (per process)
 SAVE_WAIT_S = 2.0  # how long saving a turn waits for SQLite's write lock (a publish holds it)
 MAX_STORED_MESSAGE = 2000  # characters of a message kept in the history (longer ones are refused anyway)
 _NOT_FOUND = "没有这个会话，或会话已过期"
@@ -103,6 +104,7 @@ class SessionStore:
         with engine.connect() as conn:  # the engine's own busy timeout, restored after each save
             busy = conn.exec_driver_sql("PRAGMA busy_timeout").scalar() if conn.dialect.name == "sqlite" else 0
         self._busy_ms = int(busy or 0)
+        self._purged_at: datetime | None = None
 
     def open(self, *, owner: str, session_id: str | None, now: datetime) -> OpenSession:
         """The session to continue; a new one for no id, an unknown or an expired id; NotFound for another owner's."""
@@ -114,7 +116,9 @@ class SessionStore:
                     if row.owner != owner:
                         raise NotFound(_NOT_FOUND)
                     return OpenSession(id=row.id, owner=owner, state=DialogueState.from_json(row.state), new=False)
-        self.purge(now=now)
+        if self._purged_at is None or now - self._purged_at >= PURGE_EVERY:
+            self.purge(now=now)  # a write: not on every new session, once a minute is plenty
+            self._purged_at = now
         return OpenSession(id=secrets.token_urlsafe(24), owner=owner, state=DialogueState(), new=True)
 
     def save(
