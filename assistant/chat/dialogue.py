@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.access.privacy import Principal, QuestionKind, chat_access
+from assistant.chat.answers.officials import AVERAGES
 from assistant.chat.companies import own_enterprises, pick, resolve, typed_usccs
 from assistant.chat.context import ChatContext
 from assistant.chat.followups import USES, asked_question
@@ -117,7 +118,9 @@ def _complete(
         query = s.companies[0] if s.companies else u.text
         return Step(intent=topic.intent, state=state, request=topic.request(text=u.text, query=query), asked=topic)
     spec = BY_NAME.get(topic.intent)
-    many = bool(spec and spec.official_only)
+    # "成长期平均分多少": the stages' anonymous figures, which anyone may read.
+    averages = topic.intent == "top_n_list" and bool(AVERAGES.search(u.text)) and not s.companies
+    many = bool(spec and spec.official_only) and not averages
     kind: QuestionKind = "compare" if topic.intent == "compare_companies" else "list" if many else "one"
     mentions = tuple(m for m in s.companies if _names_something(m)) or typed_usccs(u.text)
     named_any = bool(mentions or s.company_ref or topic.enterprises)

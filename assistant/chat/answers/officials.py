@@ -7,6 +7,7 @@ stage. Neither is refused: they are told what they may see and shown it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from assistant.access.privacy import Principal
@@ -27,6 +28,8 @@ from assistant.queries.top import MAX_N, top_enterprises
 from scoring.systems.schema import STAGES
 
 DEFAULT_N = 10
+# A question of the stages' averages rather than of a ranking ("成长期平均分多少").
+AVERAGES = re.compile(r"平均|均值|中位数|上四分位")
 
 
 def _stage_lines(fs: FactSheet, figures: dict[str, Any], only: str | None = None) -> list[str]:
@@ -48,12 +51,13 @@ def _stage_lines(fs: FactSheet, figures: dict[str, Any], only: str | None = None
 
 
 def _instead(request: Request, *, principal: Principal, ctx: ChatContext, audit: Audit | None, what: str) -> Answer:
-    """For non-officials: the asker's own standing (an enterprise) and the stages' figures."""
+    """For non-officials: the asker's own standing (an enterprise) and the stages' figures; for
+    anyone who asked for the averages themselves (`what` empty), the figures without a preamble."""
     pick = pick_year(request, published_years(ctx))
     figures = group_figures(principal=principal, runs=ctx.runs, year=pick.year, audit=audit)
     fs = FactSheet()
     own = subject(Request(intent=request.intent), principal)  # never a named other enterprise
-    head = f"{what}涉及其他企业的积分，仅向园区工作人员开放。"
+    head = f"{what}涉及其他企业的积分，仅向园区工作人员开放。" if what else ""
     entities = Entities(years=(pick.year,))
     stage_only = request.stage
     if own is not None and principal.may_see_details(own.uscc):
@@ -63,12 +67,12 @@ def _instead(request: Request, *, principal: Principal, ctx: ChatContext, audit:
         total = fs.points("总积分", p["total"], source=run, year=read.year, uscc=read.uscc)
         rank = fs.count("阶段内排名", p["rank"], unit="名", source=run, year=read.year, uscc=read.uscc)
         size = fs.count("同阶段企业数", p["stage_size"], unit="家", source=run, year=read.year)
-        head += f"\n{read.name} {pick.label}总积分 {total} 分，在{p['stage_name']}排第 {rank} 名（共 {size} 家）。"
+        head += f"\n{read.name} {pick.label}总积分 {total} 分，在{p['stage_name']}排第 {rank} 名（共 {size} 家）。".lstrip("\n")
         stage_only = stage_only or p["stage"]
         entities = read.entities()
     lines = _stage_lines(fs, figures, only=stage_only)
     title = "同阶段参考" if stage_only else "各阶段参考"
-    body = f"{head}\n{pick.label}{title}：\n" + "\n".join(lines)
+    body = (f"{head}\n" if head else "") + f"{pick.label}{title}：\n" + "\n".join(lines)
     body = f"{pick.note}\n{body}" if pick.note else body
     return Answer(reply=body, facts=fs.facts, entities=entities, years=(pick.year,),
                   suggestions=("怎样提高积分", "各类别得分是多少", "积分是怎么算的") if own else
@@ -77,6 +81,8 @@ def _instead(request: Request, *, principal: Principal, ctx: ChatContext, audit:
 
 def top_n_list(request: Request, *, principal: Principal, ctx: ChatContext, audit: Audit | None) -> Answer:
     """排行榜: the N best of a stage, an industry or a category (officials)."""
+    if AVERAGES.search(request.text) and not (request.enterprises or request.category):
+        return _instead(request, principal=principal, ctx=ctx, audit=audit, what="")  # "成长期平均分多少"
     if not principal.sees_all:
         return _instead(request, principal=principal, ctx=ctx, audit=audit, what="排行榜")
     n = min(request.n or DEFAULT_N, MAX_N)

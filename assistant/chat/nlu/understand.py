@@ -47,14 +47,20 @@ _AVERAGE = re.compile(r"(?:同阶段|同行业?|行业|全区|园区|区内|本�
 
 
 def _versus_average(text: str, slots: Slots, intent: str | None) -> tuple[Slots, str | None]:
-    """A comparison with the stage's average is the category points beside the stage's mean and
-    top quartile (what anyone may see of the others); "平均" is no company mention."""
-    if not _AVERAGE.search(text):
+    """"平均" is the stage's anonymous figures, never a company mention. Compared with our own
+    firm ("我们比同阶段平均水平高吗"), it is our category points beside the stage's mean and top
+    quartile; asked alone ("成长期平均分多少"), it is the stages' figures, which the cohort answer
+    (`top_n_list`) gives everyone (an indicator named "…平均增长率" is not this)."""
+    if not _AVERAGE.search(text) or slots.indicator or slots.indicator_candidates:
         return slots, intent
     kept = tuple(c for c in slots.companies if not _AVERAGE.fullmatch(c))
     slots = replace(slots, companies=kept)
-    if intent == "compare_companies" and not kept:
-        intent = "category_points"
+    if kept or slots.company_ref in ("previous", "list_item", "pair"):
+        return slots, intent
+    if slots.company_ref == "self":
+        return slots, "category_points" if intent in ("compare_companies", None) else intent
+    if intent in (None, *_POINTS, "rank_in_stage", "stage_and_reason", "compare_companies", "top_n_list"):
+        return slots, "top_n_list"
     return slots, intent
 
 
@@ -131,7 +137,7 @@ def understand(text: str, *, vocab: Vocabulary, today: date, expecting: str | No
         intent, confidence = (best, p) if p >= ACCEPT and p - runner_up >= MARGIN else (None, 0.0)
     if _AVERAGE.search(cleaned):
         slots, intent = _versus_average(cleaned, slots, intent)
-        confidence = max(confidence, RULE_CONFIDENCE) if intent == "category_points" else confidence
+        confidence = max(confidence, RULE_CONFIDENCE) if intent is not None else confidence
     if intent is not None:
         intent = _by_slots(intent, slots)
         slots = _one_meaning(reading, slots, intent)

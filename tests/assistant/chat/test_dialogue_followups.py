@@ -201,3 +201,14 @@ def test_against_the_stage_average_is_our_standing_beside_the_stage(chat_zone: C
     versus = me("和同阶段平均比呢")
     assert versus["kind"] == "answer" and usccs(versus) == [cz.own["enterprise1"]]
     assert any(f["source"]["kind"] == "aggregate" for f in versus["facts"])
+
+
+def test_the_stages_averages_are_answered_to_everyone_without_other_firms(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    for who in (None, "enterprise1", "official"):
+        body = Talk(cz, who)("成长期平均分多少")
+        assert body["kind"] == "answer", (who, body)
+        aggregates = [f for f in body["facts"] if f["source"]["kind"] == "aggregate"]
+        assert any("成长期平均总分" == f["label"] for f in aggregates), (who, body["facts"])
+        others = {f.get("uscc") for f in body["facts"]} - {None, cz.own.get(who or "", "")}
+        assert others == set(), (who, others)  # no other enterprise's figure, for anyone
