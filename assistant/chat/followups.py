@@ -26,7 +26,7 @@ USES: dict[str, frozenset[str]] = {
     "my_total_points": frozenset({"company", "year"}),
     "category_points": frozenset({"company", "year", "category"}),
     "indicator_value_score": frozenset({"company", "year", "indicator"}),
-    "rank_in_stage": frozenset({"company", "year", "category"}),
+    "rank_in_stage": frozenset({"company", "year"}),  # ranks are of the total: "投入能力呢" asks its points
     "stage_and_reason": frozenset({"company", "year"}),
     "indicator_definition": frozenset({"year", "indicator", "category"}),
     "improvement_advice": frozenset({"company", "year", "category", "indicator"}),
@@ -42,6 +42,8 @@ POINTS = ("my_total_points", "category_points", "indicator_value_score")
 # "回到刚才的问题": return to the topic before an aside.
 BACK = re.compile(r"(回到|继续|接着|还是)(刚才|之前|前面|上面|原来)")
 CHANGE_WORDS = re.compile(r"变|涨|跌|升|降|拉动|拖累|影响|贡献|原因|为什么|为啥|怎么回事")
+# "为什么掉了" after a figure: what changed it since the year before.
+WHY_CHANGED = re.compile(r"(?:为什么|为啥|为何|怎么|咋|啥原因|什么原因).{0,4}(?:掉|降|跌|涨|升|变|少|多|退步|进步|下滑|提高|低了|高了)")
 
 
 def asked_question(u: Understanding, state: DialogueState) -> Topic | None:
@@ -57,8 +59,9 @@ def asked_question(u: Understanding, state: DialogueState) -> Topic | None:
     same_policy = (base is not None and u.intent == base.intent == "policy_eligibility" and not s.policy
                    and base.policy is not None)
     # "主要是哪些指标变了" after a change: what moved it, of the same change.
-    same_change = (base is not None and base.intent == "yoy_change" and bool(CHANGE_WORDS.search(u.text))
-                   and not (s.companies or s.company_ref or s.indicator or s.category or s.policy))
+    same_change = (base is not None and not (s.companies or s.company_ref or s.indicator or s.category or s.policy)
+                   and ((base.intent == "yoy_change" and bool(CHANGE_WORDS.search(u.text)))
+                        or (bool(base.enterprises) and bool(WHY_CHANGED.search(u.text)))))
     carry = base is not None and (u.follow_up or (u.intent is None and stated) or property_of_last or same_policy
                                   or same_change)
     intent = u.intent
@@ -115,6 +118,8 @@ def _follow_intent(intent: str, u: Understanding, base: Topic) -> str:
     named = bool(s.companies or s.company_ref in ("self", "previous"))
     if u.asks_property and (base.indicator or base.category) and not named:
         return "indicator_definition"  # "怎么算的", "满分多少" of the indicator talked about
+    if u.compares and s.years and not (s.companies or s.company_ref) and intent not in ("top_n_list", "compare_companies"):
+        return "yoy_change"  # "和去年比呢": the figure talked about, against that year
     if s.company_ref == "pair" or (u.compares and (s.companies or s.company_ref in ("list_item", "previous"))
                                    and intent != "top_n_list"):
         return "compare_companies"  # "他俩谁高", "和第一名比呢"

@@ -212,3 +212,23 @@ def test_the_stages_averages_are_answered_to_everyone_without_other_firms(chat_z
         assert any("成长期平均总分" == f["label"] for f in aggregates), (who, body["facts"])
         others = {f.get("uscc") for f in body["facts"]} - {None, cz.own.get(who or "", "")}
         assert others == set(), (who, others)  # no other enterprise's figure, for anyone
+
+
+def test_after_a_rank_a_category_is_its_points_and_a_year_compared_is_the_change(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    (a,) = named_firms(cz, 1)
+    talk = Talk(cz, "official")
+    talk(f"{cz.firms.short[a]}排第几")
+    category = talk("投入能力呢")
+    assert (category["intent"], category["entities"]["categories"], usccs(category)) == ("category_points", ["input"], [a])
+    change = talk("和去年比呢")
+    assert (change["intent"], usccs(change)) == ("yoy_change", [a])
+    assert change["entities"]["years"] == [cz.latest - 1, cz.latest]
+
+
+def test_why_did_it_drop_is_the_change_of_the_firm_talked_about(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    me = Talk(cz, "enterprise2")
+    me("我们总分")
+    why = me("为啥低了")
+    assert (why["kind"], why["intent"], usccs(why)) == ("answer", "yoy_change", [cz.own["enterprise2"]])
