@@ -43,7 +43,7 @@ POINTS = ("my_total_points", "category_points", "indicator_value_score")
 BACK = re.compile(r"(回到|继续|接着|还是)(刚才|之前|前面|上面|原来)")
 CHANGE_WORDS = re.compile(r"变|涨|跌|升|降|拉动|拖累|影响|贡献|原因|为什么|为啥|怎么回事")
 # "为什么掉了" after a figure: what changed it since the year before.
-WHY_CHANGED = re.compile(r"(?:为什么|为啥|为何|怎么|咋|啥原因|什么原因).{0,4}(?:掉|降|跌|涨|升|变|少|多|退步|进步|下滑|提高|低了|高了)")
+WHY_CHANGED = re.compile(r"(?:为什么|为啥|为何|怎么会|咋会|怎么就|啥原因|什么原因).{0,4}(?:掉|降|跌|涨|升|变|少了|多了|退步|进步|下滑|低了|高了)")
 
 
 def asked_question(u: Understanding, state: DialogueState) -> Topic | None:

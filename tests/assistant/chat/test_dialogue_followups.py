@@ -232,3 +232,11 @@ def test_why_did_it_drop_is_the_change_of_the_firm_talked_about(chat_zone: ChatZ
     me("我们总分")
     why = me("为啥低了")
     assert (why["kind"], why["intent"], usccs(why)) == ("answer", "yoy_change", [cz.own["enterprise2"]])
+
+
+def test_how_to_improve_after_a_figure_is_advice_not_a_change(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    me = Talk(cz, "enterprise1")
+    me("我们研发投入强度")
+    how = me("怎么提高")
+    assert (how["kind"], how["intent"], usccs(how)) == ("answer", "improvement_advice", [cz.own["enterprise1"]])
