@@ -75,6 +75,8 @@ class Step:
         if answer.kind != "answer":
             return self.state.unchanged()
         asked = replace(self.asked, years=answer.years or self.asked.years)
+        if asked.intent == "find_company_fuzzy" and len(answer.listed) == 1 and not asked.enterprises:
+            asked = replace(asked, enterprises=answer.listed)  # the one firm found is what "它" means next
         return self.state.after_answer(asked, listed=answer.listed)
 
 
@@ -92,6 +94,10 @@ def decide(
         state = state.unchanged()  # the message asks something else: the question lapses
     asked = asked_question(u, state)
     if asked is None:
+        data = next((i for i, _ in u.alternatives[:2] if BY_NAME.get(i) and BY_NAME[i].needs_company), None)
+        if data is not None and principal.role == "enterprise" and _names_another(u, principal, ctx, audit):
+            # Whatever exactly it asks about another firm's data, the answer is the refusal.
+            return _refuse("privacy", data, principal, state)
         return _not_understood(u, state, principal)
     return _complete(asked, u, state, principal=principal, ctx=ctx, audit=audit)
 
@@ -158,7 +164,13 @@ def _complete(
         named.append(None)  # "我们的关联公司": another enterprise, unnamed
     access = chat_access(principal, about=[n.uscc if n else None for n in named], kind=kind)
     if access == "privacy":
-        return _refuse("privacy", topic.intent, principal, state)
+        # The question becomes the topic, about the firm the conversation was about before (the
+        # asker's own, never the other): "那我们呢" then asks it about the asker's own, and "它"
+        # stays its own firm. The refusal is the same whether that other firm exists or not.
+        before = tuple(e for e in (state.topic.enterprises if state.topic is not None else ())
+                       if principal.may_see_details(e.uscc))
+        kept = state.after_answer(replace(topic, enterprises=before))
+        return Step(intent=topic.intent, state=kept, answer=refusal("privacy", principal))
     chosen = tuple(dict.fromkeys(n for n in named if n is not None))
     if access == "own_instead":
         target = chosen[:1] or (own if len(own) == 1 else ())
@@ -178,6 +190,13 @@ def _complete(
         return _ask_other(replace(topic, enterprises=chosen), state)
     topic = replace(topic, enterprises=chosen)
     return Step(intent=topic.intent, state=state, request=topic.request(text=u.text), asked=topic)
+
+
+def _names_another(u: Understanding, principal: Principal, ctx: ChatContext, audit: Audit | None) -> bool:
+    """Whether an enterprise user's message names a firm not its own (or one that does not exist:
+    the two are not told apart)."""
+    mentions = tuple(m for m in u.slots.companies if _names_something(m)) or typed_usccs(u.text)
+    return any(resolve(m, principal=principal, ctx=ctx, audit=audit).found is None for m in mentions)
 
 
 def _names_something(mention: str) -> bool:
