@@ -9,6 +9,8 @@ other firms through public fields only. Scores are the searcher's calibrated 0�
   typed for a two-character trade name (众付 for 众富, 煜孩 for 煜海) is, to the search layer, as
   likely a firm elsewhere (美德 against 美的), but in a question about a zone's firm it is a slip of
   the pinyin keyboard, and spelling it out is what the asker would have typed next.
+- Two names typed with nothing between them (广辰康云) that match nothing together are cut where
+  each part names one firm (`side_by_side`, for officials: the only ones who may see both).
 - One hit, or a top hit ahead of the next by `MARGIN` → that enterprise.
 - Several hits within `MARGIN` of the top → candidates, the assistant asks which (officials see
   them as suggestions).
@@ -39,7 +41,8 @@ MARGIN = 0.08  # hits closer than this to the top are too close to tell apart: a
 CANDIDATES = 5
 # A USCC typed in a message (the NLU may leave it out of the company mentions).
 USCC_IN_TEXT = re.compile(rf"(?<![0-9A-Z])[0-9A-Z]{{2}}[0-9]{{6}}[{CHARSET}]{{10}}(?![0-9A-Z])")
-SPELLED_MAX = 6  # longer hanzi mentions are full names: their pinyin adds nothing to the search
+SPELLED_MAX = 6
+SIDE_BY_SIDE = (4, 10)  # lengths of a mention tried as two names typed side by side  # longer hanzi mentions are full names: their pinyin adds nothing to the search
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,20 @@ def search_named(
     return items
 
 
+def side_by_side(mention: str, *, principal: Principal, ctx: ChatContext, audit: Audit | None) -> tuple[EnterpriseRef, ...]:
+    """Two names typed with nothing between them (广辰康云) that match nothing together: the one
+    cut where each part names one firm, for those who may see any firm (officials); () otherwise."""
+    text = mention.strip()
+    if not principal.sees_all or not SIDE_BY_SIDE[0] <= len(text) <= SIDE_BY_SIDE[1] or not all(is_hanzi(ch) for ch in text):
+        return ()
+    for cut in range(2, len(text) - 1):
+        first = resolve(text[:cut], principal=principal, ctx=ctx, audit=audit).found
+        second = resolve(text[cut:], principal=principal, ctx=ctx, audit=audit).found if first else None
+        if first is not None and second is not None and first != second:
+            return first, second
+    return ()
+
+
 def pick(mention: str, candidates: tuple[EnterpriseRef, ...]) -> EnterpriseRef | None:
     """The one offered candidate a reply names ("耀裕那家", its USCC), if exactly one fits."""
     text = mention.strip()
@@ -129,4 +146,5 @@ def typed_usccs(text: str) -> tuple[str, ...]:
     return tuple(USCC_IN_TEXT.findall(text.upper()))
 
 
-__all__ = ["MARGIN", "Resolution", "own_enterprises", "pick", "resolve", "search_named", "spelled", "typed_usccs"]
+__all__ = ["MARGIN", "Resolution", "own_enterprises", "pick", "resolve", "search_named", "side_by_side", "spelled",
+           "typed_usccs"]

@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.access.privacy import Principal, QuestionKind, chat_access
-from assistant.chat.companies import own_enterprises, pick, resolve, typed_usccs
+from assistant.chat.companies import own_enterprises, pick, resolve, side_by_side, typed_usccs
 from assistant.chat.context import ChatContext
 from assistant.chat.followups import USES, asked_question
 from assistant.chat.intents import BY_NAME
@@ -157,7 +157,10 @@ def _complete(
             partial = replace(topic, enterprises=tuple(n for n in named if n is not None))
             return _ask_company(partial, found.candidates, state, principal, several=True)
         elif principal.sees_all:
-            return _not_found(topic.intent, mention, state)
+            both = side_by_side(mention, principal=principal, ctx=ctx, audit=audit)
+            if not both:
+                return _not_found(topic.intent, mention, state)
+            named.extend(both)
         else:
             named.append(None)
     if principal.role == "enterprise" and not mentions and RELATED.search(u.text) and len(own) == 1:

@@ -29,7 +29,7 @@ _BEFORE = frozenset(
     "搜索 叫 叫做 名叫 有没有 是否有 那 那么 关于 看看 看下 看一下 我是 本人 作为 清空 删除 删掉 把 拿 帮我查".split()
 )
 _AFTER = frozenset(
-    "呢 和 跟 与 同 vs pk 比 对比 相比 这家 这家企业 公司 企业 有限公司 是哪家 简介 全称 简称 在园区 在 总分 总积分 积分 "
+    "呢 和 跟 与 同 vs pk 比 对比 相比 比一下 比下 比一比 比较 对比下 对比一下 这家 这家企业 公司 企业 有限公司 是哪家 简介 全称 简称 在园区 在 总分 总积分 积分 "
     "得分 分数 排名 名次 排第几 第几 阶段 是做什么 今年 去年 属于 家".split()
 )
 _AFTER_DE = frozenset(
@@ -47,6 +47,13 @@ _ABOUT_FIRM = frozenset(
     "评上 评得上 能评 够不够 资格".split()
 )
 _NOT_NAME_START = frozenset("能会要想可该应让请把被已还再都就也才又先")
+# Adverbs and fillers no vocabulary word covers (大概多少分, 其实排第几): a chunk opening with one
+# of them is the question's own words.
+_NOT_NAME_WORDS = tuple(
+    "大概 大约 大致 到底 究竟 差不多 平均 一般 实际 其实 最终 最后 今天 明天 昨天 这次 上次 本次 截至 大家 自己 你们 "
+    "刚才 刚刚 真的 确实 估计 可能 应该 感觉 好像 已经 马上 赶紧 请教 就是 然后 所以 但是 不过 另外 顺便 主要 重点 "
+    "目前为止 实时 官方 准确 精确 简单 大体 通常 一直 始终 总共 一共 现在 目前 最近 具体".split()
+)
 # Words that open a question before the firm it is about (请问荣泰…, 帮我看看荣泰…).
 _OPENERS = _BEFORE | frozenset("请问 请 帮我 帮忙 麻烦 麻烦问下 问下 问一下 想问 想问下 我想问 我想知道 想知道 你好 您好 就是 那个".split())
 # What is asked about a firm that reads like a name (信息 is a name word): never a mention.
@@ -153,6 +160,8 @@ def company_mentions(segments: tuple[Segment, ...], vocab: Vocabulary, *, expect
             found.append(seg)  # a typed USCC names a firm wherever it stands
             continue
         if bare.isdigit() or len(bare) < (1 if expecting else 2) or bare in _ASKED_NOT_NAMES:
+            continue
+        if not expecting and bare.startswith(_NOT_NAME_WORDS):
             continue
         if not expecting and _after_self(joined, k):
             continue

@@ -82,3 +82,16 @@ def test_an_enterprise_naming_another_firm_is_refused_alike_then_asks_about_its_
     mine = ok(cz.chat("enterprise1", "那我们呢", refused["session_id"]))
     assert (mine["kind"], mine["intent"]) == ("answer", "my_total_points"), mine
     assert [e["uscc"] for e in mine["entities"]["enterprises"]] == [own]
+
+
+def test_two_short_names_typed_side_by_side_are_compared(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    two = [u for u in sorted(cz.firms.short) if len(cz.firms.short[u] or "") == 2
+           and [h["uscc"] for h in _hits(cz, cz.firms.short[u] or "")[:1]] == [u]
+           and len(_hits(cz, cz.firms.short[u] or "")) == 1][:2]
+    assert len(two) == 2, "the test zone lacks two-character short names that name one firm each"
+    joined = "".join(cz.firms.short[u] or "" for u in two)
+    assert not _hits(cz, joined)
+    body = ok(cz.chat("official", f"{joined}比一下"))
+    assert (body["kind"], body["intent"]) == ("answer", "compare_companies"), body
+    assert [e["uscc"] for e in body["entities"]["enterprises"]] == two

@@ -44,6 +44,9 @@ def companies(text: str, vocab: Vocabulary) -> tuple[str, ...]:
         # Two names side by side: a trade name after industry words begins the second.
         ("臻安半导体奥锦碳材产出能力对比", ("臻安半导体", "奥锦碳材")),
         ("宇精装备欣森精机哪个分高", ("宇精装备", "欣森精机")),
+        # Two bare trade names: one mention here, cut by the dialogue where each part names a firm.
+        ("明优星正比一下", ("明优星正",)),
+        ("对比下晟天", ("晟天",)),
         # Full registered names, legal form and all (有 and 材料 are the name's own words).
         ("江苏展星光电科技有限责任公司纳税信用等级得分", ("江苏展星光电科技有限责任公司",)),
         ("帮我查下常州邦星材料科技股份有限公司的积分", ("常州邦星材料科技股份有限公司",)),
@@ -72,7 +75,7 @@ def test_a_typed_uscc_is_one_mention(text: str, uscc: str, vocab: Vocabulary) ->
 @pytest.mark.parametrize(
     "text",
     ["今天天气怎么样", "能教我怎么查积分吗", "税务数据多久更新", "已经报过的数据还要再报吗", "五大类分别多少分",
-     "研发人员再多几个能加几分", "这家有限公司多少分", "请问积分怎么算"],
+     "研发人员再多几个能加几分", "这家有限公司多少分", "请问积分怎么算", "大概多少分", "其实排第几", "到底多少分啊"],
 )
 def test_question_words_are_not_names(text: str, vocab: Vocabulary) -> None:
     assert companies(text, vocab) == ()
