@@ -5,6 +5,12 @@ as the asker, so the privacy rule of search applies here too: the public and ent
 other firms through public fields only. Scores are the searcher's calibrated 0–1 scale
 (`search.hybrid`): weak hits are never taken.
 
+- A hanzi name the search finds nothing for is searched again as its toneless pinyin: a homophone
+  typed for a two-character trade name (众付 for 众富, 煜孩 for 煜海) is, to the search layer, as
+  likely a firm elsewhere (美德 against 美的), but in a question about a zone's firm it is a slip of
+  the pinyin keyboard, and spelling it out is what the asker would have typed next.
+- Two names typed with nothing between them (广辰康云) that match nothing together are cut where
+  each part names one firm (`side_by_side`, for officials: the only ones who may see both).
 - One hit, or a top hit ahead of the next by `MARGIN` → that enterprise.
 - Several hits within `MARGIN` of the top → candidates, the assistant asks which (officials see
   them as suggestions).
@@ -18,6 +24,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from sqlmodel import Session
 
@@ -27,11 +35,14 @@ from assistant.chat.reply import EnterpriseRef
 from assistant.queries.audit import Audit
 from scoring import store
 from scoring.uscc import CHARSET
+from search.pinyin import PinyinTable, is_hanzi
 
 MARGIN = 0.08  # hits closer than this to the top are too close to tell apart: ask which
 CANDIDATES = 5
 # A USCC typed in a message (the NLU may leave it out of the company mentions).
 USCC_IN_TEXT = re.compile(rf"(?<![0-9A-Z])[0-9A-Z]{{2}}[0-9]{{6}}[{CHARSET}]{{10}}(?![0-9A-Z])")
+SPELLED_MAX = 6
+SIDE_BY_SIDE = (4, 10)  # lengths of a mention tried as two names typed side by side  # longer hanzi mentions are full names: their pinyin adds nothing to the search
 
 
 @dataclass(frozen=True)
@@ -48,10 +59,7 @@ def resolve(mention: str, *, principal: Principal, ctx: ChatContext, audit: Audi
     text = mention.strip()
     if not text or ctx.index is None:
         return Resolution()
-    # Imported here: the search stack (jieba, pypinyin) loads with the service, not with this module.
-    from assistant.queries.search_hits import search
-
-    items = search(principal=principal, index=ctx.index, audit=audit, text=text, limit=CANDIDATES)["items"]
+    items = search_named(text, principal=principal, ctx=ctx, audit=audit, limit=CANDIDATES)
     if not items:
         return Resolution()
     top = float(items[0]["score"])
@@ -65,6 +73,53 @@ def resolve(mention: str, *, principal: Principal, ctx: ChatContext, audit: Audi
     if len(refs) == 1:
         return Resolution(found=refs[0])
     return Resolution(candidates=tuple(refs))
+
+
+@cache
+def _pinyin() -> PinyinTable:
+    return PinyinTable.from_dir()
+
+
+def spelled(text: str) -> str | None:
+    """The toneless pinyin of a short hanzi name (众付 → zhongfu); None for anything else."""
+    if not 2 <= len(text) <= SPELLED_MAX or not all(is_hanzi(ch) for ch in text):
+        return None
+    return _pinyin().full(text) or None
+
+
+def search_named(
+    text: str, *, principal: Principal, ctx: ChatContext, audit: Audit | None, limit: int, **filters: Any,
+) -> list[dict[str, Any]]:
+    """The search layer's hits for a name as the asker may see them; a short hanzi name with no hit
+    is searched again spelled in pinyin (see the module docstring)."""
+    if ctx.index is None:
+        return []
+    # Imported here: the search stack (jieba, pypinyin) loads with the service, not with this module.
+    from assistant.queries.search_hits import search
+
+    usccs = typed_usccs(text)
+    if len(usccs) == 1 and usccs[0] == text.strip().upper():
+        text = usccs[0]  # the message was cleaned to lower case; the register keeps USCCs upper case
+    items: list[dict[str, Any]] = search(principal=principal, index=ctx.index, audit=audit, text=text, limit=limit,
+                                         **filters)["items"]
+    again = spelled(text.strip()) if not items else None
+    if again:
+        items = search(principal=principal, index=ctx.index, audit=audit, text=again, limit=limit, **filters)["items"]
+    return items
+
+
+def side_by_side(mention: str, *, principal: Principal, ctx: ChatContext, audit: Audit | None) -> tuple[EnterpriseRef, ...]:
+    """Two names typed with nothing between them (广辰康云) that match nothing together: the one
+    cut where each part names one firm, for those who may see any firm (officials); () otherwise."""
+    text = mention.strip()
+    if not principal.sees_all or not SIDE_BY_SIDE[0] <= len(text) <= SIDE_BY_SIDE[1] or not all(is_hanzi(ch) for ch in text):
+        return ()
+    for cut in range(2, len(text) - 1):
+        first = resolve(text[:cut], principal=principal, ctx=ctx, audit=audit).found
+        second = resolve(text[cut:], principal=principal, ctx=ctx, audit=audit).found if first else None
+        if first is not None and second is not None and first != second:
+            return first, second
+    return ()
 
 
 def pick(mention: str, candidates: tuple[EnterpriseRef, ...]) -> EnterpriseRef | None:
@@ -91,4 +146,5 @@ def typed_usccs(text: str) -> tuple[str, ...]:
     return tuple(USCC_IN_TEXT.findall(text.upper()))
 
 
-__all__ = ["MARGIN", "Resolution", "own_enterprises", "pick", "resolve", "typed_usccs"]
+__all__ = ["MARGIN", "Resolution", "own_enterprises", "pick", "resolve", "search_named", "side_by_side", "spelled",
+           "typed_usccs"]

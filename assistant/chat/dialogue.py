@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 
 from assistant.access.privacy import Principal, QuestionKind, chat_access
 from assistant.chat.answers.officials import AVERAGES
-from assistant.chat.companies import own_enterprises, pick, resolve, typed_usccs
+from assistant.chat.companies import own_enterprises, pick, resolve, side_by_side, typed_usccs
 from assistant.chat.context import ChatContext
 from assistant.chat.followups import USES, asked_question
 from assistant.chat.intents import BY_NAME
@@ -76,8 +76,8 @@ class Step:
         if answer.kind != "answer":
             return self.state.unchanged()
         asked = replace(self.asked, years=answer.years or self.asked.years)
-        if asked.intent == "find_company_fuzzy" and len(answer.listed) == 1:
-            asked = replace(asked, enterprises=answer.listed)  # "它多少分" after one firm was found
+        if asked.intent == "find_company_fuzzy" and len(answer.listed) == 1 and not asked.enterprises:
+            asked = replace(asked, enterprises=answer.listed)  # the one firm found is what "它" means next
         return self.state.after_answer(asked, listed=answer.listed)
 
 
@@ -95,6 +95,10 @@ def decide(
         state = state.unchanged()  # the message asks something else: the question lapses
     asked = asked_question(u, state)
     if asked is None:
+        data = next((i for i, _ in u.alternatives[:2] if BY_NAME.get(i) and BY_NAME[i].needs_company), None)
+        if data is not None and principal.role == "enterprise" and _names_another(u, principal, ctx, audit):
+            # Whatever exactly it asks about another firm's data, the answer is the refusal.
+            return _refuse("privacy", data, principal, state)
         return _not_understood(u, state, principal)
     return _complete(asked, u, state, principal=principal, ctx=ctx, audit=audit)
 
@@ -162,13 +166,18 @@ def _complete(
             partial = replace(topic, enterprises=tuple(n for n in named if n is not None))
             return _ask_company(partial, found.candidates, state, principal, several=True)
         elif principal.sees_all:
-            return _not_found(topic.intent, mention, state)
+            both = side_by_side(mention, principal=principal, ctx=ctx, audit=audit)
+            if not both:
+                return _not_found(topic.intent, mention, state)
+            named.extend(both)
         else:
             named.append(None)
     if principal.role == "enterprise" and not mentions and RELATED.search(u.text) and len(own) == 1:
         named.append(None)  # "我们的关联公司": another enterprise, unnamed
     access = chat_access(principal, about=[n.uscc if n else None for n in named], kind=kind)
     if access == "privacy":
+        # The refusal is the same whether that other firm exists or not; the question is kept
+        # without the firm ("那我们呢" asks it about the asker's own), and "它" is the firm refused.
         return _refuse("privacy", topic.intent, principal, state, topic=topic)
     chosen = tuple(dict.fromkeys(n for n in named if n is not None))
     if access == "own_instead":
@@ -189,6 +198,13 @@ def _complete(
         return _ask_other(replace(topic, enterprises=chosen), state)
     topic = replace(topic, enterprises=chosen)
     return Step(intent=topic.intent, state=state, request=topic.request(text=u.text), asked=topic)
+
+
+def _names_another(u: Understanding, principal: Principal, ctx: ChatContext, audit: Audit | None) -> bool:
+    """Whether an enterprise user's message names a firm not its own (or one that does not exist:
+    the two are not told apart)."""
+    mentions = tuple(m for m in u.slots.companies if _names_something(m)) or typed_usccs(u.text)
+    return any(resolve(m, principal=principal, ctx=ctx, audit=audit).found is None for m in mentions)
 
 
 def _names_something(mention: str) -> bool:

@@ -11,10 +11,10 @@ import re
 
 from assistant.access.privacy import Principal
 from assistant.chat.answers.facts import FactSheet, run_source
+from assistant.chat.companies import search_named
 from assistant.chat.context import ChatContext
 from assistant.chat.reply import EnterpriseRef, Entities, Source, echo
 from assistant.chat.request import Answer, Request
-from assistant.queries import search_hits
 from assistant.queries.audit import Audit
 
 LIMIT = 5
@@ -29,9 +29,8 @@ def find_company_fuzzy(request: Request, *, principal: Principal, ctx: ChatConte
                       suggestions=("找一下做光伏的企业", "恒拓智能"))
     if ctx.index is None:
         return Answer(reply="企业搜索暂不可用，请稍后再试。", suggestions=("积分制度是怎么回事", "使用帮助"))
-    found = search_hits.search(principal=principal, index=ctx.index, audit=audit, text=text, limit=LIMIT,
-                               stage=request.stage, industry=request.industry)
-    items = found["items"]
+    items = search_named(text, principal=principal, ctx=ctx, audit=audit, limit=LIMIT, stage=request.stage,
+                         industry=request.industry)
     if not items:
         return Answer(reply=f"没有找到与“{echo(text)}”相符的企业。可以换个说法，比如简称、拼音首字母或主要产品。",
                       suggestions=("按行业找企业", "使用帮助"))

@@ -27,7 +27,9 @@ _LEAD = re.compile(r"^(?:那么?|那要是|那如果|那换成|换成|换个|要
 _TAIL = re.compile(r"呢\s*$")
 # Words that carry no question of their own: a message of slots and these only is elliptical.
 _PARTICLES = frozenset(
-    "那 那么 呢 的 吗 了 啊 呀 吧 嘛 哦 换成 换个 再 看 看看 还有 要是 如果是 是 和 跟 与 同 比 对比 就 呗 的话 要 那要是 那如果".split()
+    "那 那么 呢 的 吗 了 啊 呀 吧 嘛 哦 换成 换个 再 看 看看 还有 要是 如果是 是 和 跟 与 同 比 对比 就 呗 的话 要 那要是 那如果 "
+    # An acknowledgement before it ("好吧 那我们呢", after a refusal) adds no question either.
+    "好 好吧 好的 行 行吧 嗯 嗯嗯 ok okay 那好 明白了 知道了".split()
 )
 _SUBJECT = re.compile(r"积分|总分|分数|得分|排名|名次|E|I|C")
 # "为什么" alone asks the reason of the answer before: the same question again, which states it.

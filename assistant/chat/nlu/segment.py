@@ -4,7 +4,8 @@ Forward maximum matching over the vocabulary (the longest known surface at each 
 研发投入强度 over 研发投入, 高企 over 高), tried three ways at each position and the longest taken:
 as typed; by sound, for the homophone a pinyin keyboard slips in (研发废用 → 研发费用, 总份 → 总分;
 at least half of the characters must be the word's own, so a trade name is not read as a word);
-and, for latin letters, as toneless pinyin of a word (zongfen → 总分, "yanfa feiyong" → 研发费用).
+and, for latin letters, as toneless pinyin of a word (zongfen → 总分, "yanfa feiyong" → 研发费用),
+pinyin and characters mixed included (yanfa费用, chengzhang期).
 What no word covers is kept as `name` chunks: the candidates for company mentions. Years, counts
 and list positions are found first (`numbers`) and passed in as marks.
 
@@ -27,6 +28,7 @@ from rapidfuzz.distance import Levenshtein
 
 from assistant.chat.nlu.numbers import Found
 from assistant.chat.nlu.vocabulary import Meaning, Vocabulary
+from scoring.uscc import CHARSET
 from search.pinyin import is_hanzi
 
 __all__ = ["Segment", "SegmentKind", "segment"]
@@ -34,6 +36,8 @@ __all__ = ["Segment", "SegmentKind", "segment"]
 SegmentKind = Literal["term", "year", "n", "list_index", "number", "name", "company", "space"]
 _LATIN_TOKEN = re.compile(r"[a-z][a-z0-9&]*")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
+# A typed USCC (cleaned text is lower case): one name, not a number and a letter.
+_USCC = re.compile(rf"[0-9a-z]{{2}}[0-9]{{6}}[{CHARSET.lower()}]{{10}}(?![0-9a-z])")
 _MAX_SOUND = 12  # the longest word matched by sound (longer ones are names of indicators)
 
 
@@ -99,7 +103,16 @@ def _pinyin(text: str, i: int, limit: int, vocab: Vocabulary) -> tuple[str, int]
         keys.append((keys[-1] if keys else "") + m.group(0))
         ends.append(m.end())
         pos = m.end() + 1 if m.end() < len(text) and text[m.end()] == " " else len(text) + 1
-    for key, end in zip(reversed(keys), reversed(ends), strict=True):
+    # Pinyin then characters, as typed when the keyboard switches mid-word (yanfa费用, chengzhang期).
+    if keys and ends[-1] < limit and is_hanzi(text[ends[-1]]):
+        key, end = keys[-1], ends[-1]
+        for j in range(end, min(limit, end + _MAX_SOUND)):
+            if not is_hanzi(text[j]):
+                break
+            key += vocab.pinyin.reading(text[j])
+            keys.append(key)
+            ends.append(j + 1)
+    for key, end in sorted(zip(keys, ends, strict=True), key=lambda ke: -ke[1]):
         if len(key) >= 2 and key in vocab.latin:
             return vocab.latin[key], end
     return None
@@ -160,6 +173,12 @@ def segment(text: str, vocab: Vocabulary, *, marks: Sequence[tuple[SegmentKind, 
             out.append(Segment("term", i, end, text[i:end], surface, vocab.meanings[surface], how=how))
             i = end
             continue
+        uscc = _USCC.match(text, i) if ch.isdigit() and (i == 0 or not _is_latin(text[i - 1])) else None
+        if uscc:
+            flush(i)
+            out.append(Segment("name", i, uscc.end(), uscc.group(0)))
+            i = uscc.end()
+            continue
         digits = _DIGITS.match(text, i) if ch.isdigit() else None
         if digits and (pending_start < 0 or not _is_latin(text[i - 1])):
             flush(i)
@@ -174,6 +193,7 @@ def segment(text: str, vocab: Vocabulary, *, marks: Sequence[tuple[SegmentKind, 
             continue
         i += 1
     flush(n)
+    out = _side_by_side(_registered_names(out, text, vocab), text, vocab)
     return _fuzzy_indicators(_rejoin_names(out, text), text, vocab)
 
 
@@ -187,6 +207,88 @@ def _joins_name(meaning: Meaning, after_name: bool) -> bool:
 
 # One-character words that are never part of a trade name (和, 高, 成 are: 嘉和, 高盛).
 _NEVER_IN_NAMES = frozenset("的了吗呢啊呀吧嘛么哦哈呗啦喽是把被让给到从对为比跟与或都也就还再又那这个些下点几谁哪")
+# One-character words that start no trade name in front of a two-character one (查荣泰, 和荣泰).
+_VERBS = frozenset("查找搜看问叫")
+_NOT_BEFORE_NAMES = _NEVER_IN_NAMES | _VERBS | frozenset("和同及我你他她它")
+# The legal forms a registered name ends with (江苏旭维电子科技有限公司); a bare 公司 or 集团 after
+# a name is a word of the question (晨河公司), read as such by `companies`.
+_LEGAL_FORM = re.compile(r"(?:集团)?(?:股份有限公司|有限责任公司|有限公司|股份公司)")
+_NAME_BRACKETS = frozenset("（）()")
+_CONNECTORS = frozenset("和跟与同及")
+
+
+def _in_registered_name(seg: Segment, vocab: Vocabulary) -> bool:
+    """Whether a piece can stand inside a registered name: a name chunk, a name or industry word
+    (材料, 光电), a bracket (南美（常州）微电子), or a one-character word (高冠, 嘉和)."""
+    if seg.kind == "name":
+        return True
+    if seg.kind == "space":
+        return seg.text in _NAME_BRACKETS
+    m = seg.meaning
+    if seg.kind != "term" or m is None or m.ref or m.indicators or m.category or m.stage or m.policy:
+        return False
+    return m.name_part or m.industry is not None or seg.surface in vocab.name_words or (
+        len(seg.text) == 1 and seg.text not in _NEVER_IN_NAMES and seg.text not in _VERBS)
+
+
+def _name_word_at(chunk: str, i: int, vocab: Vocabulary) -> int:
+    """The end of the longest name or industry word at `i` in `chunk` (`i` when none starts there)."""
+    for end in range(min(len(chunk), i + vocab.longest), i + 1, -1):
+        word = chunk[i:end]
+        if word in vocab.name_words or (word in vocab.meanings and vocab.meanings[word].industry is not None):
+            return end
+    return i
+
+
+def _side_by_side(segments: list[Segment], text: str, vocab: Vocabulary) -> list[Segment]:
+    """臻安半导体奥锦碳材 → 臻安半导体|奥锦碳材: a name is a trade name then industry words, so a
+    trade name of two characters or more after the industry words begins a second name."""
+    out: list[Segment] = []
+    for seg in segments:
+        chunk = seg.text
+        if seg.kind != "name" or not all(is_hanzi(ch) for ch in chunk) or _LEGAL_FORM.search(chunk):
+            out.append(seg)
+            continue
+        cuts: list[int] = []
+        i, after_words = 0, False
+        while i < len(chunk):
+            end = _name_word_at(chunk, i, vocab)
+            if end > i:
+                i, after_words = end, True
+                continue
+            trade_end = i
+            while trade_end < len(chunk) and _name_word_at(chunk, trade_end, vocab) == trade_end:
+                trade_end += 1
+            if after_words and trade_end - i >= 2:
+                cuts.append(i)
+            i, after_words = trade_end, False
+        bounds = [0, *cuts, len(chunk)]
+        out += [Segment("name", seg.start + a, seg.start + b, chunk[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    return out
+
+
+def _registered_names(segments: list[Segment], text: str, vocab: Vocabulary) -> list[Segment]:
+    """江苏展星光电科技|有|限责任|公司 → one name: a full registered name, up to its legal form, is
+    one mention (the words it holds, 有 or 材料, are the name's own)."""
+    out = list(segments)
+    for m in reversed(list(_LEGAL_FORM.finditer(text))):
+        a, b = m.span()
+        first = next((k for k, seg in enumerate(out) if seg.end > a), None)
+        last = next((k for k in range(len(out) - 1, -1, -1) if out[k].start < b), None)
+        if first is None or last is None or out[last].end != b:
+            continue
+        k = first if out[first].start < a and _in_registered_name(out[first], vocab) else first - 1
+        start = first
+        while k >= 0 and _in_registered_name(out[k], vocab):
+            if out[k].text in _CONNECTORS and a - out[k].end >= 4:
+                break  # 和江苏旭维电子科技有限公司: the name begins after 和 (嘉和电子 keeps it)
+            start, k = k, k - 1
+        while start < first and out[start].kind == "space":
+            start += 1
+        if sum(is_hanzi(ch) for ch in text[out[start].start : a]) < 2:
+            continue  # 这家有限公司: no name before the legal form
+        out[start : last + 1] = [Segment("name", out[start].start, b, text[out[start].start : b])]
+    return out
 
 
 def _joinable(seg: Segment) -> bool:
@@ -200,23 +302,31 @@ def _joinable(seg: Segment) -> bool:
 
 
 def _rejoin_names(segments: list[Segment], text: str) -> list[Segment]:
-    """嘉|和|电子 → 嘉和电子: a one-character word beside a one-character name piece is part of it."""
+    """嘉|和|电子 → 嘉和电子: a one-character word beside a one-character name piece is part of it;
+    高|冠和邦悦 → 高冠|和邦悦: the word before it first, when nothing but words stands before that
+    (the name then ends, and 和 is the "and" between two names); and 高|冠家 → 高冠家: a
+    one-character word that no question starts with, before a two-character piece, at the start of
+    the message or after a word."""
     out = list(segments)
     i = 0
     while i < len(out):
         seg = out[i]
+        prev = out[i - 1] if i > 0 else None
+        prev_alone = prev is not None and prev.kind == "term" and len(prev.text) == 1 and (i < 2 or out[i - 2].kind != "name")
+        if (seg.kind == "name" and len(seg.text) == 2 and all(is_hanzi(ch) for ch in seg.text) and prev_alone
+                and prev is not None and prev.text not in _NOT_BEFORE_NAMES and not _names_slot(prev)):
+            out[i - 1 : i + 1] = [Segment("name", prev.start, seg.end, text[prev.start : seg.end])]
+            continue
         if not (seg.kind == "name" and len(seg.text) == 1 and not seg.text.isascii()):
             i += 1
             continue
         nxt = out[i + 1] if i + 1 < len(out) else None
-        prev = out[i - 1] if i > 0 else None
-        if nxt is not None and nxt.kind == "term" and len(nxt.text) == 1 and nxt.text not in _NEVER_IN_NAMES:
+        if prev_alone and prev is not None and prev.text not in _NEVER_IN_NAMES and not _names_slot(prev):
+            i, last = i - 1, i
+        elif nxt is not None and nxt.kind == "term" and len(nxt.text) == 1 and nxt.text not in _NEVER_IN_NAMES:
             last = i + 1
             if last + 1 < len(out) and _joinable(out[last + 1]):
                 last += 1
-        elif (prev is not None and prev.kind == "term" and len(prev.text) == 1 and prev.text not in _NEVER_IN_NAMES
-              and (i < 2 or out[i - 2].kind != "name")):
-            i, last = i - 1, i
         else:
             i += 1
             continue
@@ -224,6 +334,11 @@ def _rejoin_names(segments: list[Segment], text: str) -> list[Segment]:
         out[i : last + 1] = [Segment("name", start, end, text[start:end])]
         i += 1
     return out
+
+
+def _names_slot(seg: Segment) -> bool:
+    m = seg.meaning
+    return m is not None and bool(m.is_slot or m.ref)
 
 
 def _max_edits(length: int) -> int:
@@ -244,6 +359,18 @@ def _closest(query: str, vocab: Vocabulary) -> tuple[str, tuple[str, ...]] | Non
         return None
     codes = tuple(dict.fromkeys(c for s in tied for c in vocab.meanings[s].indicators))
     return tied[0], codes
+
+
+def _typo_of(chunk: str, surface: str, known: str) -> bool:
+    """Whether `chunk` is a misspelt part of `surface` beside the word `known` it holds: at most half
+    of its characters differ from what the surface has in their place (研发经废 for 研发经费)."""
+    if surface.startswith(known):
+        rest = surface[len(known) :]
+    elif surface.endswith(known):
+        rest = surface[: len(surface) - len(known)]
+    else:
+        return True  # the known word is itself misspelt in the join: nothing to compare apart
+    return 2 * Levenshtein.distance(chunk, rest) <= len(chunk)
 
 
 def _names_indicator(seg: Segment) -> bool:
@@ -276,6 +403,8 @@ def _fuzzy_indicators(segments: list[Segment], text: str, vocab: Vocabulary) -> 
             known = out[first] if out[first].kind == "term" else out[last]
             if first != last and len(surface) <= len(known.surface):
                 continue  # the join reads no better than the word already found
+            if first != last and not _typo_of(seg.text, surface, known.surface):
+                continue  # 晟天|有效发明专利 is not 授权有效发明专利: a name before the indicator
             meaning = Meaning(indicators=codes)
             out[first : last + 1] = [Segment("term", start, end, text[start:end], surface, meaning, how="fuzzy")]
             i = first

@@ -86,7 +86,7 @@ def read_slots(text: str, *, vocab: Vocabulary, today: date, expecting: str | No
             plain.append(seg.surface if seg.kind == "term" else seg.text)
         m = seg.meaning
         if m is not None and m.ref == "previous" and k > 0 and segments[k - 1].kind == "company":
-            m = None  # 星辰医疗这家企业: an apposition, not a pointer to the previous company
+            continue  # 星辰医疗这家企业: an apposition, not a pointer to the previous company (E总分)
         if seg.kind == "year" and seg.value is not None:
             if seg.value not in years:
                 years.append(seg.value)

@@ -184,12 +184,17 @@ class Vocabulary:
         sounds: dict[tuple[str, ...], str] = {}
         latin: dict[str, str] = {}
         # Longer surfaces first, so that a shared sound keeps the more specific word.
+        # Latin is read with the words' own readings (重复 is chongfu, 成长 chengzhang): the
+        # default reading of a character in names (重 zhong, 长 chang) would read zhongfu, a firm's
+        # name typed in pinyin, as 重复. pypinyin's phrase table is loaded once, here.
+        from pypinyin import lazy_pinyin
+
         for surface in sorted(table, key=len, reverse=True):
             if all(is_hanzi(ch) for ch in surface):
                 syllables = tuple(pinyin.reading(ch) for ch in surface)
                 if len(surface) >= 2:
                     sounds.setdefault(syllables, surface)
-                latin.setdefault(_pinyin_key(syllables), surface)
+                latin.setdefault(_pinyin_key(lazy_pinyin(surface)), surface)
         for key, surface in list(latin.items()):
             if "v" in key:  # 略 is lve to pypinyin, lue on a keyboard
                 latin.setdefault(key.replace("v", "u"), surface)
