@@ -64,6 +64,20 @@ def _versus_average(text: str, slots: Slots, intent: str | None) -> tuple[Slots,
     return slots, intent
 
 
+# What may stand beside slot placeholders in a question that is nothing but its slots.
+_NOTHING_ELSE = re.compile(r"[我们它的了呢吗嘛啊呀吧哈，,。.?？!！~\sYEIC]*")
+
+
+def _slots_only(masked: str, slots: Slots) -> str | None:
+    """"我们2024年的研发人员占比", "振微数控去年的投入能力": a company and a figure and nothing
+    else asks for that figure (the level the slots name), whatever the classifier makes of it."""
+    if not (slots.companies or slots.company_ref == "self") or not _NOTHING_ELSE.fullmatch(masked):
+        return None
+    if slots.indicator:
+        return "indicator_value_score"
+    return "category_points" if slots.category else None
+
+
 def _by_slots(intent: str, slots: Slots) -> str:
     """The "how many points" intent the slots call for (研发占比 → indicator, 投入类 → category)."""
     if intent not in _POINTS:
@@ -135,6 +149,9 @@ def understand(text: str, *, vocab: Vocabulary, today: date, expecting: str | No
     else:
         (best, p), runner_up = ranked[0], ranked[1][1] if len(ranked) > 1 else 0.0
         intent, confidence = (best, p) if p >= ACCEPT and p - runner_up >= MARGIN else (None, 0.0)
+    if intent is None and not elliptical:
+        intent = _slots_only(reading.masked, slots)
+        confidence = RULE_CONFIDENCE if intent is not None else confidence
     if _AVERAGE.search(cleaned):
         slots, intent = _versus_average(cleaned, slots, intent)
         confidence = max(confidence, RULE_CONFIDENCE) if intent is not None else confidence

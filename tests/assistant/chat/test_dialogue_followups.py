@@ -240,3 +240,14 @@ def test_how_to_improve_after_a_figure_is_advice_not_a_change(chat_zone: ChatZon
     me("我们研发投入强度")
     how = me("怎么提高")
     assert (how["kind"], how["intent"], usccs(how)) == ("answer", "improvement_advice", [cz.own["enterprise1"]])
+
+
+def test_a_firm_and_a_figure_alone_ask_for_that_figure(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    before = cz.years[-2]
+    me = Talk(cz, "enterprise1")
+    body = me(f"我们{before}年的研发人员占比")
+    assert (body["kind"], body["intent"], body["entities"]["indicators"], body["entities"]["years"]) == (
+        "answer", "indicator_value_score", ["IN05"], [before])
+    typo = Talk(cz, "enterprise1")("我门的積分是多少")  # 我门: 我们 typed by sound; 積: traditional
+    assert (typo["kind"], typo["intent"], usccs(typo)) == ("answer", "my_total_points", [cz.own["enterprise1"]])
