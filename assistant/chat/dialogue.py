@@ -53,6 +53,8 @@ RELATED = re.compile(r"关联(公司|企业)|子公司|母公司|兄弟公司|�
 # What is left of a mention without its year words must still hold a letter or a Chinese character.
 YEARISH = re.compile(r"\d{2,4}\s*年度?|[今去前明]年度?|上一?年度|本年度")
 NAMING = re.compile(r"[A-Za-z\u4e00-\u9fff]")
+# Words around a choice among the enterprises offered ("软件那家吧", "是做康复的那个").
+CHOOSING = re.compile(r"那家|这家|那个|这个|那一家|的|是|吧|呢|啊|呀|哦|嗯|公司|企业|我说|我问|做|第|[\s，,。.!！?？]")
 OWN_INSTEAD = "排行榜和企业间对比仅向园区工作人员开放。以下是贵企业在本阶段的排名，以及同阶段企业的平均水平："
 
 
@@ -235,6 +237,9 @@ def _answer_to_question(
         picked = pending.candidates[s.list_index - 1]
     elif s.companies and pending.candidates:
         picked = pick(s.companies[0], pending.candidates)
+    if picked is None and pending.candidates and not s.companies:
+        # "软件那家", "做康复的": the words of the reply that one offered name holds
+        picked = pick(CHOOSING.sub("", u.text), pending.candidates)
     if picked is not None:
         topic = replace(topic, enterprises=(*topic.enterprises, picked))
         return _complete(topic, _plain(u), state.unchanged(), principal=principal, ctx=ctx, audit=audit)
@@ -274,6 +279,8 @@ def _ask_company(
         text = "您的账号绑定了多家企业，请问要查询哪一家？"
     else:
         text = "请问您要查询哪家企业？请告诉我企业名称（简称、拼音也可以）。"
+    if choices:  # numbered, so that "2" or "第二家" answers as well as a name
+        text += "\n" + "\n".join(f"{k}. {c.name}" for k, c in enumerate(choices, start=1))
     pending = Pending(slot="company", topic=topic, candidates=choices)
     return _clarify(topic.intent, text, state.asking(pending), tuple(c.name for c in choices))
 

@@ -114,6 +114,8 @@ def _with_expected(reading: Reading, expecting: str) -> Slots:
         return replace(slots, years=(year,), year_words=(str(value),)) if year else slots
     if expecting == "n" and slots.n is None and 0 < value <= 1000:
         return replace(slots, n=value)
+    if expecting == "company" and slots.list_index is None and 0 < value <= 20:
+        return replace(slots, list_index=value)  # "2": the second enterprise offered
     if expecting == "list_index" and slots.list_index is None and 0 < value <= 1000:
         return replace(slots, list_index=value, company_ref="list_item")
     return slots

@@ -251,3 +251,22 @@ def test_a_firm_and_a_figure_alone_ask_for_that_figure(chat_zone: ChatZone) -> N
         "answer", "indicator_value_score", ["IN05"], [before])
     typo = Talk(cz, "enterprise1")("我门的積分是多少")  # 我门: 我们 typed by sound; 積: traditional
     assert (typo["kind"], typo["intent"], usccs(typo)) == ("answer", "my_total_points", [cz.own["enterprise1"]])
+
+
+def test_a_choice_among_the_firms_offered_by_number_or_by_words_of_its_name(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    # Two firms whose names share their first two characters after the place: asked which.
+    by_head: dict[str, list[str]] = {}
+    for uscc, name in sorted(cz.firms.names.items()):
+        trade = name.replace("常州市", "").replace("常州", "").replace("江苏", "")[:2]
+        by_head.setdefault(trade, []).append(uscc)
+    pair = next(v for v in by_head.values() if len(v) == 2)
+    head = cz.firms.names[pair[0]].replace("常州市", "").replace("常州", "").replace("江苏", "")[:2]
+    talk = Talk(cz, "official")
+    asked = talk(f"{head}多少分")
+    assert asked["kind"] == "clarify", asked
+    offered = asked["suggestions"]
+    assert "1. " in asked["reply"] and "2. " in asked["reply"]
+    second = talk("2")
+    assert (second["kind"], second["intent"]) == ("answer", "my_total_points")
+    assert [cz.firms.names[u] for u in usccs(second)] == [offered[1]]
