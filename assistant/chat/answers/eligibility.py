@@ -59,6 +59,8 @@ def _public(policy: Policy, *, login_hint: bool = True) -> Answer:
     body += "\n原文：" + fs.quote(policy.source_text, label=f"{policy.title}原文", source=src)
     if policy.receives:
         body += "\n" + fs.quote(policy.receives, label=f"{policy.title}名单内容", source=src)
+    if policy.cutoff is not None:  # the rule of the list: configured, or said not to be
+        body += "".join("\n" + line for line in _cutoff_lines(fs, policy, None))
     if login_hint and (policy.kind != "credit" or policy.evaluation):
         body += "\n登录企业账号后，可以按贵企业在园区的数据测算是否符合条件。"
     return Answer(reply=body, facts=fs.facts, suggestions=("积分制度是怎么回事", "怎样登录", "有哪些政策"))
@@ -116,6 +118,13 @@ def _cutoff_lines(fs: FactSheet, policy: Policy, read: Read | None) -> list[str]
     lines = []
     if not cut.configured:
         lines.append("入选分数线目前未在本系统配置（由园区和合作机构确定），因此还无法判断是否入选。")
+    elif read is None:  # the rule itself, for whoever asks without an enterprise
+        rules = []
+        if cut.min_total is not None:
+            rules.append(f"总分不低于 {fs.number('入选分数线', cut.min_total, unit='分', source=src)} 分")
+        if cut.top_per_stage is not None:
+            rules.append(f"阶段内前 {fs.count('各阶段入选名次', cut.top_per_stage, unit='名', source=src)} 名")
+        lines.append("入选规则：" + "，且".join(rules) + "。")
     if read is not None:
         p = read.portrait
         run = run_source(read.run, system=p["system"])

@@ -137,6 +137,9 @@ def test_a_cut_off_not_configured_is_said_so(s: Setup) -> None:
     p = portrait_data(principal=s.owner, runs=s.ctx.runs, uscc=s.own, audit=None)
     assert next(f for f in a.facts if f.label == "总积分").value == p["total"]
     assert "统一社会信用代码、企业名称、行业、成长阶段、总分、阶段内排名和各类别得分" in a.reply
+    public = s.ask(s.public, Request("policy_eligibility", text="积分贷的分数线是多少"))
+    check(public, Request("policy_eligibility", text="积分贷的分数线是多少"))
+    assert "未在本系统配置" in public.reply and public.entities.enterprises == ()
 
 
 def test_a_configured_cut_off_is_applied(s: Setup, tmp_path: Path) -> None:
@@ -156,6 +159,9 @@ def test_a_configured_cut_off_is_applied(s: Setup, tmp_path: Path) -> None:
     assert f"未达到入选规则“总分不低于 {line:g} 分”" in a.reply
     assert f"达到入选规则“阶段内前 {p['rank']} 名”" in a.reply
     assert next(f for f in a.facts if f.label == "入选分数线").source.kind == "policy"
+    public = Setup.ask(replace(s, ctx=ctx), s.public, Request("policy_eligibility", text="积分贷的分数线是多少"))
+    assert f"入选规则：总分不低于 {line:g} 分，且阶段内前 {p['rank']} 名。" in public.reply
+    assert {f.uscc for f in public.facts} == {None}  # the rule, no enterprise's figure
 
 
 def test_which_policy_a_question_is_about() -> None:
