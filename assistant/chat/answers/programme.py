@@ -160,8 +160,12 @@ def _newest(ctx: ChatContext) -> IndicatorSystem:
 def programme_info(request: Request, *, principal: Principal, ctx: ChatContext, audit: Audit | None) -> Answer:
     """积分制度介绍: the sections the question names (by their keywords), else the overview."""
     prog = load_programme()
-    hits = [s for s in prog.sections if any(k in request.text for k in s.keywords)]
-    chosen = hits[:2] or [prog.section("overview")]
+    # The most specific sections first (the longest keyword each matched); the overview ("是什么")
+    # only when nothing more specific matched: "成熟期的标准是什么" is about stages.
+    scored = [(max((len(k) for k in s.keywords if k in request.text), default=0), i, s) for i, s in enumerate(prog.sections)]
+    hits = [s for n, _, s in sorted(scored, key=lambda t: (-t[0], t[1])) if n > 0]
+    specific = [s for s in hits if s.id != "overview"]
+    chosen = (specific or hits)[:2] or [prog.section("overview")]
     fs = FactSheet()
     system = _newest(ctx)
     body = "\n".join(f"【{s.title}】{_fill(fs, s.text, system)}" for s in chosen)

@@ -270,3 +270,12 @@ def test_a_choice_among_the_firms_offered_by_number_or_by_words_of_its_name(chat
     second = talk("2")
     assert (second["kind"], second["intent"]) == ("answer", "my_total_points")
     assert [cz.firms.names[u] for u in usccs(second)] == [offered[1]]
+
+
+def test_programme_questions_get_the_section_they_ask_about(chat_zone: ChatZone) -> None:
+    asked = {"数据都是从哪来的": "【数据从哪里来】", "为什么有的数据不用我们填": "【避免重复填报】",
+             "成熟期的标准是什么": "【成长阶段】", "积分多久更新一次": "【年度与发布】"}
+    for question, section in asked.items():
+        body = Talk(chat_zone, None)(question)
+        assert (body["kind"], body["intent"]) == ("answer", "programme_info"), (question, body)
+        assert body["reply"].startswith(section), (question, body["reply"][:40])
