@@ -55,6 +55,9 @@ YEARISH = re.compile(r"\d{2,4}\s*年度?|[今去前明]年度?|上一?年度|本
 NAMING = re.compile(r"[A-Za-z\u4e00-\u9fff]")
 # Words around a choice among the enterprises offered ("软件那家吧", "是做康复的那个").
 CHOOSING = re.compile(r"那家|这家|那个|这个|那一家|的|是|吧|呢|啊|呀|哦|嗯|公司|企业|我说|我问|做|第|[\s，,。.!！?？]")
+# What a data question naming no enterprise asks of the rules instead, for the public.
+_RULE_INSTEAD = {"indicator_value_score": "indicator_definition", "category_points": "indicator_definition",
+                 "yoy_change": "indicator_definition"}
 OWN_INSTEAD = "排行榜和企业间对比仅向园区工作人员开放。以下是贵企业在本阶段的排名，以及同阶段企业的平均水平："
 
 
@@ -136,6 +139,13 @@ def _complete(
     if not (needs or many):
         return Step(intent=topic.intent, state=state, request=topic.request(text=u.text), asked=topic)
     if not principal.sees_all and principal.role != "enterprise":
+        if not named_any and topic.intent in _RULE_INSTEAD and (topic.indicator or topic.category or
+                                                               topic.intent == "category_points"):
+            # The public naming no enterprise asks how an indicator or a category is scored
+            # ("有效发明专利最高几分", "五个类别分别是什么"): the rule, which anyone may read.
+            intent = _RULE_INSTEAD[topic.intent] if (topic.indicator or topic.category) else "programme_info"
+            ruled = replace(topic, intent=intent)
+            return Step(intent=intent, state=state, request=ruled.request(text=u.text), asked=ruled)
         return _refuse("unauthenticated", topic.intent, principal, state)
     # The enterprises the question names, in order (None: a name that matched nothing).
     named: list[EnterpriseRef | None] = list(topic.enterprises) if not s.company_ref == "previous" else []

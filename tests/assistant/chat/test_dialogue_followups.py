@@ -279,3 +279,16 @@ def test_programme_questions_get_the_section_they_ask_about(chat_zone: ChatZone)
         body = Talk(chat_zone, None)(question)
         assert (body["kind"], body["intent"]) == ("answer", "programme_info"), (question, body)
         assert body["reply"].startswith(section), (question, body["reply"][:40])
+
+
+def test_the_public_naming_no_enterprise_gets_the_rule_and_naming_one_is_told_to_log_in(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    top = Talk(cz, None)("有效发明专利最高几分")
+    assert (top["kind"], top["intent"], top["entities"]["indicators"]) == ("answer", "indicator_definition", ["FD09"])
+    cats = Talk(cz, None)("五个类别分别是什么")
+    assert (cats["kind"], cats["intent"]) == ("answer", "programme_info")
+    (a,) = named_firms(cz, 1)
+    for asked in (f"{cz.firms.short[a]}的发明专利多少", "我们的研发费用多少"):
+        body = Talk(cz, None)(asked)
+        assert (body["kind"], body["refuse_reason"]) == ("refuse", "unauthenticated"), (asked, body)
+        assert not body["facts"] and body["entities"]["enterprises"] == []
