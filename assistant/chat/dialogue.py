@@ -81,6 +81,8 @@ class Step:
         if answer.kind != "answer":
             return self.state.unchanged()
         asked = replace(self.asked, years=answer.years or self.asked.years)
+        if asked.years != self.asked.years:  # "今年" answered with the latest scored year: the words no longer fit
+            asked = replace(asked, year_words=())
         if asked.intent == "find_company_fuzzy" and len(answer.listed) == 1 and not asked.enterprises:
             asked = replace(asked, enterprises=answer.listed)  # the one firm found is what "它" means next
         return self.state.after_answer(asked, listed=answer.listed)

@@ -41,6 +41,8 @@ LISTS = frozenset({"top_n_list", "find_company_fuzzy", "compare_companies"})
 POINTS = ("my_total_points", "category_points", "indicator_value_score")
 # "回到刚才的问题": return to the topic before an aside.
 BACK = re.compile(r"(回到|继续|接着|还是)(刚才|之前|前面|上面|原来)")
+# The parts of a total: "具体各项呢", "明细呢", "分项呢".
+BREAKDOWN = re.compile(r"各项|各类|每项|每类|每一类|明细|分项|细项|具体|构成|组成|分别")
 CHANGE_WORDS = re.compile(r"变|涨|跌|升|降|拉动|拖累|影响|贡献|原因|为什么|为啥|怎么回事")
 # "为什么掉了" after a figure: what changed it since the year before.
 WHY_CHANGED = re.compile(r"(?:为什么|为啥|为何|怎么会|咋会|怎么就|啥原因|什么原因).{0,4}(?:掉|降|跌|涨|升|变|少了|多了|退步|进步|下滑|低了|高了)")
@@ -68,7 +70,7 @@ def asked_question(u: Understanding, state: DialogueState) -> Topic | None:
     if carry:
         assert base is not None
         # "好吧 那我们呢": small-talk words around a follow-up that states slots are no intent of their own.
-        own = None if u.intent == "chitchat_out_of_scope" and stated else u.intent
+        own = None if u.intent == "chitchat_out_of_scope" and (stated or u.follow_up) else u.intent
         intent = "yoy_change" if same_change else _follow_intent(own or base.intent, replace(u, intent=own), base)
     if intent is None:
         return None
@@ -133,6 +135,8 @@ def _follow_intent(intent: str, u: Understanding, base: Topic) -> str:
     if intent == "indicator_definition" and named and base.intent == "indicator_definition" and u.intent is None:
         # "那我们呢" after a definition: our value of it
         return "indicator_value_score" if base.indicator else "category_points" if base.category else "my_total_points"
+    if BREAKDOWN.search(u.text) and intent in ("my_total_points", "rank_in_stage") and not s.indicator:
+        return "category_points"  # "具体各项呢" after a total: its parts
     if s.indicator and "indicator" not in uses:
         return "indicator_value_score"
     if s.category and "category" not in uses:

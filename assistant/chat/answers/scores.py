@@ -6,6 +6,7 @@ beside the stage's mean and top quartile when the stage holds enough enterprises
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from assistant.access.privacy import Principal
@@ -18,6 +19,9 @@ from assistant.queries.audit import Audit
 from assistant.queries.systems import find
 from scoring.systems.diff import stage_rule_words
 from scoring.systems.schema import STAGES
+
+# A question for the whole picture rather than the total alone.
+OVERVIEW = re.compile(r"画像|概况|整体情况|总体情况|全面|详细情况|完整|总览|体检|各项|明细")
 
 
 def _rank_line(fs: FactSheet, read: Read) -> str:
@@ -38,6 +42,8 @@ def my_total_points(request: Request, *, principal: Principal, ctx: ChatContext,
     total = fs.points("总积分", p["total"], source=run_source(read.run, system=p["system"]), year=read.year, uscc=read.uscc)
     top = fs.number("满分", p["max_total"], unit="分", source=Source(kind="system", system=p["system"]), year=read.year)
     body = f"{read.name} {read.pick.label}总积分 {total} 分（满分 {top} 分），{_rank_line(fs, read)}"
+    if OVERVIEW.search(request.text):  # "我们的画像", "整体情况": the categories too
+        body += "\n各类别：\n" + "\n".join(f"· {_category_line(fs, read, c)}" for c in p["categories"])
     return Answer(reply=read.lead(body), facts=fs.facts, entities=read.entities(), years=(read.year,),
                   suggestions=("各类别得分是多少", "怎样提高积分", "和去年比有什么变化"))
 
@@ -86,9 +92,11 @@ def rank_in_stage(request: Request, *, principal: Principal, ctx: ChatContext, a
     if isinstance(read, Answer):
         return read
     fs = FactSheet()
-    body = f"{read.name} {read.pick.label}{_rank_line(fs, read)}"
+    p = read.portrait
+    total = fs.points("总积分", p["total"], source=run_source(read.run, system=p["system"]), year=read.year, uscc=read.uscc)
+    body = f"{read.name} {read.pick.label}总积分 {total} 分，{_rank_line(fs, read)}"
     return Answer(reply=read.lead(body), facts=fs.facts, entities=read.entities(), years=(read.year,),
-                  suggestions=("总积分是多少", "同阶段平均分是多少", "怎样提高排名"))
+                  suggestions=("各类别得分是多少", "同阶段平均分是多少", "怎样提高排名"))
 
 
 def stage_and_reason(request: Request, *, principal: Principal, ctx: ChatContext, audit: Audit | None) -> Answer:

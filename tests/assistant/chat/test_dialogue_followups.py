@@ -292,3 +292,24 @@ def test_the_public_naming_no_enterprise_gets_the_rule_and_naming_one_is_told_to
         body = Talk(cz, None)(asked)
         assert (body["kind"], body["refuse_reason"]) == ("refuse", "unauthenticated"), (asked, body)
         assert not body["facts"] and body["entities"]["enterprises"] == []
+
+
+def test_the_parts_of_a_total_the_whole_picture_and_a_rank_with_its_total(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    own = cz.own["enterprise3"]
+    me = Talk(cz, "enterprise3")
+    me("我们企业今年的科创积分是多少")
+    parts = me("具体各项呢")
+    assert (parts["intent"], usccs(parts), len(parts["entities"]["categories"])) == ("category_points", [own], 5)
+    picture = Talk(cz, "enterprise3")("帮我看看我们的画像")
+    labels = [f["label"] for f in picture["facts"]]
+    assert "总积分" in labels and sum(label.endswith("得分") for label in labels) == 5, labels
+    rank = Talk(cz, "enterprise3")(f"我司{cz.years[0]}年度总积分及排名")
+    total = next(f for f in rank["facts"] if f["label"] == "总积分")
+    assert total["value"] == cz.firms.totals[cz.years[0]][own] and total["year"] == cz.years[0]
+    assert any(f["label"] == "阶段内排名" for f in rank["facts"])
+
+
+def test_what_to_do_about_wrong_data_is_answered(chat_zone: ChatZone) -> None:
+    body = Talk(chat_zone, "enterprise3")("我们的数据有误怎么办")
+    assert (body["kind"], body["intent"]) == ("answer", "programme_info") and "更正" in body["reply"]
