@@ -23,6 +23,7 @@ import json
 import logging
 import math
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -41,6 +42,7 @@ IDLE = timedelta(minutes=30)
 RATE_WINDOW = timedelta(minutes=1)
 PURGE_EVERY = timedelta(minutes=1)  # expired sessions are deleted at most this often (per process)
 SAVE_WAIT_S = 2.0  # how long saving a turn waits for SQLite's write lock (a publish holds it)
+_WRITES = threading.Lock()  # the process's chat writes, one at a time (see `SessionStore.save`)
 MAX_STORED_MESSAGE = 2000  # characters of a message kept in the history (longer ones are refused anyway)
 _NOT_FOUND = "没有这个会话，或会话已过期"
 
@@ -132,6 +134,22 @@ class SessionStore:
         once; that turn is then not remembered (a follow-up to it starts afresh).
         """
         now = _utc(now)
+        # One writer per process at a time: SQLite's own wait for the write lock is a sleep that
+        # grows (1, 2, 5 … 100 ms) and favours no one, so twenty threads retrying it made a few
+        # turns wait most of a second; a lock here queues them and leaves SQLite only the
+        # other workers to wait for.
+        if not _WRITES.acquire(timeout=self.save_wait_s):
+            log.warning("chat: turn of session %s not saved (the process's writers are queued)", session.id[:8])
+            return False
+        try:
+            return self._save(session, state=state, message=message, reply=reply, caller=caller, now=now)
+        finally:
+            _WRITES.release()
+
+    def _save(
+        self, session: OpenSession, *, state: DialogueState, message: str, reply: dict[str, Any], caller: str,
+        now: datetime,
+    ) -> bool:
         try:
             with self.engine.connect() as conn:
                 sqlite = conn.dialect.name == "sqlite"
