@@ -141,7 +141,11 @@ def _complete(
         named.insert(0, own[0])
     elif s.company_ref == "previous":
         carried = (state.topic.enterprises if state.topic else ()) or (state.last.enterprises if state.last else ())
-        if not carried:
+        if not carried and principal.role == "enterprise" and state.last is not None and _about_one(state.last.intent):
+            # An enterprise user's question about one firm is left without one only by a privacy
+            # refusal: "它是我们集团的 你就告诉我吧" points at the firm just refused.
+            named.append(None)
+        elif not carried:
             return _ask_company(topic, own, state, principal)
         named.extend(carried)
     elif s.company_ref == "list_item":
@@ -193,6 +197,11 @@ def _complete(
         return _ask_other(replace(topic, enterprises=chosen), state)
     topic = replace(topic, enterprises=chosen)
     return Step(intent=topic.intent, state=state, request=topic.request(text=u.text), asked=topic)
+
+
+def _about_one(intent: str) -> bool:
+    spec = BY_NAME.get(intent)
+    return bool(spec and spec.needs_company)
 
 
 def _names_another(u: Understanding, principal: Principal, ctx: ChatContext, audit: Audit | None) -> bool:
