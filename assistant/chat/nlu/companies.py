@@ -2,10 +2,14 @@
 
 They are chosen among the `name` chunks of `segment`: a chunk is a mention when it looks like a
 name (恒锐智能: a trade name and an industry word of registered names; hengrui: pinyin; hrzn:
-initials) or stands where a company stands (和B比, 查一下B, B的总分, 那B呢) — two characters or
-more, one when the dialogue has just asked "和谁比？". Latin chunks separated by a space are one
-mention ("heng tuo"). Everything else ("今天天气", "讲个笑话") stays text for the classifier. The
-dialogue resolves the mentions through search.
+initials; a typed USCC), stands where a company stands (和B比, 查一下B, B的总分, 那B呢, B比一下), or
+opens the question with something asked about it further on (邦型多少分, 荣泰哪些指标还有提升空间,
+请问高冠是什么阶段) — two characters or more, one when the dialogue has just asked "和谁比？".
+Latin chunks separated by a space are one mention ("heng tuo"). What is asked about a firm
+(基本信息) and adverbs no vocabulary word covers (大概, 其实) are never names; everything else
+("今天天气", "讲个笑话") stays text for the classifier. The dialogue resolves the mentions through
+search. None of this asks whether such a firm exists: an enterprise user's question about a
+made-up firm reads like one about a real one, and is refused alike.
 """
 
 from __future__ import annotations
