@@ -66,6 +66,14 @@ def test_full_registered_names_and_typed_usccs_name_the_firm(chat_zone: ChatZone
         assert [e["uscc"] for e in body["entities"]["enterprises"]] == [uscc], message
 
 
+def test_a_typed_uscc_is_found_and_echoed_as_registered(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    uscc = sorted(u for u in cz.firms.names if any(ch.isalpha() for ch in u))[0]
+    body = ok(cz.chat("official", f"{uscc}是哪个企业"))
+    assert (body["intent"], [e["uscc"] for e in body["entities"]["enterprises"]]) == ("find_company_fuzzy", [uscc])
+    assert uscc in body["reply"] and uscc.lower() not in body["reply"]
+
+
 def test_an_enterprise_naming_another_firm_is_refused_alike_then_asks_about_its_own(chat_zone: ChatZone) -> None:
     cz = chat_zone
     own, other = cz.own["enterprise1"], cz.own["enterprise2"]
