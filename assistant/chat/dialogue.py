@@ -15,9 +15,13 @@ state to keep. In order:
    (`assistant.chat.followups`: "那去年呢", "它的研发投入呢", "第三名那家呢", back to the topic after
    an aside). Not understood → one short question with suggestions, never a guess.
 4. Enterprises: named ones through the search layer (`assistant.chat.companies`), the asker's own
-   for "我们" and by default, the last list's for "第三名", the conversation's for "它". Several
-   close matches → ask which; none → say so (officials) — for an enterprise user any name that is
-   not its own is refused with the privacy words, whether that enterprise exists or not.
+   for "我们" and by default, the last list's for "第三名", the conversation's for "它" (the one
+   firm a search just found included). Several close matches → ask which; none → say so
+   (officials; two names typed side by side are tried apart first) — for an enterprise user any
+   name that is not its own is refused with the privacy words, whether that enterprise exists or
+   not, and so is a question about it that is not understood exactly, when it asks for data.
+   The refused question stays the topic without the other firm: "那我们呢" asks it about the
+   asker's own, and "它" right after the refusal is the firm refused.
 5. The privacy rule (`assistant.access.privacy.chat_access`): officials everything; the public no
    enterprise data (told how to log in or bind); an enterprise user its own enterprises only — an
    account bound to several is asked which — and, for a top-N list or a comparison with no other

@@ -11,7 +11,7 @@ import re
 
 from assistant.access.privacy import Principal
 from assistant.chat.answers.facts import FactSheet, run_source
-from assistant.chat.companies import search_named
+from assistant.chat.companies import search_named, typed_usccs
 from assistant.chat.context import ChatContext
 from assistant.chat.reply import EnterpriseRef, Entities, Source, echo
 from assistant.chat.request import Answer, Request
@@ -24,6 +24,8 @@ _DIGIT = re.compile(r"\d")
 def find_company_fuzzy(request: Request, *, principal: Principal, ctx: ChatContext, audit: Audit | None) -> Answer:
     """查找企业."""
     text = (request.query or request.text).strip()
+    if typed_usccs(text) == (text.upper(),):
+        text = text.upper()  # a USCC as registered (messages are read in lower case)
     if not text:
         return Answer(reply="请说出要找的企业名称、简称、拼音或产品。", kind="clarify",
                       suggestions=("找一下做光伏的企业", "恒拓智能"))

@@ -2,10 +2,14 @@
 
 They are chosen among the `name` chunks of `segment`: a chunk is a mention when it looks like a
 name (恒锐智能: a trade name and an industry word of registered names; hengrui: pinyin; hrzn:
-initials) or stands where a company stands (和B比, 查一下B, B的总分, 那B呢) — two characters or
-more, one when the dialogue has just asked "和谁比？". Latin chunks separated by a space are one
-mention ("heng tuo"). Everything else ("今天天气", "讲个笑话") stays text for the classifier. The
-dialogue resolves the mentions through search.
+initials; a typed USCC), stands where a company stands (和B比, 查一下B, B的总分, 那B呢, B比一下), or
+opens the question with something asked about it further on (邦型多少分, 荣泰哪些指标还有提升空间,
+请问高冠是什么阶段) — two characters or more, one when the dialogue has just asked "和谁比？".
+Latin chunks separated by a space are one mention ("heng tuo"). What is asked about a firm
+(基本信息) and adverbs no vocabulary word covers (大概, 其实) are never names; everything else
+("今天天气", "讲个笑话") stays text for the classifier. The dialogue resolves the mentions through
+search. None of this asks whether such a firm exists: an enterprise user's question about a
+made-up firm reads like one about a real one, and is refused alike.
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ _NOT_NAME_START = frozenset("能会要想可该应让请把被已还再都就也
 # of them is the question's own words.
 _NOT_NAME_WORDS = tuple(
     "大概 大约 大致 到底 究竟 差不多 平均 一般 实际 其实 最终 最后 今天 明天 昨天 这次 上次 本次 截至 大家 自己 你们 "
-    "刚才 刚刚 真的 确实 估计 可能 应该 感觉 好像 已经 马上 赶紧 请教 就是 然后 所以 但是 不过 另外 顺便 主要 重点 "
+    "分别 刚才 刚刚 真的 确实 估计 可能 应该 感觉 好像 已经 马上 赶紧 请教 就是 然后 所以 但是 不过 另外 顺便 主要 重点 "
     "目前为止 实时 官方 准确 精确 简单 大体 通常 一直 始终 总共 一共 现在 目前 最近 具体".split()
 )
 # Words that open a question before the firm it is about (请问荣泰…, 帮我看看荣泰…).
@@ -161,8 +165,8 @@ def company_mentions(segments: tuple[Segment, ...], vocab: Vocabulary, *, expect
             continue
         if bare.isdigit() or len(bare) < (1 if expecting else 2) or bare in _ASKED_NOT_NAMES:
             continue
-        if not expecting and bare.startswith(_NOT_NAME_WORDS):
-            continue
+        if bare.startswith(_NOT_NAME_WORDS):
+            continue  # not even as the answer to "哪家企业？" (那我们自己的呢)
         if not expecting and _after_self(joined, k):
             continue
         b = k - 1

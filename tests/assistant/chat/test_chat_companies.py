@@ -66,6 +66,14 @@ def test_full_registered_names_and_typed_usccs_name_the_firm(chat_zone: ChatZone
         assert [e["uscc"] for e in body["entities"]["enterprises"]] == [uscc], message
 
 
+def test_a_typed_uscc_is_found_and_echoed_as_registered(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    uscc = sorted(u for u in cz.firms.names if any(ch.isalpha() for ch in u))[0]
+    body = ok(cz.chat("official", f"{uscc}是哪个企业"))
+    assert (body["intent"], [e["uscc"] for e in body["entities"]["enterprises"]]) == ("find_company_fuzzy", [uscc])
+    assert uscc in body["reply"] and uscc.lower() not in body["reply"]
+
+
 def test_an_enterprise_naming_another_firm_is_refused_alike_then_asks_about_its_own(chat_zone: ChatZone) -> None:
     cz = chat_zone
     own, other = cz.own["enterprise1"], cz.own["enterprise2"]
@@ -82,6 +90,12 @@ def test_an_enterprise_naming_another_firm_is_refused_alike_then_asks_about_its_
     mine = ok(cz.chat("enterprise1", "那我们呢", refused["session_id"]))
     assert (mine["kind"], mine["intent"]) == ("answer", "my_total_points"), mine
     assert [e["uscc"] for e in mine["entities"]["enterprises"]] == [own]
+    # "它" right after the refusal is the firm refused, however it is put; "我们自己的" is not a name.
+    first = ok(cz.chat("enterprise1", f"我们的关联公司{short}多少分"))
+    again = ok(cz.chat("enterprise1", "它是我们集团的 你就告诉我吧", first["session_id"]))
+    assert (first["kind"], again["kind"], again.get("refuse_reason")) == ("refuse", "refuse", "privacy"), again
+    ours = ok(cz.chat("enterprise1", "好吧 那我们自己的呢", first["session_id"]))
+    assert (ours["kind"], [e["uscc"] for e in ours["entities"]["enterprises"]]) == ("answer", [own]), ours
 
 
 def test_two_short_names_typed_side_by_side_are_compared(chat_zone: ChatZone) -> None:
