@@ -57,6 +57,8 @@ RELATED = re.compile(r"关联(公司|企业)|子公司|母公司|兄弟公司|�
 # What is left of a mention without its year words must still hold a letter or a Chinese character.
 YEARISH = re.compile(r"\d{2,4}\s*年度?|[今去前明]年度?|上一?年度|本年度")
 NAMING = re.compile(r"[A-Za-z\u4e00-\u9fff]")
+# "为什么" alone (after a refusal it asks why, not the question again).
+WHY_ALONE = re.compile(r"^(?:那|可是|但是)?(?:为什么|为啥|为何|凭什么|why)(?:不行|不能|不给|不告诉我?)?[呢呀啊吗?？]*$")
 # Words around a choice among the enterprises offered ("软件那家吧", "是做康复的那个").
 CHOOSING = re.compile(r"那家|这家|那个|这个|那一家|的|是|吧|呢|啊|呀|哦|嗯|公司|企业|我说|我问|做|第|[\s，,。.!！?？]")
 # What a data question naming no enterprise asks of the rules instead, for the public.
@@ -104,6 +106,9 @@ def decide(
         if step is not None:
             return step
         state = state.unchanged()  # the message asks something else: the question lapses
+    if state.refused and principal.role == "enterprise" and WHY_ALONE.match(u.text):
+        return _refuse("privacy", state.last.intent if state.last else "chitchat_out_of_scope", principal, state,
+                       topic=state.last)  # "为什么" after a refusal: why it was refused, not the question again
     asked = asked_question(u, state)
     if asked is None:
         data = next((i for i, _ in u.alternatives[:2] if BY_NAME.get(i) and BY_NAME[i].needs_company), None)

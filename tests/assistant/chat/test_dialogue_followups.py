@@ -313,3 +313,15 @@ def test_the_parts_of_a_total_the_whole_picture_and_a_rank_with_its_total(chat_z
 def test_what_to_do_about_wrong_data_is_answered(chat_zone: ChatZone) -> None:
     body = Talk(chat_zone, "enterprise3")("我们的数据有误怎么办")
     assert (body["kind"], body["intent"]) == ("answer", "programme_info") and "更正" in body["reply"]
+
+
+def test_a_famous_firm_not_in_the_zone_is_another_firm_and_why_is_the_refusal_again(chat_zone: ChatZone) -> None:
+    me = Talk(chat_zone, "enterprise1")
+    for asked in ("华为多少分", "为什么"):
+        body = me(asked)
+        assert (body["kind"], body["refuse_reason"]) == ("refuse", "privacy"), (asked, body)
+        assert "华为" not in body["reply"]
+    ours = me("那我们呢")
+    assert (ours["kind"], usccs(ours)) == ("answer", [chat_zone.own["enterprise1"]])
+    official = Talk(chat_zone, "official")("华为多少分")
+    assert official["kind"] == "clarify" and "华为" in official["reply"] and not official["facts"]
