@@ -31,7 +31,7 @@ USES: dict[str, frozenset[str]] = {
     "indicator_definition": frozenset({"year", "indicator", "category"}),
     "improvement_advice": frozenset({"company", "year", "category", "indicator"}),
     "compare_companies": frozenset({"company", "year", "category", "indicator"}),
-    "top_n_list": frozenset({"year", "n", "stage", "industry", "category"}),
+    "top_n_list": frozenset({"year", "n", "stage", "industry", "category", "indicator"}),
     "find_company_fuzzy": frozenset({"stage", "industry"}),
     "yoy_change": frozenset({"company", "year", "category", "indicator"}),
     "policy_eligibility": frozenset({"company", "year", "policy"}),
@@ -129,7 +129,9 @@ def _follow_intent(intent: str, u: Understanding, base: Topic) -> str:
         return "policy_eligibility"  # "那科小呢" after "能评上高企吗": 科小 is a policy here, not FD23
     if s.company_ref == "list_item" and intent in LISTS and u.intent in (None, intent, *POINTS):
         # "第三名那家呢", "第二名那家的投入能力呢": that firm's points, at the level named
-        return "indicator_value_score" if s.indicator else "category_points" if s.category else "my_total_points"
+        if s.indicator or (base.indicator and not s.category):  # "第二名那家呢" after a list by an indicator
+            return "indicator_value_score"
+        return "category_points" if s.category or base.category else "my_total_points"
     if u.about_item and base.indicator and (intent in POINTS or (intent == "indicator_definition" and named)):
         return "indicator_value_score"  # "我们这项多少" after the indicator's definition
     if intent == "indicator_definition" and named and base.intent == "indicator_definition" and u.intent is None:

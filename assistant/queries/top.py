@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+from sqlmodel import Session
+
 from assistant.access.privacy import Principal, require_official
 from assistant.errors import BadRequest
 from assistant.queries.audit import Audit, record
 from assistant.queries.run_cache import RunCache
+from scoring import store
 from scoring.systems.schema import STAGES
 
 MAX_N = 50  # a list longer than this is an export: the officials' /api/lists route, not a chat answer
@@ -16,10 +20,12 @@ MAX_N = 50  # a list longer than this is an export: the officials' /api/lists ro
 
 def top_enterprises(
     *, principal: Principal, runs: RunCache, audit: Audit | None, n: int, year: int | None = None,
-    stage: str | None = None, industry: str | None = None, category: str | None = None,
+    stage: str | None = None, industry: str | None = None, category: str | None = None, indicator: str | None = None,
 ) -> dict[str, Any]:
-    """`{year, run_id, system, stage, industry, category, size, items}`: the `n` best by points
-    (the category's, or the total), ties by USCC; each item with its rank in its own stage."""
+    """`{year, run_id, system, stage, industry, category, indicator, size, items}`: the `n` best by
+    points (the category's, or the total), ties by USCC; each item with its rank in its own stage.
+    By `indicator`: the highest values of that indicator (its points next), each item with its
+    `value` and `points` of it."""
     require_official(principal)
     if not 1 <= n <= MAX_N:
         raise BadRequest(f"名单长度应在 1 到 {MAX_N} 之间（收到 {n}）")
@@ -33,16 +39,33 @@ def top_enterprises(
         df = df[df["stage"] == stage]
     if industry is not None:
         df = df[df["industry"] == industry]
-    df = df.assign(points=df[f"cat.{category}" if category else "total"])
-    best = df.sort_values(["points", "uscc"], ascending=[False, True]).head(n)
+    if indicator is not None:
+        if indicator not in data.system.by_code:
+            raise BadRequest(f"{data.run.year} 年度适用的指标体系 v{data.run.system_version} 没有指标 {indicator}")
+        assert data.run.id is not None  # a published run
+        with Session(runs.engine) as session:
+            arrays = store.run_arrays(session=session, run_id=data.run.id)
+        row = arrays.codes.index(indicator)
+        at = {u: k for k, u in enumerate(arrays.usccs.tolist())}
+        picks = np.array([at.get(u, -1) for u in df["uscc"]], dtype=np.int64)
+        known = picks >= 0
+        values = np.where(known, arrays.values[row][picks], np.nan)
+        df = df.assign(value=values, points=np.where(known, arrays.points[row][picks], np.nan))
+        df = df[~np.isnan(df["value"].to_numpy(dtype=float))]  # a firm without the value is no "highest"
+        best = df.sort_values(["value", "points", "uscc"], ascending=[False, False, True]).head(n)
+    else:
+        df = df.assign(points=df[f"cat.{category}" if category else "total"])
+        best = df.sort_values(["points", "uscc"], ascending=[False, True]).head(n)
     items = [
         {"uscc": r.uscc, "name": r.name, "industry": r.industry, "stage": r.stage, "stage_name": STAGES[r.stage],
-         "points": float(r.points), "total": float(r.total), "rank": int(r.rank)}
+         "points": float(r.points), "total": float(r.total), "rank": int(r.rank),
+         **({"value": float(r.value)} if indicator is not None else {})}
         for r in best.itertuples()
     ]
-    record(audit, action="read_ranking", target=f"前 {n} 名 {stage or '全区'} {industry or ''} {category or 'total'}".strip())
+    what = indicator or category or "total"
+    record(audit, action="read_ranking", target=f"前 {n} 名 {stage or '全区'} {industry or ''} {what}".strip())
     return {"year": data.run.year, "run_id": data.run.id, "system": data.run.system_version, "stage": stage,
-            "industry": industry, "category": category, "size": len(df), "items": items}
+            "industry": industry, "category": category, "indicator": indicator, "size": len(df), "items": items}
 
 
 __all__ = ["MAX_N", "top_enterprises"]

@@ -88,7 +88,8 @@ def top_n_list(request: Request, *, principal: Principal, ctx: ChatContext, audi
     n = min(request.n or DEFAULT_N, MAX_N)
     pick = pick_year(request, published_years(ctx))
     top = top_enterprises(principal=principal, runs=ctx.runs, audit=audit, n=n, year=pick.year,
-                          stage=request.stage, industry=request.industry, category=request.category)
+                          stage=request.stage, industry=request.industry,
+                          category=None if request.indicator else request.category, indicator=request.indicator)
     fs = FactSheet()
     run = run_source(top["run_id"], system=top["system"])
     scope = "".join([
@@ -96,7 +97,10 @@ def top_n_list(request: Request, *, principal: Principal, ctx: ChatContext, audi
         f"“{top['industry']}”行业" if top["industry"] else "",
     ]) or "全区"
     what = "总分"
-    if top["category"]:
+    ind = ctx.runs.run_data_for_year(pick.year).system.by_code.get(top["indicator"]) if top["indicator"] else None
+    if ind is not None:
+        what = fs.name(ind.name, system=top["system"], indicator=ind.code)
+    elif top["category"]:
         what = next((c.name for c in ctx.runs.run_data_for_year(pick.year).system.categories if c.code == top["category"]), top["category"])
     if not top["items"]:
         body = f"{pick.label}{scope}没有企业的评分。"
@@ -105,6 +109,14 @@ def top_n_list(request: Request, *, principal: Principal, ctx: ChatContext, audi
     lines = []
     listed = []
     for k, item in enumerate(top["items"], start=1):
+        if ind is not None:  # the indicator's value first (what "最高" asks), then its points
+            src = run_source(top["run_id"], indicator=ind.code, system=top["system"])
+            value = fs.quantity(f"{item['name']}{ind.name}数值", item["value"], ind.unit, source=src, year=pick.year,
+                                uscc=item["uscc"])
+            pts = fs.points(f"{item['name']}{ind.name}得分", item["points"], source=src, year=pick.year, uscc=item["uscc"])
+            lines.append(f"{k}. {item['name']}：{value}，得分 {pts} 分")
+            listed.append(EnterpriseRef(uscc=item["uscc"], name=item["name"]))
+            continue
         pts = fs.points(f"{item['name']}{what}", item["points"], source=run, year=pick.year, uscc=item["uscc"])
         stage = item["stage_name"]
         rank = "" if top["stage"] else f"，{stage}第 {fs.count(item['name'] + '阶段内排名', item['rank'], unit='名', source=run, year=pick.year, uscc=item['uscc'])} 名"
@@ -112,13 +124,16 @@ def top_n_list(request: Request, *, principal: Principal, ctx: ChatContext, audi
         listed.append(EnterpriseRef(uscc=item["uscc"], name=item["name"]))
     size = fs.count(f"{scope}企业数", top["size"], unit="家", source=run, year=pick.year)
     shown = fs.count("列出的企业数", len(lines), unit="家", source=run, year=pick.year)
-    body = f"{pick.label}{scope}{what}前 {shown} 名（共 {size} 家）：\n" + "\n".join(lines)
+    head = f"“{what}”最高的 {shown} 家" if ind is not None else f"{what}前 {shown} 名"
+    body = f"{pick.label}{scope}{head}（共 {size} 家有数据）：\n" + "\n".join(lines) if ind is not None else \
+        f"{pick.label}{scope}{head}（共 {size} 家）：\n" + "\n".join(lines)
     if not top["stage"]:
         body += "\n排名按阶段分别计算；不同阶段的企业按阶段赋权，跨阶段比较总分仅供参考。"
     body = f"{pick.note}\n{body}" if pick.note else body
     return Answer(reply=body, facts=fs.facts, listed=tuple(listed), years=(pick.year,),
                   entities=Entities(enterprises=tuple(listed), years=(pick.year,),
-                                    categories=(top["category"],) if top["category"] else ()),
+                                    categories=(top["category"],) if top["category"] else (),
+                                    indicators=(top["indicator"],) if top["indicator"] else ()),
                   suggestions=("第一名的画像", "第三名那家呢", "成熟期前五名"))
 
 

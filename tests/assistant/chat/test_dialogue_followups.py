@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.assistant.chat.conftest import ChatZone
 
 
@@ -325,3 +327,30 @@ def test_a_famous_firm_not_in_the_zone_is_another_firm_and_why_is_the_refusal_ag
     assert (ours["kind"], usccs(ours)) == ("answer", [chat_zone.own["enterprise1"]])
     official = Talk(chat_zone, "official")("华为多少分")
     assert official["kind"] == "clarify" and "华为" in official["reply"] and not official["facts"]
+
+
+def test_the_highest_values_of_an_indicator_and_an_item_of_that_list(chat_zone: ChatZone) -> None:
+    from assistant.access.privacy import Principal
+    from assistant.queries.portrait_data import portrait_data
+
+    cz = chat_zone
+    talk = Talk(cz, "official")
+    top = talk("研发费用最高的5家企业")
+    assert (top["kind"], top["intent"], top["entities"]["indicators"]) == ("answer", "top_n_list", ["IN01"])
+    listed = usccs(top)
+    assert len(listed) == 5
+    official = Principal(role="official", username="official")
+    values = []
+    for uscc in listed:
+        p = portrait_data(principal=official, runs=cz.ctx.runs, uscc=uscc, audit=None)
+        item = next(i for i in p["indicators"] if i["code"] == "IN01")
+        shown = next(f for f in top["facts"] if f.get("uscc") == uscc and f["label"].endswith("数值"))
+        assert shown["value"] == pytest.approx(item["value"], rel=1e-6)
+        values.append(item["value"])
+    assert values == sorted(values, reverse=True)
+    second = talk("第二名那家呢")
+    assert (second["intent"], second["entities"]["indicators"], usccs(second)) == (
+        "indicator_value_score", ["IN01"], [listed[1]])
+    # An enterprise user asking the same gets its own standing, not the list.
+    mine = Talk(cz, "enterprise1")("研发费用最高的5家企业")
+    assert set(fact_usccs(mine)) <= {cz.own["enterprise1"]}
