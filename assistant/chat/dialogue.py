@@ -39,7 +39,7 @@ from assistant.chat.answers.officials import AVERAGES
 from assistant.chat.companies import own_enterprises, pick, resolve, side_by_side, typed_usccs
 from assistant.chat.context import ChatContext
 from assistant.chat.followups import USES, asked_question
-from assistant.chat.intents import BY_NAME
+from assistant.chat.intents import BY_NAME, INDICATOR_LISTING
 from assistant.chat.names import indicator_names
 from assistant.chat.refusals import examples, refusal
 from assistant.chat.reply import EnterpriseRef, RefuseReason, echo
@@ -129,7 +129,7 @@ def _complete(
     uses = USES.get(topic.intent, frozenset())
     if "indicator" in uses and not topic.indicator and len(s.indicator_candidates) > 1:
         return _ask_indicator(topic, s.indicator_candidates, state, ctx)
-    if topic.intent == "indicator_value_score" and not topic.indicator:
+    if topic.intent == "indicator_value_score" and not topic.indicator and not INDICATOR_LISTING.search(u.text):
         if state.last is not None and state.last.indicator:  # "这项指标我们得了几分" after its definition
             topic = replace(topic, indicator=state.last.indicator)
         else:

@@ -7,6 +7,7 @@ an enterprise user may ask them about its own enterprise only, the public not at
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -41,4 +42,10 @@ BY_NAME: dict[str, IntentSpec] = {s.name: s for s in SPECS}
 INTENTS: tuple[str, ...] = tuple(BY_NAME)
 ENTERPRISE_DATA: frozenset[str] = frozenset(s.name for s in SPECS if s.needs_company)
 
-__all__ = ["BY_NAME", "ENTERPRISE_DATA", "INTENTS", "SPECS", "IntentSpec"]
+# `indicator_value_score` over all of one enterprise's indicators rather than one: those without
+# data ("我们缺哪些数据", "哪些指标数据缺失") or without points ("哪些指标是0分").
+INDICATOR_LISTING = re.compile(
+    r"(?:缺|少|没有|没)(?:了)?(?:哪些|什么|啥)(?:数据|指标|材料)|(?:哪些|什么)(?:指标)?(?:数据)?(?:缺失|缺少|没有数据|没数据)"
+    r"|数据缺失|缺失(?:的)?(?:数据|指标)|(?:哪些|什么)指标.{0,6}(?:0|零)分|(?:0|零)分的?指标|没得分的?指标|不得分的?指标")
+
+__all__ = ["BY_NAME", "ENTERPRISE_DATA", "INDICATOR_LISTING", "INTENTS", "SPECS", "IntentSpec"]

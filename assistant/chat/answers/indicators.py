@@ -9,6 +9,7 @@ from assistant.access.privacy import Principal
 from assistant.chat.answers.facts import FactSheet, run_source
 from assistant.chat.answers.reading import Read, read_portrait
 from assistant.chat.context import ChatContext
+from assistant.chat.intents import INDICATOR_LISTING
 from assistant.chat.reply import Source
 from assistant.chat.request import Answer, Request
 from assistant.queries.audit import Audit
@@ -64,14 +65,44 @@ def indicator_line(fs: FactSheet, read: Read, item: dict[str, Any], ind: Indicat
     return f"“{fs.name(ind.name, system=system.version, indicator=ind.code)}”（{ind.code}）：" + "，".join(parts)
 
 
+SHOWN = 10  # indicators named in a listing; the rest are counted
+
+
+def _listing(read: Read, request: Request, ctx: ChatContext) -> Answer:
+    """The indicators of one enterprise without data, or without points: names, and how many."""
+    p, fs = read.portrait, FactSheet()
+    system = find(systems_dir=ctx.systems_dir, version=p["system"])
+    missing = "缺" in request.text or "没有数据" in request.text or "没数据" in request.text
+    picked = [i for i in p["indicators"] if (i["missing"] if missing else float(i["points"] or 0) == 0)]
+    src = Source(kind="derived", system=p["system"])
+    count = fs.count("缺少数据的指标数" if missing else "得 0 分的指标数", len(picked), unit="项", source=src,
+                     year=read.year, uscc=read.uscc)
+    what = "缺少数据的指标" if missing else "得 0 分的指标"
+    if not picked:
+        body = f"{read.name} {read.pick.label}没有{what}。"
+    else:
+        names = "、".join(fs.name(i["name"], system=p["system"], indicator=i["code"]) for i in picked[:SHOWN])
+        more = "等" if len(picked) > SHOWN else ""
+        body = f"{read.name} {read.pick.label}{what}共 {count} 项：{names}{more}。"
+        if missing:
+            reportable = [i for i in picked if system.by_code[i["code"]].source != "review"]
+            if reportable:
+                body += "\n其中可由企业在填报表中补充的数据，补充后下一次评分计入；专家评审类由评审专家给出。"
+    return Answer(reply=read.lead(body), facts=fs.facts, years=(read.year,),
+                  entities=read.entities(indicators=tuple(i["code"] for i in picked[:SHOWN])),
+                  suggestions=("怎样提高积分", "各类别得分是多少", "数据有误怎么办"))
+
+
 def indicator_value_score(request: Request, *, principal: Principal, ctx: ChatContext, audit: Audit | None) -> Answer:
     """指标数值与得分."""
-    if request.indicator is None:
+    if request.indicator is None and not INDICATOR_LISTING.search(request.text):
         return Answer(reply=ASK_INDICATOR, kind="clarify",
                       suggestions=("研发费用占营业收入比例得了几分", "有效发明专利数得分", "科技人员占比得分"))
     read = read_portrait(request, principal=principal, ctx=ctx, audit=audit)
     if isinstance(read, Answer):
         return read
+    if request.indicator is None:
+        return _listing(read, request, ctx)
     p = read.portrait
     item = next((i for i in p["indicators"] if i["code"] == request.indicator), None)
     if item is None:

@@ -26,6 +26,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
+from assistant.chat.intents import INDICATOR_LISTING
 from assistant.chat.nlu.classifier import ACCEPT, MARGIN
 from assistant.chat.nlu.follow_up import follow_up_form
 from assistant.chat.nlu.guard import detect_guard
@@ -151,6 +152,9 @@ def understand(text: str, *, vocab: Vocabulary, today: date, expecting: str | No
     else:
         (best, p), runner_up = ranked[0], ranked[1][1] if len(ranked) > 1 else 0.0
         intent, confidence = (best, p) if p >= ACCEPT and p - runner_up >= MARGIN else (None, 0.0)
+    if (INDICATOR_LISTING.search(reading.plain or cleaned) and not slots.indicator and slots.policy is None
+            and (slots.companies or slots.company_ref in ("self", "previous"))):
+        intent, confidence = "indicator_value_score", RULE_CONFIDENCE  # "我们缺哪些数据": all its indicators
     if intent is None and not elliptical:
         intent = _slots_only(reading.masked, slots)
         confidence = RULE_CONFIDENCE if intent is not None else confidence

@@ -354,3 +354,22 @@ def test_the_highest_values_of_an_indicator_and_an_item_of_that_list(chat_zone: 
     # An enterprise user asking the same gets its own standing, not the list.
     mine = Talk(cz, "enterprise1")("研发费用最高的5家企业")
     assert set(fact_usccs(mine)) <= {cz.own["enterprise1"]}
+
+
+def test_the_indicators_without_data_or_without_points_are_listed(chat_zone: ChatZone) -> None:
+    from assistant.access.privacy import Principal
+    from assistant.queries.portrait_data import portrait_data
+
+    cz = chat_zone
+    own = cz.own["enterprise3"]
+    p = portrait_data(principal=Principal(role="official", username="o"), runs=cz.ctx.runs, uscc=own, audit=None)
+    missing = [i["code"] for i in p["indicators"] if i["missing"]]
+    zero = [i["code"] for i in p["indicators"] if float(i["points"] or 0) == 0]
+    body = Talk(cz, "enterprise3")("我们缺哪些数据")
+    assert (body["kind"], body["intent"], usccs(body)) == ("answer", "indicator_value_score", [own])
+    assert next(f for f in body["facts"] if f["label"] == "缺少数据的指标数")["value"] == len(missing) if missing else \
+        "没有缺少数据的指标" in body["reply"]
+    assert body["entities"]["indicators"] == missing[:10]
+    zeros = Talk(cz, "enterprise3")("有哪些指标我们是0分")
+    assert next(f for f in zeros["facts"] if f["label"] == "得 0 分的指标数")["value"] == len(zero)
+    assert zeros["entities"]["indicators"] == zero[:10]
