@@ -51,6 +51,10 @@ GUARD_REASONS: dict[Guard, RefuseReason] = {
 }
 # Intents that leave nothing to answer once an injection attempt is set aside.
 NO_QUESTION = frozenset({None, "chitchat_out_of_scope", "help"})
+# "这个指标满分多少": the indicator of the conversation, not the whole system.
+THIS_ONE = re.compile(r"这个指标|这项指标|该指标|这一项|这项|该项|此项|那个指标|那项指标")
+# "查一下" alone: a lookup of nothing.
+BARE_LOOKUP = re.compile(r"^(?:请|麻烦|你)?(?:帮我|帮忙|给我)?(?:查|搜|找|看|问)(?:一下|下|查|搜|找|看|一查|一搜|一找)?[吧呗啊呀哈]?$")
 # Words that point at an enterprise other than the asker's own without naming it.
 RELATED = re.compile(r"关联(公司|企业)|子公司|母公司|兄弟公司|分公司|合作伙伴|竞争对手|友商")
 # What is left of a mention without its year words must still hold a letter or a Chinese character.
@@ -110,11 +114,15 @@ def _complete(
     uses = USES.get(topic.intent, frozenset())
     if "indicator" in uses and not topic.indicator and len(s.indicator_candidates) > 1:
         return _ask_indicator(topic, s.indicator_candidates, state, ctx)
-    if topic.intent == "indicator_value_score" and not topic.indicator:
+    if topic.intent == "indicator_value_score" and not topic.indicator or (
+            topic.intent == "indicator_definition" and not (topic.indicator or topic.category) and THIS_ONE.search(u.text)):
         if state.last is not None and state.last.indicator:  # "这项指标我们得了几分" after its definition
             topic = replace(topic, indicator=state.last.indicator)
-        else:
+        else:  # "这个指标满分多少" with no indicator in the conversation
             return _ask_indicator(topic, (), state, ctx)
+    if topic.intent == "find_company_fuzzy" and not (s.companies or s.stage or s.industry) and BARE_LOOKUP.match(u.text):
+        return _clarify(topic.intent, "请问您要查什么？可以告诉我企业名称，或者直接问积分、排名、指标。", state,
+                        examples(principal))
     if topic.intent == "find_company_fuzzy":
         query = s.companies[0] if s.companies else u.text
         return Step(intent=topic.intent, state=state, request=topic.request(text=u.text, query=query), asked=topic)

@@ -160,7 +160,10 @@ def _newest(ctx: ChatContext) -> IndicatorSystem:
 def programme_info(request: Request, *, principal: Principal, ctx: ChatContext, audit: Audit | None) -> Answer:
     """积分制度介绍: the sections the question names (by their keywords), else the overview."""
     prog = load_programme()
-    hits = [s for s in prog.sections if any(k in request.text for k in s.keywords)]
+    # The sections whose words the question holds, the most specific word first ("发展期的标准是
+    # 什么" is about the stages more than "是什么" is about the overview).
+    found = {s.id: max((len(k) for k in s.keywords if k in request.text), default=0) for s in prog.sections}
+    hits = sorted((s for s in prog.sections if found[s.id]), key=lambda s: (-found[s.id], s.id == "overview"))
     chosen = hits[:2] or [prog.section("overview")]
     fs = FactSheet()
     system = _newest(ctx)
