@@ -91,7 +91,7 @@ def _vague_indicators(segments: tuple[Segment, ...], text: str, vocab: Vocabular
         for k, seg in enumerate(out):
             if seg.kind == "term" and seg.surface in _RATIO_WORDS:
                 codes = tuple(dict.fromkeys(c for w in _RATIO_WORDS for c in vocab.indicators_containing(w, limit=99)))
-                out[k] = Segment("term", seg.start, seg.end, seg.text, seg.surface, Meaning(indicators=codes[:8]),
+                out[k] = Segment("term", seg.start, seg.end, seg.text, seg.surface, Meaning(indicators=codes[:10]),
                                  how="fuzzy")
                 break
     return tuple(out)

@@ -92,7 +92,7 @@ class Vocabulary:
     fuzzy_terms: tuple[str, ...] = ()  # indicator surfaces long enough to match with a typo
     classifier: IntentClassifier | None = None
 
-    def indicators_containing(self, word: str, *, limit: int = 8) -> tuple[str, ...]:
+    def indicators_containing(self, word: str, *, limit: int = 10) -> tuple[str, ...]:
         """The indicators one of whose names holds `word` ("标准" → the five standards), closest
         first (the shortest such name), at most `limit`: the choices for a vague "标准那项"."""
         key = _key(word)
