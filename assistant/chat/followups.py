@@ -95,7 +95,10 @@ def _follow_intent(intent: str, u: Understanding) -> str:
     s = u.slots
     uses = USES.get(intent, frozenset())
     if s.company_ref == "list_item" and intent in LISTS and u.intent in (None, intent):
-        return "my_total_points"  # "第三名那家呢": that firm's points
+        # "第三名那家呢": that firm's points — of the category or indicator it names, if any
+        return "indicator_value_score" if s.indicator else "category_points" if s.category else "my_total_points"
+    if s.policy and "policy" in uses:
+        return intent  # "那科小呢" after an eligibility question: 科小 the evaluation, not the indicator
     if s.indicator and "indicator" not in uses:
         return "indicator_value_score"
     if s.category and "category" not in uses:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from assistant.chat.nlu.rules import BARE_DEFINITION
 from assistant.chat.nlu.slots import Reading
 
 __all__ = ["Form", "follow_up_form"]
@@ -24,6 +25,8 @@ _PARTICLES = frozenset(
     "那 那么 呢 的 吗 了 啊 呀 吧 嘛 哦 换成 换个 再 看 看看 还有 要是 如果是 是 和 跟 与 同 比 对比 就 呗 的话 要 那要是 那如果".split()
 )
 _SUBJECT = re.compile(r"积分|总分|分数|得分|排名|名次|E|I|C")
+# "为什么" alone asks the reason of the last answer: no question of its own.
+_ASKS_WHY = re.compile(r"^(?:那|所以|那么)?(?:为什么|为啥|为何|咋回事|怎么回事|什么原因|啥原因|原因呢|原因是什么|原因是啥|why)(?:呢|啊|呀|捏|嘞|哈)*$")
 _SHORT = 30  # a follow-up is a few words; a long message is a question of its own
 
 
@@ -58,4 +61,8 @@ def follow_up_form(text: str, reading: Reading) -> Form:
         and not _SUBJECT.search(reading.masked)
     )
     elliptical = only_slots and (framed or points_back or not stated)
-    return Form(points_back or framed or unnamed_change or elliptical, elliptical, only_slots)
+    if _ASKS_WHY.match(reading.masked):
+        return Form(True, True, False)
+    # "怎么算的", "满分多少": a definition of what the conversation is about.
+    of_the_last = bool(BARE_DEFINITION.match(reading.masked))
+    return Form(points_back or framed or unnamed_change or elliptical or of_the_last, elliptical, only_slots)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from assistant.chat.understanding import Slots
 
-__all__ = ["rule_intent"]
+__all__ = ["BARE_DEFINITION", "rule_intent"]
 
 _HELP = re.compile(
     r"^(?:帮助|help|使用说明|使用帮助|菜单|功能|功能介绍|说明书|怎么用|\?|？)$"
@@ -38,7 +38,7 @@ _COMPARE_WITH = re.compile(r"(?:和|跟|与|同|对比|比较|pk|vs)E|E(?:和|�
 _CHANGE = re.compile(
     r"同比|环比|比Y|较Y|和Y比|跟Y比|与Y相比|Y(?:到|至|和|跟|与|对比|比)Y|相比Y|对比Y|"
     r"涨了|跌了|涨还是跌|升还是降|增长了|下降了|提高了|降低了|上升了|下滑|多了还是少了|变化|变动|涨幅|跌幅|增幅|进步了|退步了|"
-    r"掉了|掉分|掉这么多|降了|降这么多|少了这么多|怎么少了|"
+    r"掉了|掉分|掉这么多|降了|降这么多|少了这么多|怎么少了|(?:哪些|哪几个|哪几项|哪个|什么)指标.{0,4}(?:变了|变动|变化|涨|跌|降|升|拉|拖)|"
     r"(?:两|近两|近三|历|每)年.{0,4}(?:对比|变化|比较|走势|趋势)|走势|趋势|拉动|拉低|拖累"
 )
 _DEFINE = re.compile(
@@ -52,6 +52,12 @@ _DEFINE = re.compile(
     r"新加|新增的|是新的|新指标|还有吗|还算吗|还在吗|取消了吗|删了吗|去掉了吗|"
     r"(?:加|给|算|计|有)分吗|(?:加不加|给不给|算不算|计不计)分|计入积分|算进积分|算积分吗|"
     r"几项|多少项|几个指标|多少个指标|多少指标|哪几项|哪些项"
+)
+# A definition asked of what the conversation is about, naming nothing: "怎么算的", "满分多少".
+BARE_DEFINITION = re.compile(
+    r"^(?:那|那么)?(?:这个|这项|它|这)?(?:是)?(?:怎么算|如何算|如何计算|怎么计算|怎么计分|如何计分|怎么得分|怎么给分|怎么定义|"
+    r"满分(?:是)?多少|满分几分|最高(?:几|多少)分|权重(?:是)?多少|口径(?:是什么|是啥)?|数据来源(?:是什么|是啥|是哪|在哪)?|"
+    r"公式(?:是什么|是啥)?|计分规则(?:是什么|是啥)?|什么意思|啥意思)(?:的|呢|啊|呀|捏|嘞)*$"
 )
 # "这个指标满分多少", "我们这项多少": the indicator the conversation is about.
 _THIS_INDICATOR = re.compile(r"这个指标|这项指标|该指标|这一项|这项|该项|此项|这个分项|那个指标|那项指标")
@@ -95,7 +101,7 @@ _PROGRAMME = re.compile(
     r"S(?:是)?(?:怎么|如何|咋)(?:界定|划分|认定|定义|判定|算)|S(?:的)?(?:定义|标准|条件|门槛|含义)|什么(?:是|叫)S|S是什么|S指的是|S是指"
 )
 # "How many points" once nothing more specific was asked: the slots say at which level.
-_POINTS = re.compile(r"得分|几分|多少分|得了|拿了|分数|是多少|多少|数值|情况|怎么样|咋样|表现")
+_POINTS = re.compile(r"得分|几分|多少分|得了|拿了|分数|是多少|多少|数值|情况|怎么样|咋样|表现|几个|几件|几项|几篇|几家")
 _PARTS = re.compile(r"类|维度|分项|板块|各项|能力|指标|项|偏低|最低|最高")
 _POLICY_WORDS = re.compile(r"政策|补贴|兑现|扶持|奖补|能享受")
 # Words that say a message is about the programme at all; a message with none of them (and no
@@ -132,6 +138,7 @@ _RULES: tuple[tuple[str, Callable[[str, Slots], bool]], ...] = (
     ("improvement_advice", lambda t, s: bool(_ADVICE.search(t))),
     ("indicator_definition", lambda t, s: bool(_THIS_INDICATOR.search(t)) and bool(_DEFINE.search(t))
         and s.company_ref is None and not s.companies),
+    ("indicator_definition", lambda t, s: bool(BARE_DEFINITION.match(t))),
     ("programme_info", lambda t, s: bool(_PROGRAMME.search(t)) and s.company_ref is None and not s.companies
         and "I" not in t and "C" not in t and s.n is None),
     ("indicator_value_score", lambda t, s: (s.indicator is not None or bool(s.indicator_candidates)) and bool(_BAND.search(t))

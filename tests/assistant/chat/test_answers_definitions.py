@@ -5,6 +5,8 @@ for officials."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.assistant.chat.conftest import ChatZone
@@ -99,3 +101,54 @@ def test_against_the_stage_average_an_enterprise_gets_its_rank(chat_zone: ChatZo
     body = ok(cz.chat("enterprise2", "我们比同阶段平均水平高吗"))
     assert (body["kind"], body["intent"]) == ("answer", "rank_in_stage")
     assert [e["uscc"] for e in body["entities"]["enterprises"]] == [cz.own["enterprise2"]]
+
+
+# ----------------------------------------------------------------------------- questions that lean on the last answer
+def _turns(cz: ChatZone, who: str | None, *messages: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for message in messages:
+        out.append(ok(cz.chat(who, message, out[-1]["session_id"] if out else None)))
+    return out
+
+
+def test_a_bare_definition_question_is_about_the_last_indicator(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    *_, how = _turns(cz, "enterprise1", "我们研发投入强度", "怎么算的")
+    assert (how["kind"], how["intent"], how["entities"]["indicators"]) == ("answer", "indicator_definition", ["IN02"])
+    *_, top, patents = _turns(cz, None, "研发投入强度怎么算", "满分多少", "那有效发明专利呢")
+    assert (top["intent"], top["entities"]["indicators"]) == ("indicator_definition", ["IN02"])
+    assert (patents["intent"], patents["entities"]["indicators"]) == ("indicator_definition", ["FD09"])
+    alone = ok(cz.chat(None, "满分多少"))  # nothing before it: the system's maximum
+    assert alone["kind"] == "answer" and alone["entities"]["indicators"] == []
+
+
+def test_why_asks_the_reason_of_the_last_answer(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    *_, why = _turns(cz, "enterprise1", f"我们{cz.latest}年比{cz.latest - 1}年涨了还是跌了", "为什么")
+    assert (why["kind"], why["intent"]) == ("answer", "yoy_change")
+    *_, stage_why = _turns(cz, "enterprise2", "我们是什么阶段", "为啥")
+    assert (stage_why["kind"], stage_why["intent"]) == ("answer", "stage_and_reason")
+    assert ok(cz.chat("official", "为什么"))["kind"] == "clarify"  # nothing to ask the reason of
+
+
+def test_an_eligibility_question_without_its_policy_is_the_last_ones(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    *_, enough = _turns(cz, "enterprise2", "高企认定条件是什么", "我们够吗")
+    assert (enough["kind"], enough["intent"]) == ("answer", "policy_eligibility") and "高新技术企业" in enough["reply"]
+    assert [e["uscc"] for e in enough["entities"]["enterprises"]] == [cz.own["enterprise2"]]
+    *_, other = _turns(cz, "enterprise2", "我们能评上高企吗", "那科小呢")
+    assert (other["kind"], other["intent"]) == ("answer", "policy_eligibility") and "科技型中小企业" in other["reply"]
+
+
+def test_a_list_item_with_a_category_or_indicator_asks_that(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    *_, cat = _turns(cz, "official", f"{cz.latest}年总分前五", "第二名那家的投入能力呢")
+    assert (cat["kind"], cat["intent"], cat["entities"]["categories"]) == ("answer", "category_points", ["input"])
+    *_, ind = _turns(cz, "official", f"{cz.latest}年总分前五", "第一名那家的研发费用总额")
+    assert (ind["kind"], ind["intent"], ind["entities"]["indicators"]) == ("answer", "indicator_value_score", ["IN01"])
+
+
+def test_against_the_stage_average_after_a_category(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    *_, avg = _turns(cz, "enterprise1", "我们五个类别得分", "和同阶段平均比呢")
+    assert avg["kind"] == "answer" and [e["uscc"] for e in avg["entities"]["enterprises"]] == [cz.own["enterprise1"]]
