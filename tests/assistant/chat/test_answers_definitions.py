@@ -58,8 +58,9 @@ def test_a_question_about_an_indicator_is_its_definition_not_our_value(chat_zone
 
 def test_this_indicator_is_the_conversations_or_asked_about(chat_zone: ChatZone) -> None:
     cz = chat_zone
-    fresh = ok(cz.chat("enterprise1", "这个指标满分多少"))
-    assert (fresh["kind"], fresh["intent"]) == ("clarify", "indicator_definition")
+    for message in ("这个指标满分多少", "这个怎么算", "它的权重是多少"):
+        fresh = ok(cz.chat("enterprise1", message))
+        assert (fresh["kind"], fresh["intent"]) == ("clarify", "indicator_definition"), message
     first = ok(cz.chat("enterprise1", "研发投入强度怎么算"))
     then = ok(cz.chat("enterprise1", "这个指标满分多少", first["session_id"]))
     assert (then["kind"], then["intent"], then["entities"]["indicators"]) == ("answer", "indicator_definition", ["IN02"])
