@@ -174,7 +174,7 @@ def _version_changes(ctx: ChatContext) -> Answer:
 
 
 CHANGE_WORDS = ("改了", "变化", "调整", "区别", "不同", "变了", "新增", "删除", "新版", "旧版", "老版", "差别", "差异", "删了",
-                "改动", "新加")
+                "改动", "新加", "新旧", "对比", "比较")
 
 
 def indicator_definition(request: Request, *, principal: Principal, ctx: ChatContext, audit: Audit | None) -> Answer:

@@ -65,10 +65,15 @@ def _vague_indicators(segments: tuple[Segment, ...], text: str, vocab: Vocabular
         if k is None:
             continue
         seg, meaning = out[k], out[k].meaning
+        # The words "那一项" themselves are no name (一项 would be taken for a company).
+        rest = [j for j in range(k + 1, len(out)) if out[j].start < m.end()]
+        end = max([m.end(), *(out[j].end for j in rest)])
+        tail = Segment("term", m.start(), end, text[m.start():end], text[m.start():end], Meaning(word=True))
         if seg.kind == "term" and meaning is not None and meaning.indicators:
-            if meaning.policy:  # 高企那项: the indicator
-                out[k] = Segment("term", seg.start, seg.end, seg.text, seg.surface, Meaning(indicators=meaning.indicators),
-                                 how=seg.how)
+            # 高企那项: the indicator, not the policy
+            known = Segment("term", seg.start, seg.end, seg.text, seg.surface, Meaning(indicators=meaning.indicators),
+                            how=seg.how) if meaning.policy else seg
+            out[k : k + 1 + len(rest)] = [known, tail]
             continue
         if seg.kind not in ("name", "term") or (meaning is not None and (meaning.is_slot or meaning.ref)):
             continue
@@ -78,12 +83,7 @@ def _vague_indicators(segments: tuple[Segment, ...], text: str, vocab: Vocabular
             if not codes:
                 continue
             at = seg.end - size
-            found = Segment("term", at, seg.end, word[-size:], word[-size:],
-                            Meaning(indicators=codes), how="fuzzy")
-            # The words "那项" themselves are no name.
-            rest = [j for j in range(k + 1, len(out)) if out[j].start < m.end()]
-            end = max([m.end(), *(out[j].end for j in rest)])
-            tail = Segment("term", m.start(), end, text[m.start():end], text[m.start():end], Meaning(word=True))
+            found = Segment("term", at, seg.end, word[-size:], word[-size:], Meaning(indicators=codes), how="fuzzy")
             head = [Segment("name", seg.start, at, text[seg.start:at])] if at > seg.start else []
             out[k : k + 1 + len(rest)] = [*head, found, tail]
             break

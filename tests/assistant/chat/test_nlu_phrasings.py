@@ -40,12 +40,18 @@ def ask(text: str, vocab: Vocabulary) -> Understanding:
         ("麻烦问下CNAS认可加分吗", "indicator_definition"),
         ("PCT国际专利申请加分吗", "indicator_definition"),
         ("基础能力一共几项指标", "indicator_definition"),
+        ("资产负债率高了会扣分吗", "indicator_definition"),
+        ("纳税信用等级A级能得几分", "indicator_definition"),
+        ("绿色低碳认定是不是新指标", "indicator_definition"),
+        ("外观设计专利今年还算分不", "indicator_definition"),
         ("產出能力一共幾項指標", "indicator_definition"),
         # what the next version of the system changed (not a company's change, not a comparison)
         ("今年指标体系有什么变化啊", "indicator_definition"),
         ("新版指标和旧版有啥区别", "indicator_definition"),
         ("v1.1和v1.0有什么不同", "indicator_definition"),
         ("指标体系今年改了啥", "indicator_definition"),
+        ("新旧指标体系对比", "indicator_definition"),
+        ("今年评价体系改了什么", "indicator_definition"),
         ("标准那项怎么算", "indicator_definition"),
         ("这个指标满分多少", "indicator_definition"),
         # the programme's stages and categories
@@ -71,6 +77,15 @@ def ask(text: str, vocab: Vocabulary) -> Understanding:
         ("我們標準那項得分", "indicator_value_score"),
         ("我们人数那项多少", "indicator_value_score"),
         ("我们占比多少啊", "indicator_value_score"),
+        ("我们纳税那一项得分多少", "indicator_value_score"),
+        ("我们研发费用占比能得几分", "indicator_value_score"),
+        ("我们为什么扣分", "improvement_advice"),
+        ("分太低了有救吗", "improvement_advice"),
+        ("我们分数怎么降这么多", "yoy_change"),
+        ("我们和同行平均比怎么样", "rank_in_stage"),
+        ("我们高于平均分吗", "rank_in_stage"),
+        ("yanfa renyuan多少", "indicator_value_score"),
+        ("fa zhan qi qian shi", "top_n_list"),
         ("yanfa投入强度 我们", "indicator_value_score"),
         ("我们yanfa费用多少", "indicator_value_score"),
         ("chengzhang期前十", "top_n_list"),
@@ -91,6 +106,9 @@ def test_x_that_item_names_the_indicators_holding_x(vocab: Vocabulary) -> None:
     high_tech = ask("我们高企那项得分了吗", vocab).slots
     assert (high_tech.indicator, high_tech.policy) == ("FD22", None)
     assert ask("我们专利那项多少分", vocab).slots.indicator_candidates == ("FD09", "FD10", "OP11", "OP12")
+    # A known indicator before "那一项" stays itself, and 一项 is no company.
+    tax = ask("我们纳税那一项得分多少", vocab).slots
+    assert (tax.indicator, tax.companies) == ("OP06", ())
 
 
 def test_a_bare_ratio_word_is_one_of_the_ratios(vocab: Vocabulary) -> None:
