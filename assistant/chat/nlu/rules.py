@@ -101,6 +101,8 @@ _PROGRAMME = re.compile(
     r"[五5]大类别?(?:是|有|分别是|指)|哪(?:几|五)(?:个|大)?类别?|类别(?:是什么|有哪些|有哪几个|分别是|都有哪些)|有哪些(?:大类|类别)|"
     r"S(?:是)?(?:怎么|如何|咋)(?:界定|划分|认定|定义|判定|算)|S(?:的)?(?:定义|标准|条件|门槛|含义)|什么(?:是|叫)S|S是什么|S指的是|S是指"
 )
+# "查下江苏旭维电子科技有限公司的积分": a firm's points, not a search for it.
+_FIRMS_POINTS = re.compile(r"E的?(?:总积分|积分|总分|分数|总得分|得分)(?:情况|呢|吧|啊|呀)*$")
 # "How many points" once nothing more specific was asked: the slots say at which level.
 _POINTS = re.compile(r"得分|几分|多少分|得了|拿了|分数|是多少|多少|数值|情况|怎么样|咋样|表现|几个|几件|几项|几篇|几家")
 _PARTS = re.compile(r"类|维度|分项|板块|各项|能力|指标|项|偏低|最低|最高")
@@ -149,6 +151,7 @@ _RULES: tuple[tuple[str, Callable[[str, Slots], bool]], ...] = (
         and (s.policy is None or "指标" in t or "这项" in t)),
     ("stage_and_reason", lambda t, s: bool(_STAGE.search(t)) and s.n is None and (s.company_ref is not None or bool(s.companies))),
     ("rank_in_stage", lambda t, s: bool(_RANK.search(t)) and s.n is None and "I" not in t and "C" not in t),
+    ("my_total_points", lambda t, s: bool(s.companies) and bool(_FIRMS_POINTS.search(t)) and s.n is None),
     ("find_company_fuzzy", lambda t, s: bool(s.companies) and bool(_FIND.search(t)) and not _has_data_words(t)),
     ("indicator_value_score", lambda t, s: (s.indicator is not None or bool(s.indicator_candidates)) and bool(_POINTS.search(t))
         and "P" not in t),

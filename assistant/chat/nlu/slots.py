@@ -31,6 +31,8 @@ PLACEHOLDERS = {"indicator": "I", "category": "C", "stage": "S", "industry": "D"
 
 # "研发那项", "标准这一项": the word before names an indicator vaguely (ask which when several).
 _THAT_ITEM = re.compile(r"(?:那|这)(?:一)?(?:项|个指标)")
+# Words of a registered name left after the company mention (…科技|有限公司): part of it.
+_FIRM_SUFFIXES = frozenset({"有限公司", "有限责任公司", "股份有限公司", "股份公司", "公司", "企业", "集团"})
 # A ratio asked with no indicator named ("我们占比多少"): one of the indicators that are ratios.
 _RATIO_WORDS = ("占比", "比例", "比重")
 _EITHER = re.compile(r"走势|趋势|涨了?还是跌|升了?还是降|增加?了?还是减少?|增还是减|高了?还是低|多了?还是少|涨跌|升降|增减|有没有变|怎么变|变化|变动|变了|差异|差别|差了多少")
@@ -153,6 +155,8 @@ def read_slots(text: str, *, vocab: Vocabulary, today: date, expecting: str | No
             continue
         elif seg.kind == "name":
             masked.append(seg.text)
+        elif seg.kind == "term" and m is not None and m.word and seg.surface in _FIRM_SUFFIXES and masked[-1:] == ["E"]:
+            continue  # 江苏旭维电子科技|有限公司: one company
         elif seg.kind == "term" and m is None:
             masked.append(seg.surface)
         elif seg.kind == "term" and m is not None:

@@ -89,6 +89,10 @@ def ask(text: str, vocab: Vocabulary) -> Understanding:
         ("yanfa投入强度 我们", "indicator_value_score"),
         ("我们yanfa费用多少", "indicator_value_score"),
         ("chengzhang期前十", "top_n_list"),
+        # a firm's points asked with its registered name: not a search for the firm
+        ("查一下江苏恒拓智能科技有限公司的积分", "my_total_points"),
+        ("帮我看下常州博岳新材料股份有限公司积分", "my_total_points"),
+        ("帮我搜一下鼎泰公司", "find_company_fuzzy"),
         ("银行能拿到我们哪些数据", "policy_eligibility"),
     ],
 )
