@@ -49,8 +49,8 @@ GUARD_REASONS: dict[Guard, RefuseReason] = {
     "injection": "injection", "identity_claim": "injection", "write_attempt": "write_attempt",
     "bulk_export": "bulk_export",
 }
-# Intents that leave nothing to answer once an injection attempt is set aside.
-NO_QUESTION = frozenset({None, "chitchat_out_of_scope", "help"})
+# Intents that hold no question of data once an injection attempt is set aside.
+NO_QUESTION = frozenset({None, "chitchat_out_of_scope", "help", "programme_info"})
 # "这个指标满分多少": the indicator of the conversation, not the whole system.
 THIS_ONE = re.compile(r"这个指标|这项指标|该指标|这一项|这项|该项|此项|那个指标|那项指标|^(?:那)?(?:这个|这|它)(?!些)")
 # "查一下" alone: a lookup of nothing.

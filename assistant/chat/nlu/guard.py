@@ -45,17 +45,20 @@ _INJECTION = re.compile(
             r"(?:你|给你的|你被)[^，,。？?]{0,6}?(?:收到|接到|得到|设置|设定|写入|预设|给)的?[^，,。？?]{0,6}?(?:指令|提示词|提示|设定|prompt)",
             r"(?:第一条|最初的?|最开始的?|最早的?|开头的?|原本的?|预设的?|初始的?)(?:指令|提示词|系统消息|设定|prompt)",
             r"(?:重复|复述|背诵|念|输出|打印|贴出|显示|泄露|透露|公开)(?:一遍|一下|出来)?[^，,。？?]{0,8}?(?:指令|提示词|prompt|系统设定)",
-            r"\bprompt\b",
+            r"(?:上面|以上|之前|前面|最前面|开头)的?(?:所有|全部)?(?:内容|文字|话|消息)[^，,。？?]{0,6}?(?:重复|复述|输出|打印|念|发给我|发我|再说一遍|说一遍|再发一遍)",
+            r"你被(?:设置|设定|预设|要求|规定)了?(?:哪些|什么|啥)?(?:规则|限制|指令|要求)",
+            r"(?<![a-z])prompt(?![a-z])",
             # role play and new personas
             r"角色扮演|扮演(?:一个|一下)?|假装(?:你|自己)是|假设你是|你(?:现在|从现在起|从现在开始|接下来)?(?:就)?(?:是|变成|成为|作为)(?:了)?(?:一个|一名)?"
             + r"(?:管理员|超级管理员|admin|root|官员|开发者|没有限制|不受限制|无限制|dan|gpt|chatgpt|黑客|系统)",
             r"从现在(?:起|开始).{0,10}(?:你|扮演|模式)",
-            r"(?:开发者|调试|debug|越狱|管理员|上帝|god|sudo|root)\s*模式|\bjailbreak\b|越狱|\bsudo\b|\bdan\b",
+            r"(?:开发者|调试|debug|越狱|管理员|上帝|god|sudo|root)\s*模式|(?<![a-z])jailbreak(?![a-z])|越狱|(?<![a-z])sudo(?![a-z])|\bdan\s*(?:模式|mode)|(?:you\s+are|act\s+as)\s+dan\b",
             r"(?:切换|提升|提权|授予|给我|赋予我?|开通)(?:到|为|成)?(?:管理员|官员|admin|root|最高|超级)(?:权限|身份|角色|账号)?",
             r"(?:以|用)(?:管理员|官员|admin|root|科技局)(?:的)?(?:身份|权限|账号)",
             r"不受(?:任何)?限制|没有(?:任何)?限制地|无视权限|绕过权限|越权",
             # English
             r"ignore\s+(?:all\s+|the\s+|any\s+)?(?:previous|prior|above|earlier)?\s*(?:instructions|rules|prompts?)",
+            r"\byour\s+(?:system\s+|initial\s+|original\s+)?(?:instructions|prompt|rules|guidelines)\b|system\s+prompt|"
             r"you\s+are\s+now|act\s+as\s+(?:an?\s+)?(?:admin|administrator|root)|pretend\s+(?:to\s+be|you\s+are)",
             # SQL injection and script tags aim at the machinery, not at an answer
             r"'\s*or\s+'?1'?\s*=\s*'?1|\bunion\s+select\b|<\s*script|javascript:|\bor\s+1\s*=\s*1\b",
