@@ -52,7 +52,7 @@ GUARD_REASONS: dict[Guard, RefuseReason] = {
 # Intents that hold no question of data once an injection attempt is set aside.
 NO_QUESTION = frozenset({None, "chitchat_out_of_scope", "help", "programme_info"})
 # "这个指标满分多少": the indicator of the conversation, not the whole system.
-THIS_ONE = re.compile(r"这个指标|这项指标|该指标|这一项|这项|该项|此项|那个指标|那项指标|^(?:那)?(?:这个|这|它)(?!些)")
+THIS_ONE = re.compile(r"这个指标|这项指标|该指标|这一项|这项|该项|此项|那个指标|那项指标|那一项|那项|^(?:那)?(?:这个|这|它)(?!些)")
 # "查一下" alone: a lookup of nothing.
 BARE_LOOKUP = re.compile(r"^(?:请|麻烦|你)?(?:帮我|帮忙|给我)?(?:查|搜|找|看|问)(?:一下|下|查|搜|找|看|一查|一搜|一找)?[吧呗啊呀哈]?$")
 # Words that point at an enterprise other than the asker's own without naming it.

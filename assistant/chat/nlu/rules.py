@@ -61,7 +61,7 @@ BARE_DEFINITION = re.compile(
     r"公式(?:是什么|是啥)?|计分规则(?:是什么|是啥)?|什么意思|啥意思)(?:的|呢|啊|呀|捏|嘞)*$"
 )
 # "这个指标满分多少", "我们这项多少": the indicator the conversation is about.
-_THIS_INDICATOR = re.compile(r"这个指标|这项指标|该指标|这一项|这项|该项|此项|这个分项|那个指标|那项指标")
+_THIS_INDICATOR = re.compile(r"这个指标|这项指标|该指标|这一项|这项|该项|此项|这个分项|那个指标|那项指标|那一项|那项")
 # The indicator system itself changed: "今年指标体系有什么变化", "新版和旧版有啥区别".
 _VERSION_CHANGE = re.compile(
     r"(?:指标体系|评价体系|积分体系|体系|新版|旧版|老版|版本|新旧|v\d|\d版)[^，,。？?]{0,10}?"

@@ -81,6 +81,8 @@ def _vague_indicators(segments: tuple[Segment, ...], text: str, vocab: Vocabular
             continue
         word = seg.text
         for size in range(min(len(word), 6), 0 if len(word) == 1 else 1, -1):
+            if word[-size:] in vocab.name_words:
+                break  # 恒拓科技那项: the end of a company's name (科技, 智能), not an indicator
             codes = vocab.indicators_containing(word[-size:])
             if not codes:
                 continue

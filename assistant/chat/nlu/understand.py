@@ -44,7 +44,7 @@ _POINTS = ("my_total_points", "category_points", "indicator_value_score")
 _EXPECTABLE = ("company", "year", "n", "list_index")
 # What a question leaves out when the conversation supplies it: "我们够吗" after a policy, "这个指标
 # 满分多少" after an indicator.
-_THIS_ONE = re.compile(r"这个指标|这项指标|该指标|这一项|这项|该项|此项|那个指标|那项指标|^(?:那)?(?:这个|这|它)(?!些)")
+_THIS_ONE = re.compile(r"这个指标|这项指标|该指标|这一项|这项|该项|此项|那个指标|那项指标|那一项|那项|^(?:那)?(?:这个|这|它)(?!些)")
 _ANY_POLICY = re.compile(r"政策|补贴|奖励|扶持|奖补|兑现")
 
 

@@ -110,6 +110,9 @@ def test_x_that_item_names_the_indicators_holding_x(vocab: Vocabulary) -> None:
     high_tech = ask("我们高企那项得分了吗", vocab).slots
     assert (high_tech.indicator, high_tech.policy) == ("FD22", None)
     assert ask("我们专利那项多少分", vocab).slots.indicator_candidates == ("FD09", "FD10", "OP11", "OP12")
+    # The end of a company's name is no vague indicator: 恒拓科技那项 asks which item of 恒拓科技.
+    firm = ask("恒拓科技那项多少分", vocab)
+    assert (firm.intent, firm.slots.companies, firm.slots.indicator_candidates) == ("indicator_value_score", ("恒拓科技",), ())
     # A known indicator before "那一项" stays itself, and 一项 is no company.
     tax = ask("我们纳税那一项得分多少", vocab).slots
     assert (tax.indicator, tax.companies) == ("OP06", ())
