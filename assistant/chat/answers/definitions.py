@@ -173,7 +173,8 @@ def _version_changes(ctx: ChatContext) -> Answer:
                   suggestions=("研发费用占比的分档改了什么", "有哪些类别", "我们的积分受影响吗"))
 
 
-CHANGE_WORDS = ("改了", "变化", "调整", "区别", "不同", "变了", "新增", "删除", "新版")
+CHANGE_WORDS = ("改了", "变化", "调整", "区别", "不同", "变了", "新增", "删除", "新版", "旧版", "老版", "差别", "差异", "删了",
+                "改动", "新加", "新旧", "对比", "比较")
 
 
 def indicator_definition(request: Request, *, principal: Principal, ctx: ChatContext, audit: Audit | None) -> Answer:

@@ -103,16 +103,20 @@ def _pinyin(text: str, i: int, limit: int, vocab: Vocabulary) -> tuple[str, int]
         keys.append((keys[-1] if keys else "") + m.group(0))
         ends.append(m.end())
         pos = m.end() + 1 if m.end() < len(text) and text[m.end()] == " " else len(text) + 1
-    # Pinyin then characters, as typed when the keyboard switches mid-word (yanfa费用, chengzhang期).
-    if keys and ends[-1] < limit and is_hanzi(text[ends[-1]]):
-        key, end = keys[-1], ends[-1]
-        for j in range(end, min(limit, end + _MAX_SOUND)):
-            if not is_hanzi(text[j]):
-                break
-            key += vocab.pinyin.reading(text[j])
-            keys.append(key)
-            ends.append(j + 1)
-    for key, end in sorted(zip(keys, ends, strict=True), key=lambda ke: -ke[1]):
+    # Pinyin run on into characters: "yanfa投入强度" is 研发投入强度, "chengzhang期" 成长期 (the
+    # characters typed must be the word's own).
+    mixed: tuple[str, int] | None = None
+    if keys and len(keys[-1]) >= 2:
+        key, run = keys[-1], ends[-1]
+        while run < limit and run - ends[-1] < _MAX_SOUND and is_hanzi(text[run]):
+            key += vocab.pinyin.reading(text[run])
+            run += 1
+            surface = vocab.latin.get(key)
+            if surface is not None and surface.endswith(text[ends[-1] : run]):
+                mixed = (surface, run)
+    if mixed is not None:
+        return mixed
+    for key, end in zip(reversed(keys), reversed(ends), strict=True):
         if len(key) >= 2 and key in vocab.latin:
             return vocab.latin[key], end
     return None

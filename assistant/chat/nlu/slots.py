@@ -3,7 +3,7 @@ category, indicator (or the candidates to ask between), policy, and the directio
 
 Company mentions are chosen among what no known word covers by `companies.company_mentions`.
 
->>> from assistant.chat.nlu.vocabulary import Vocabulary
+>>> from assistant.chat.nlu.vocabulary import Meaning, Vocabulary
 >>> vocab = Vocabulary.from_systems(train=False)
 >>> read_slots("恒托智能去年的研发占比", vocab=vocab, today=date(2026, 5, 20)).slots.companies
 ('恒托智能',)
@@ -19,7 +19,7 @@ from typing import Literal
 from assistant.chat.nlu.companies import company_mentions
 from assistant.chat.nlu.numbers import Found, find_list_index, find_n, find_years, relative_year
 from assistant.chat.nlu.segment import Segment, SegmentKind, segment
-from assistant.chat.nlu.vocabulary import Vocabulary
+from assistant.chat.nlu.vocabulary import Meaning, Vocabulary
 from assistant.chat.understanding import CompanyRef, Slots
 
 __all__ = ["PLACEHOLDERS", "Reading", "read_slots"]
@@ -29,6 +29,12 @@ __all__ = ["PLACEHOLDERS", "Reading", "read_slots"]
 PLACEHOLDERS = {"indicator": "I", "category": "C", "stage": "S", "industry": "D", "policy": "P",
                 "company": "E", "year": "Y", "n": "N", "list_index": "L", "number": "0"}
 
+# "研发那项", "标准这一项": the word before names an indicator vaguely (ask which when several).
+_THAT_ITEM = re.compile(r"(?:那|这)(?:一)?(?:项|个指标)")
+# Words of a registered name left after the company mention (…科技|有限公司): part of it.
+_FIRM_SUFFIXES = frozenset({"有限公司", "有限责任公司", "股份有限公司", "股份公司", "公司", "企业", "集团"})
+# A ratio asked with no indicator named ("我们占比多少"): one of the indicators that are ratios.
+_RATIO_WORDS = ("占比", "比例", "比重")
 _EITHER = re.compile(r"走势|趋势|涨了?还是跌|升了?还是降|增加?了?还是减少?|增还是减|高了?还是低|多了?还是少|涨跌|升降|增减|有没有变|怎么变|变化|变动|变了|差异|差别|差了多少")
 _UP = re.compile(r"涨|增长了|增加了|上升|提高了|提升了|多了|高了|进步|升了|增幅|长了多少|增长多少|增加多少")
 _DOWN = re.compile(r"跌|下降|降低了|减少了|少了|低了|退步|下滑|降了|跌幅|掉了|掉分|下跌")
@@ -51,6 +57,50 @@ def _direction(masked: str) -> Literal["up", "down", "either"] | None:
     return "up" if up else "down" if down else None
 
 
+def _vague_indicators(segments: tuple[Segment, ...], text: str, vocab: Vocabulary) -> tuple[Segment, ...]:
+    """"X那项" read as the indicators whose names hold X, "高企那项" as the indicator FD22 (not
+    the policy), and a ratio word with no indicator named as the ratios: the candidates to ask
+    between, or the one indicator."""
+    out = list(segments)
+    for m in reversed(list(_THAT_ITEM.finditer(text))):
+        k = next((j for j, seg in enumerate(out) if seg.end == m.start()), None)
+        if k is None:
+            continue
+        seg, meaning = out[k], out[k].meaning
+        # The words "那一项" themselves are no name (一项 would be taken for a company).
+        rest = [j for j in range(k + 1, len(out)) if out[j].start < m.end()]
+        end = max([m.end(), *(out[j].end for j in rest)])
+        tail = Segment("term", m.start(), end, text[m.start():end], text[m.start():end], Meaning(word=True))
+        if seg.kind == "term" and meaning is not None and meaning.indicators:
+            # 高企那项: the indicator, not the policy
+            known = Segment("term", seg.start, seg.end, seg.text, seg.surface, Meaning(indicators=meaning.indicators),
+                            how=seg.how) if meaning.policy else seg
+            out[k : k + 1 + len(rest)] = [known, tail]
+            continue
+        if seg.kind not in ("name", "term") or (meaning is not None and (meaning.is_slot or meaning.ref)):
+            continue
+        word = seg.text
+        for size in range(min(len(word), 6), 0 if len(word) == 1 else 1, -1):
+            if word[-size:] in vocab.name_words:
+                break  # 恒拓科技那项: the end of a company's name (科技, 智能), not an indicator
+            codes = vocab.indicators_containing(word[-size:])
+            if not codes:
+                continue
+            at = seg.end - size
+            found = Segment("term", at, seg.end, word[-size:], word[-size:], Meaning(indicators=codes), how="fuzzy")
+            head = [Segment("name", seg.start, at, text[seg.start:at])] if at > seg.start else []
+            out[k : k + 1 + len(rest)] = [*head, found, tail]
+            break
+    if not any(s.kind == "term" and s.meaning is not None and (s.meaning.indicators or s.meaning.category) for s in out):
+        for k, seg in enumerate(out):
+            if seg.kind == "term" and seg.surface in _RATIO_WORDS:
+                codes = tuple(dict.fromkeys(c for w in _RATIO_WORDS for c in vocab.indicators_containing(w, limit=99)))
+                out[k] = Segment("term", seg.start, seg.end, seg.text, seg.surface, Meaning(indicators=codes[:10]),
+                                 how="fuzzy")
+                break
+    return tuple(out)
+
+
 def read_slots(text: str, *, vocab: Vocabulary, today: date, expecting: str | None = None) -> Reading:
     """Segment a cleaned message and read the slots it states (nothing from the session)."""
     marks: list[tuple[SegmentKind, Found]] = [("year", f) for f in find_years(text, today=today)]
@@ -58,7 +108,7 @@ def read_slots(text: str, *, vocab: Vocabulary, today: date, expecting: str | No
     index = find_list_index(text)
     if index is not None:
         marks.insert(0, ("list_index", index))
-    segments = tuple(segment(text, vocab, marks=marks))
+    segments = _vague_indicators(tuple(segment(text, vocab, marks=marks)), text, vocab)
 
     years: list[int] = []
     year_words: list[str] = []
@@ -107,6 +157,8 @@ def read_slots(text: str, *, vocab: Vocabulary, today: date, expecting: str | No
             continue
         elif seg.kind == "name":
             masked.append(seg.text)
+        elif seg.kind == "term" and m is not None and m.word and seg.surface in _FIRM_SUFFIXES and masked[-1:] == ["E"]:
+            continue  # 江苏旭维电子科技|有限公司: one company
         elif seg.kind == "term" and m is None:
             masked.append(seg.surface)
         elif seg.kind == "term" and m is not None:

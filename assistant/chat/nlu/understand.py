@@ -77,6 +77,19 @@ def _slots_only(masked: str, slots: Slots) -> str | None:
     if slots.indicator:
         return "indicator_value_score"
     return "category_points" if slots.category else None
+# What a question leaves out when the conversation supplies it: "我们够吗" after a policy, "这个指标
+# 满分多少" after an indicator.
+_THIS_ONE = re.compile(r"这个指标|这项指标|该指标|这一项|这项|该项|此项|那个指标|那项指标|那一项|那项|^(?:那)?(?:这个|这|它)(?!些)")
+_ANY_POLICY = re.compile(r"政策|补贴|奖励|扶持|奖补|兑现")
+
+
+def _leans_on_the_last(intent: str, slots: Slots, masked: str) -> bool:
+    """A question whose object is missing: it is the conversation's (a follow-up)."""
+    if intent == "policy_eligibility":
+        return slots.policy is None and not _ANY_POLICY.search(masked)
+    if intent in ("indicator_definition", "indicator_value_score"):
+        return slots.indicator is None and not slots.indicator_candidates and slots.category is None and bool(_THIS_ONE.search(masked))
+    return False
 
 
 def _by_slots(intent: str, slots: Slots) -> str:
@@ -164,6 +177,7 @@ def understand(text: str, *, vocab: Vocabulary, today: date, expecting: str | No
     if intent is not None:
         intent = _by_slots(intent, slots)
         slots = _one_meaning(reading, slots, intent)
+        follow_up = follow_up or _leans_on_the_last(intent, slots, reading.masked)
     alternatives = tuple((i, round(p, 4)) for i, p in ranked[:4] if i != intent)[:3]
     return Understanding(
         intent=intent,

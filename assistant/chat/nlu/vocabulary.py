@@ -92,6 +92,17 @@ class Vocabulary:
     fuzzy_terms: tuple[str, ...] = ()  # indicator surfaces long enough to match with a typo
     classifier: IntentClassifier | None = None
 
+    def indicators_containing(self, word: str, *, limit: int = 10) -> tuple[str, ...]:
+        """The indicators one of whose names holds `word` ("标准" → the five standards), closest
+        first (the shortest such name), at most `limit`: the choices for a vague "标准那项"."""
+        key = _key(word)
+        best: dict[str, int] = {}
+        for surface, meaning in self.meanings.items():
+            if len(meaning.indicators) == 1 and key and key in surface:
+                code = meaning.indicators[0]
+                best[code] = min(best.get(code, len(surface)), len(surface))
+        return tuple(sorted(best, key=lambda c: (best[c], c)))[:limit]
+
     @classmethod
     def from_systems(
         cls,
@@ -132,6 +143,9 @@ class Vocabulary:
             system = load_system(path)
             if system.kind == "evaluation":
                 continue
+            # "v1.1和v1.0有什么不同": a version of the system is a word, never a company name.
+            for surface in (f"v{system.version}", f"{system.version}版", f"v{system.version}版", f"{system.version}版本"):
+                add(surface, Meaning(word=True))
             for cat in system.categories:
                 add(cat.name, Meaning(category=cat.code))
             for ind in system.indicators:
@@ -161,9 +175,10 @@ class Vocabulary:
         for version, name in evaluations.items():
             add(version, Meaning(policy=version))
             add(name.split("（")[0], Meaning(policy=version))
-        for pid, words in {**_policy_files(policies_dir or systems_dir.parent / "policies"), **lex.policies}.items():
-            for w in words:
-                add(w, Meaning(policy=pid))
+        for source in (_policy_files(policies_dir or systems_dir.parent / "policies"), lex.policies):
+            for pid, words in source.items():
+                for w in words:
+                    add(w, Meaning(policy=pid))
         for w in lex.refs.self:
             add(w, Meaning(ref="self"))
         for w in lex.refs.previous:
@@ -229,7 +244,9 @@ def _check_codes(lex: Lexicon, indicators: Mapping[str, str], categories: Mappin
 
 
 def _policy_files(folder: Path) -> dict[str, list[str]]:
-    """Names of the policies in data/policies/*.yaml (`id`, `name`/`title`, `aliases`), if any."""
+    """Names of the items of data/policies/*.yaml (`policies:` entries with `id`, `title`,
+    `aliases`): an official evaluation's under its system's id (hte → hte-2016), the slot the
+    evaluation answers read; any other item under its own id (credit, reward-hte-first)."""
     import yaml
 
     found: dict[str, list[str]] = {}
@@ -238,9 +255,11 @@ def _policy_files(folder: Path) -> dict[str, list[str]]:
             doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError):
             continue  # the answers' loader reports a broken policy file; understanding skips it
-        if not isinstance(doc, dict):
-            continue
-        pid = str(doc.get("id") or path.stem)
-        names = [doc.get("name"), doc.get("title"), doc.get("short_name"), *(doc.get("aliases") or [])]
-        found[pid] = [str(n) for n in names if isinstance(n, str) and n]
+        items = doc.get("policies") if isinstance(doc, dict) else None
+        for item in items if isinstance(items, list) else ():
+            if not isinstance(item, dict) or not item.get("id"):
+                continue
+            pid = str(item["evaluation"] if item.get("kind") == "evaluation" and item.get("evaluation") else item["id"])
+            names = [item.get("title"), *(item.get("aliases") or [])]
+            found.setdefault(pid, []).extend(str(n) for n in names if isinstance(n, str) and n)
     return found

@@ -72,8 +72,9 @@ def test_how_is_it_computed_asks_the_definition_of_the_indicator_talked_about(ch
     assert (how["kind"], how["intent"], how["entities"]["indicators"]) == ("answer", "indicator_definition", ["IN02"])
     top = talk("满分多少")
     assert (top["intent"], top["entities"]["indicators"]) == ("indicator_definition", ["IN02"])
-    # With no indicator talked about, "满分多少" is the programme's maximum, not a guess at one.
-    assert Talk(chat_zone, None)("满分多少")["intent"] != "indicator_definition"
+    # With no indicator talked about, "满分多少" is the whole system's maximum, not a guess at one.
+    alone = Talk(chat_zone, None)("满分多少")
+    assert alone["kind"] == "answer" and alone["entities"]["indicators"] == [] and "满分 100 分" in alone["reply"]
 
 
 def test_this_item_after_a_definition_is_our_value_of_it(chat_zone: ChatZone) -> None:

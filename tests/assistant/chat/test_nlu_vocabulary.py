@@ -87,7 +87,7 @@ def test_stages(text: str, stage: str, vocab: Vocabulary) -> None:
 @pytest.mark.parametrize(
     ("text", "policy"),
     [("科技型中小企业", "tsme-2017"), ("科小", "tsme-2017"), ("高企", "hte-2016"), ("高新技术企业", "hte-2016"),
-     ("积分贷", "credit")],
+     ("积分贷", "credit"), ("银行", "credit"), ("高企奖励", "reward-hte-first")],
 )
 def test_policies(text: str, policy: str, vocab: Vocabulary) -> None:
     assert slots(f"我们能评上{text}吗", vocab).policy == policy
