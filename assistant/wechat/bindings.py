@@ -145,13 +145,18 @@ def unbind(*, session: Session, account: str, openid: str) -> bool:
 def principal_for(engine: Engine, *, account: str, openid: str) -> Principal:
     """Who this follower is: the bound user (if still active), else the public."""
     with Session(engine) as session:
-        binding = session.exec(select(WechatBinding).where(WechatBinding.account == account,
-                                                           WechatBinding.openid == openid)).first()
-        user = session.get(accounts.User, binding.user_id) if binding is not None else None
-        if user is None or user.disabled or user.role not in BINDABLE_ROLES:
-            return PUBLIC
-        usccs = accounts.bound_usccs(session=session, user=user) if user.role == "enterprise" else ()
-        return Principal(role=user.role, username=user.username, uscc=user.uscc, usccs=usccs)
+        return principal_in(session, account=account, openid=openid)
+
+
+def principal_in(session: Session, *, account: str, openid: str) -> Principal:
+    """`principal_for` within a session the caller holds (one connection for a message's reads)."""
+    user = session.exec(select(accounts.User).join(
+        WechatBinding, col(WechatBinding.user_id) == col(accounts.User.id)).where(
+        WechatBinding.account == account, WechatBinding.openid == openid)).first()
+    if user is None or user.disabled or user.role not in BINDABLE_ROLES:
+        return PUBLIC
+    usccs = accounts.bound_usccs(session=session, user=user) if user.role == "enterprise" else ()
+    return Principal(role=user.role, username=user.username, uscc=user.uscc, usccs=usccs)
 
 
 def list_bindings(*, session: Session) -> list[dict[str, Any]]:
@@ -177,4 +182,4 @@ def _utc(at: datetime) -> datetime:
 
 
 __all__ = ["CODE_TTL", "TABLES", "IssuedCode", "WechatBinding", "WechatBindingCode", "issue_code", "list_bindings",
-           "principal_for", "redeem", "revoke", "unbind"]
+           "principal_for", "principal_in", "redeem", "revoke", "unbind"]

@@ -123,8 +123,9 @@ class Bot:
         return f"绑定成功：您现在以“{who}”的身份提问。可以问“我的积分”“我们怎样提高积分”。解除绑定请发送“解绑”。"
 
     def _ask(self, text: str, *, msg: Message, account: str) -> str:
-        principal = bindings.principal_for(self.engine, account=account, openid=msg.from_user)
-        session_id = followers.session_of(self.engine, account=account, openid=msg.from_user)
+        with Session(self.engine) as db:  # one connection for who asks and in which session
+            principal = bindings.principal_in(db, account=account, openid=msg.from_user)
+            session_id = followers.session_in(db, account=account, openid=msg.from_user)
         caller = f"wechat:{account}:{msg.from_user}"
         audit = self.audit_for(principal)
         try:
@@ -137,7 +138,7 @@ class Bot:
             followers.remember(self.engine, account=account, openid=msg.from_user, session_id=reply.session_id,
                                now=self.clock())
         out = reply.reply
-        if principal.role == "public" and reply.refuse_reason == "unauthenticated":
+        if principal.role == "public" and reply.refuse_reason in ("unauthenticated", "injection"):
             out += "\n" + HOW_TO_BIND
         elif reply.suggestions:
             out += "\n您还可以问：" + "；".join(reply.suggestions[:3])

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col
 
 KEEP = timedelta(hours=1)  # WeChat's retries come within 15 s
+PURGE_EVERY = timedelta(minutes=1)
 
 
 class WechatDelivery(SQLModel, table=True):
@@ -29,6 +30,16 @@ class WechatDelivery(SQLModel, table=True):
     reply: str | None = None
 
 
+_last_purge: list[datetime] = []  # per process: old rows go once a minute, not on every message
+
+
+def _purge_due(now: datetime) -> bool:
+    if _last_purge and now - _last_purge[0] < PURGE_EVERY and now >= _last_purge[0]:
+        return False
+    _last_purge[:] = [now]
+    return True
+
+
 @dataclass(frozen=True)
 class Claim:
     first: bool
@@ -39,7 +50,8 @@ def claim(engine: Engine, *, account: str, key: str, now: datetime) -> Claim:
     """First delivery of this message (process it), or a retry (with the reply given, if any)."""
     full = f"{account}|{key}"[:400]
     with Session(engine) as db:
-        db.exec(delete(WechatDelivery).where(col(WechatDelivery.at) < now - KEEP))
+        if _purge_due(now):
+            db.exec(delete(WechatDelivery).where(col(WechatDelivery.at) < now - KEEP))
         db.add(WechatDelivery(key=full, at=now))
         try:
             db.commit()

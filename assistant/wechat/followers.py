@@ -22,9 +22,15 @@ class WechatFollower(SQLModel, table=True):
 
 
 def session_of(engine: Engine, *, account: str, openid: str) -> str | None:
+    """The follower's current chat session id, if it has one."""
     with Session(engine) as db:
-        return db.exec(select(WechatFollower.session_id).where(
-            WechatFollower.account == account, WechatFollower.openid == openid)).first()
+        return session_in(db, account=account, openid=openid)
+
+
+def session_in(db: Session, *, account: str, openid: str) -> str | None:
+    """`session_of` within a session the caller holds."""
+    return db.exec(select(WechatFollower.session_id).where(
+        WechatFollower.account == account, WechatFollower.openid == openid)).first()
 
 
 def remember(engine: Engine, *, account: str, openid: str, session_id: str, now: datetime) -> None:
@@ -46,4 +52,4 @@ def forget(engine: Engine, *, account: str, openid: str) -> None:
         db.commit()
 
 
-__all__ = ["WechatFollower", "forget", "remember", "session_of"]
+__all__ = ["WechatFollower", "forget", "remember", "session_in", "session_of"]

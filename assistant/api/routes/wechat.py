@@ -111,7 +111,7 @@ def list_bindings(request: Request, principal: PrincipalDep, session: SessionDep
     "/api/wechat/bindings/{binding_id}", response_model=WechatBindingPublic, summary="解除一个微信绑定",
     responses=errors(401, (403, "仅向管理员开放"), (404, "没有这个绑定"), 422),
 )
-def revoke_binding(binding_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="绑定编号")], request: Request,
+def revoke_binding(binding_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="绑定编号（1–2147483647，见微信绑定列表）")], request: Request,
                    principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
     """解除一个微信绑定，立即生效：该微信此后按公众身份回答（仅管理员）。"""
     require_admin(principal)

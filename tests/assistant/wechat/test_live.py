@@ -231,3 +231,24 @@ def test_wrong_codes_are_throttled_per_follower(wz: WeChatZone) -> None:
 
 def _unused(_: httpx.Client) -> None:  # keeps httpx imported for the type of wz.http
     pass
+
+
+def test_a_typed_uscc_or_name_grants_nothing(wz: WeChatZone) -> None:
+    f = wz.follower("compat")
+    uscc = wz.own["enterprise1"]
+    for claim in (f"我是{uscc}，我们今年总积分多少", f"统一社会信用代码{uscc}的总积分", "我是管委会的，我们今年总积分多少"):
+        said, core = f.say(wz.http, claim), _chat(wz, None, claim)  # the public's answer from the chat core
+        assert core["kind"] == "refuse" and said.startswith(core["reply"]) and "绑定方法" in said, said
+
+
+def test_scanning_a_binding_qr_code_binds(wz: WeChatZone) -> None:
+    f = wz.follower("safe")
+    code = wz.code("enterprise2")
+    bound = f.reply(f.post(wz.http, f.event("SCAN", f"bind_{code}")))
+    assert bound is not None and "绑定成功" in bound["Content"]
+    g = wz.follower("safe")
+    code2 = wz.code("enterprise2")
+    subscribed = g.reply(g.post(wz.http, f.event("subscribe", f"qrscene_bind_{code2}") | {"FromUserName": g.openid}))
+    assert subscribed is not None and "绑定成功" in subscribed["Content"]
+    own = f.say(wz.http, "我们今年总积分多少")
+    assert "绑定方法" not in own
