@@ -57,6 +57,8 @@ class Delivery:
 
     def _push_late(self, msg: Message, future: Future[str]) -> None:
         """The answer that missed the passive reply, sent through the customer-service API."""
+        if future.cancelled():  # the service is stopping
+            return
         text = future.result()
         if not text:
             return
