@@ -74,7 +74,9 @@ def test_events_voice_menu_and_other_types(wz: WeChatZone) -> None:
     assert menu is not None and menu["Content"]
     image = f.reply(f.post(wz.http, {**f.text(""), "MsgType": "image", "PicUrl": "http://x/1.jpg", "MediaId": "m3"}))
     assert image is not None and "文字" in image["Content"]
+    followers = counts(wz)[3]
     assert f.reply(f.post(wz.http, f.event("unsubscribe"))) is None  # "success"
+    assert counts(wz)[3] == followers - 1  # the follower's session is dropped
 
 
 def test_a_reply_quoting_cdata_end_stays_well_formed(wz: WeChatZone) -> None:

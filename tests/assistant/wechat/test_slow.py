@@ -8,10 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlmodel import Session
 
+from assistant.wechat import bindings
+from scoring.store import make_engine
 from tests.assistant.chat.fake_openai import FakeOpenAI, serve_fake
 from tests.assistant.conftest import Zone, login
-from tests.assistant.wechat.conftest import WeChatZone, start
+from tests.assistant.wechat.conftest import APP_ID, WeChatZone, start
 from tests.assistant.wechat.fake_api import FakeWeChatApi, serve_fake_api
 
 WAIT_S = 120  # only ends a test whose push never comes; the test waits on the event
@@ -26,7 +29,7 @@ def llm() -> Iterator[FakeOpenAI]:
 def slow(zone: Zone, tmp_path_factory: pytest.TempPathFactory, llm: FakeOpenAI) -> Iterator[WeChatZone]:
     api_gen = serve_fake_api()
     api: FakeWeChatApi = next(api_gen)
-    # The passive reply waits 0.2 s here (4.5 s in service): the model below is held far longer.
+    # The passive reply waits 0.2 s here (4.5 s in service): the model below is held until released.
     yield from start(zone, tmp_path_factory.mktemp("slow"), api, llm_base_url=llm.base_url, llm_model="qwen-test",
                      llm_timeout_seconds=110, wechat_reply_seconds=0.2)
     api_gen.close()
@@ -44,7 +47,13 @@ def _turns(db: Path) -> int:
 
 def test_a_slow_answer_says_success_then_is_pushed_once(slow: WeChatZone, llm: FakeOpenAI) -> None:
     f = slow.follower("safe")
-    assert "绑定成功" in f.say(slow.http, f"绑定 {slow.code('enterprise1')}")  # no model involved
+    # Bound through the store's own functions: here every WeChat message has 0.2 s to be answered.
+    engine = make_engine(f"sqlite:///{slow.db}")
+    with Session(engine) as session:
+        now = slow.clock()
+        code = bindings.issue_code(session=session, username="enterprise1", now=now).code
+        bindings.redeem(session=session, account=f"mp:{APP_ID}", openid=f.openid, code=code, now=now)
+    engine.dispose()
     llm.hold, llm.release = True, __import__("threading").Event()
     message = f.text("我们今年总积分多少")
     before = _turns(slow.db)
