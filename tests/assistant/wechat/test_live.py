@@ -254,3 +254,16 @@ def test_scanning_a_binding_qr_code_binds(wz: WeChatZone) -> None:
     assert subscribed is not None and "绑定成功" in subscribed["Content"]
     own = f.say(wz.http, "我们今年总积分多少")
     assert "绑定方法" not in own
+
+
+def test_a_disabled_users_binding_grants_nothing(wz: WeChatZone) -> None:
+    f = wz.follower("safe")
+    assert "绑定成功" in f.say(wz.http, f"绑定 {wz.code('enterprise2')}")
+    assert "绑定方法" not in f.say(wz.http, "我们今年总积分多少")
+    admin = {"Authorization": f"Bearer {login(wz.http, 'admin')}"}
+    assert wz.http.post("/api/users/enterprise2/disable", headers=admin).status_code == 200
+    try:
+        assert "绑定方法" in f.say(wz.http, "我们今年总积分多少")
+    finally:
+        assert wz.http.post("/api/users/enterprise2/enable", headers=admin).status_code == 200
+    assert "绑定方法" not in f.say(wz.http, "我们今年总积分多少")
