@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -86,6 +87,27 @@ class Settings(BaseSettings):
     chat_turns_per_minute: int = Field(
         default=30, ge=0, le=10_000, description="每个用户每分钟最多发送的对话消息数（公众按客户端地址计）；0 表示不限",
     )
+    # WeChat (issue 13): the official account (公众号) at /wechat and WeCom (企业微信) at /wechat/work;
+    # an account without a token is not served.
+    wechat_token: SecretStr = Field(default=SecretStr(""), description="公众号服务器配置中的令牌 Token（3–32 个字母或数字）")
+    wechat_aes_key: SecretStr = Field(
+        default=SecretStr(""), description="公众号的消息加解密密钥 EncodingAESKey（43 个字符）；设置后可用兼容模式和安全模式",
+    )
+    wechat_app_id: str = Field(default="", max_length=64, description="公众号的 AppID（解密时核对）")
+    wechat_app_secret: SecretStr = Field(default=SecretStr(""), description="公众号的 AppSecret：超过 5 秒的回答经客服消息接口发送时需要")
+    wechat_api_base: str = Field(default="https://api.weixin.qq.com", description="微信接口地址（测试时指向本机的模拟服务）")
+    wework_token: SecretStr = Field(default=SecretStr(""), description="企业微信应用接收消息的 Token")
+    wework_aes_key: SecretStr = Field(default=SecretStr(""), description="企业微信应用的 EncodingAESKey（43 个字符）")
+    wework_corp_id: str = Field(default="", max_length=64, description="企业微信的企业 ID（CorpID）")
+    wework_secret: SecretStr = Field(default=SecretStr(""), description="企业微信应用的 Secret：推送超过 5 秒的回答时需要")
+    wework_agent_id: str = Field(default="", max_length=32, description="企业微信应用的 AgentId")
+    wework_api_base: str = Field(default="https://qyapi.weixin.qq.com", description="企业微信接口地址")
+    wechat_reply_seconds: float = Field(
+        default=4.5, gt=0, le=4.8, description="被动回复的等待上限（秒）；更慢的回答先回复 success，再经客服消息接口推送",
+    )
+    wechat_timestamp_window_seconds: int = Field(
+        default=300, ge=10, le=3600, description="接受的微信请求时间戳与本机时间的最大偏差（秒），防止重放",
+    )
     docs_enabled: bool = Field(default=True, description="是否提供接口文档 /docs、/redoc 与 /openapi.json（关闭后三者均返回 404）")
 
     @field_validator("trusted_proxies", mode="before")
@@ -129,6 +151,36 @@ class Settings(BaseSettings):
         scheme, host = url
         if scheme == "http" and self.environment != "development" and host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("INNOPOINTS_LLM_BASE_URL 在非开发环境中须使用 https（本机地址除外），否则 API 密钥以明文传输")
+        return self
+
+    @model_validator(mode="after")
+    def _wechat(self) -> Settings:
+        # Refused at start-up with the setting's name: a wrong key would otherwise fail every message.
+        from assistant.wechat.crypto import aes_key
+
+        for prefix, token, key, rid, rid_name, base in (
+            ("WECHAT", self.wechat_token, self.wechat_aes_key, self.wechat_app_id, "APP_ID", self.wechat_api_base),
+            ("WEWORK", self.wework_token, self.wework_aes_key, self.wework_corp_id, "CORP_ID", self.wework_api_base),
+        ):
+            t, k = token.get_secret_value(), key.get_secret_value()
+            if not t:
+                continue
+            if not re.fullmatch(r"[A-Za-z0-9]{3,32}", t):
+                raise ValueError(f"INNOPOINTS_{prefix}_TOKEN 须为 3–32 个字母或数字（与微信后台填写的一致）")
+            if k:
+                try:
+                    aes_key(k)
+                except ValueError as exc:
+                    raise ValueError(f"INNOPOINTS_{prefix}_AES_KEY 无效：{exc}") from None
+                if not rid:
+                    raise ValueError(f"设置了 INNOPOINTS_{prefix}_AES_KEY 时须同时设置 INNOPOINTS_{prefix}_{rid_name}（解密时核对）")
+            elif prefix == "WEWORK":
+                raise ValueError("企业微信的回调消息总是加密的：须设置 INNOPOINTS_WEWORK_AES_KEY 和 INNOPOINTS_WEWORK_CORP_ID")
+            url = _http_url(base)
+            if url is None:
+                raise ValueError(f"INNOPOINTS_{prefix}_API_BASE 须为 http:// 或 https:// 开头的地址（收到 {base!r}）")
+            if url[0] == "http" and self.environment == "production" and url[1] not in ("127.0.0.1", "localhost", "::1"):
+                raise ValueError(f"INNOPOINTS_{prefix}_API_BASE 在生产环境中须使用 https（本机地址除外）")
         return self
 
     @property

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -28,11 +28,12 @@ from assistant.api.docs import app_options, install_docs
 from assistant.api.errors import error_body, install_error_handlers
 from assistant.api.forwarded import TrustedProxies
 from assistant.api.principal_cache import PrincipalCache
-from assistant.api.routes import ROUTERS, imports
+from assistant.api.routes import ROUTERS, imports, wechat
 from assistant.chat import sessions as chat_sessions  # its tables join the store's schema check
 from assistant.config import Settings
 from assistant.queries import portrait_store
 from assistant.queries.run_cache import RunCache
+from assistant.wechat.parsing import MAX_BODY as WECHAT_MAX_BODY
 from scoring.store import make_engine
 
 if TYPE_CHECKING:
@@ -152,7 +153,14 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
             preparing = threading.Thread(target=_prepare, args=(app.state.chat, stop_preparing, app.state.chat_prepared),
                                          name="chat-prepare", daemon=True)
             preparing.start()
+        # WeChat (official account, WeCom): served only where configured and the assistant is up.
+        from assistant.wechat.tables import ensure_tables as wechat_tables
+
+        wechat_tables(engine)
+        app.state.wechat = _wechat(app, settings, engine) if app.state.chat is not None else {}
         yield
+        for channel in app.state.wechat.values():
+            channel.close()
         stop_preparing.set()
         if preparing is not None:
             preparing.join()  # before the engine goes: the evaluation in progress finishes
@@ -176,7 +184,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     install_error_handlers(app)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"])
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, routes={imports.UPLOAD_PATH: imports.MAX_UPLOAD_BYTES})
+    # WeChat's messages are a few KiB: its callbacks refuse far less than the default.
+    body_limits = {imports.UPLOAD_PATH: imports.MAX_UPLOAD_BYTES, **dict.fromkeys(wechat.PATHS, WECHAT_MAX_BODY)}
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, routes=body_limits)
     if settings.docs_enabled:
         install_docs(app)
     for router in ROUTERS:  # each route lists its own error statuses (assistant.api.responses)
@@ -209,6 +219,35 @@ def _assistant(app: FastAPI, settings: Settings, engine: Engine) -> ChatService:
         idle=timedelta(minutes=settings.chat_idle_minutes), turns_per_minute=settings.chat_turns_per_minute,
         model=model,
     )
+
+
+def _wechat(app: FastAPI, settings: Settings, engine: Engine) -> dict[str, Any]:
+    """The configured WeChat channels over the assistant (identity from bindings; reads audited)."""
+    from assistant.access.audit import record_read
+    from assistant.access.privacy import Principal
+    from assistant.queries.audit import Audit
+    from assistant.wechat.build import AccountConfig, build_channels
+
+    def audit_for(principal: Principal) -> Audit | None:
+        if principal.role == "public":
+            return None
+
+        def audit(*, action: str, target: str) -> None:
+            record_read(app.state.audit, principal, action=action, target=target, path="/wechat", client="wechat")
+
+        return audit
+
+    configs = [
+        AccountConfig(kind="mp", token=settings.wechat_token.get_secret_value(), receive_id=settings.wechat_app_id,
+                      aes_key=settings.wechat_aes_key.get_secret_value(),
+                      secret=settings.wechat_app_secret.get_secret_value(), api_base=settings.wechat_api_base),
+        AccountConfig(kind="work", token=settings.wework_token.get_secret_value(), receive_id=settings.wework_corp_id,
+                      aes_key=settings.wework_aes_key.get_secret_value(),
+                      secret=settings.wework_secret.get_secret_value(), api_base=settings.wework_api_base,
+                      agent_id=settings.wework_agent_id),
+    ]
+    return build_channels(configs, chat=app.state.chat, engine=engine, clock=app.state.clock, audit_for=audit_for,
+                          reply_s=settings.wechat_reply_seconds, window_s=settings.wechat_timestamp_window_seconds)
 
 
 def factory() -> FastAPI:

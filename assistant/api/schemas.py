@@ -435,3 +435,18 @@ class ChatHistory(BaseModel):
     updated_at: datetime = Field(description="最近一轮的时间" + UTC)
     expires_at: datetime = Field(description="无新消息时的过期时间" + UTC)
     turns: list[ChatTurnOut] = Field(description="各轮对话，从早到晚")
+
+
+class WechatBindingCode(BaseModel):
+    code: str = Field(description="6 位绑定码：在公众号（或企业微信应用）中发送“绑定 绑定码”")
+    expires_at: datetime = Field(description="失效时间" + UTC + "（10 分钟内有效，只能使用一次）")
+
+
+class WechatBindingPublic(BaseModel):
+    id: int = Field(description="绑定编号（解除时使用）")
+    account: str = Field(description="账号：mp:公众号 AppID，或 work:企业微信 CorpID")
+    openid: str = Field(description="关注者的 openid（企业微信为成员 UserID）")
+    username: str = Field(description="绑定的用户名")
+    role: str = Field(description="该用户的角色")
+    disabled: bool = Field(description="该用户是否已停用（停用用户的绑定不授予任何权限）")
+    created_at: datetime = Field(description="绑定时间" + UTC)

@@ -20,6 +20,7 @@ from assistant.cli import (
     serve,
     systems,
     users,
+    wechat,
 )
 
 app = typer.Typer(help="企业科技创新积分管理信息系统 innopoints", no_args_is_help=True, add_completion=False)
@@ -36,6 +37,7 @@ app.add_typer(admin.app)
 app.add_typer(runs.app, name="runs")
 app.add_typer(audit.app)
 app.add_typer(chat.app)
+app.add_typer(wechat.app, name="wechat")
 
 
 if __name__ == "__main__":

@@ -66,11 +66,13 @@ def prepare_store(settings: Settings) -> Engine:
     from assistant.access import accounts
     from assistant.chat import sessions
     from assistant.queries import portrait_store
+    from assistant.wechat.tables import ensure_tables as wechat_tables
 
     engine = open_engine(settings)
     accounts.ensure_tables(engine)
     portrait_store.ensure_table(engine)
     sessions.ensure_tables(engine)
+    wechat_tables(engine)
     return engine
 
 

@@ -15,6 +15,7 @@ from assistant.api.routes import (
     stats,
     systems,
     users,
+    wechat,
 )
 
 ROUTERS = [
@@ -32,4 +33,5 @@ ROUTERS = [
     imports.router,
     chat.router,
     openai_compat.router,
+    wechat.router,
 ]

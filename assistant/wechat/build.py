@@ -1,0 +1,70 @@
+"""Build the channels (official account, WeCom) once per process from what a surface holds.
+
+No settings are read here: `assistant.api.app` passes the configured values. An account without
+a token is not served (its route answers 404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import httpx
+from sqlalchemy.engine import Engine
+
+from assistant.access.privacy import Principal
+from assistant.queries.audit import Audit
+from assistant.wechat.bot import Bot
+from assistant.wechat.callback import Account, Callback, Kind
+from assistant.wechat.channel import Channel, account_key
+from assistant.wechat.delivery import REPLY_S, Delivery
+from assistant.wechat.push import Pusher, token_fetcher
+from assistant.wechat.tables import ensure_tables
+from assistant.wechat.tokens import AccessTokens
+
+if TYPE_CHECKING:
+    from assistant.chat.service import ChatService
+
+
+@dataclass(frozen=True)
+class AccountConfig:
+    """What a deployment sets for one account (`receive_id`: appid or CorpID)."""
+
+    kind: Kind
+    token: str
+    receive_id: str
+    aes_key: str = ""
+    secret: str = ""  # AppSecret / the WeCom application's Secret: needed to push late answers
+    api_base: str = ""
+    agent_id: str = ""
+
+
+def build_channels(
+    configs: list[AccountConfig], *, chat: ChatService, engine: Engine, clock: Callable[[], datetime],
+    audit_for: Callable[[Principal], Audit | None], reply_s: float = REPLY_S, window_s: int = 300,
+    http: httpx.Client | None = None,
+) -> dict[str, Channel]:
+    """Channel by kind ("mp", "work") for each configured account."""
+    ensure_tables(engine)
+    bot = Bot(chat=chat, engine=engine, clock=clock, audit_for=audit_for)
+    client = http or httpx.Client(timeout=10.0)
+    out: dict[str, Channel] = {}
+    for c in configs:
+        if not c.token:
+            continue
+        key = account_key(c.kind, c.receive_id)
+        pusher = None
+        if c.secret and c.api_base:
+            fetch = token_fetcher(client, kind=c.kind, api_base=c.api_base, app_id=c.receive_id, secret=c.secret)
+            tokens = AccessTokens(engine, account=key, fetch=fetch, clock=clock)
+            pusher = Pusher(client, kind=c.kind, api_base=c.api_base, tokens=tokens, agent_id=c.agent_id)
+        callback = Callback(Account(kind=c.kind, token=c.token, receive_id=c.receive_id, aes_key=c.aes_key,
+                                    window_s=window_s), clock=lambda: clock().timestamp())
+        delivery = Delivery(bot=bot, engine=engine, account=key, clock=clock, pusher=pusher, reply_s=reply_s)
+        out[c.kind] = Channel(callback, delivery)
+    return out
+
+
+__all__ = ["AccountConfig", "build_channels"]

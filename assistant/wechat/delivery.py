@@ -1,0 +1,77 @@
+"""The 5-second rule: answer passively within `reply_s` (4.5 s), else say "success" at once and
+push the answer through the customer-service API when it is ready; WeChat's retries of a
+message are processed once (`assistant.wechat.dedupe`).
+
+The answer is computed in this object's own threads, so a slow one (the optional language model)
+goes on after the HTTP response; the waiting is `Future.result(timeout=...)`, and tests set
+`reply_s` and hold the slow part on an event, never on time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from assistant.wechat import dedupe
+from assistant.wechat.bot import Bot
+from assistant.wechat.messages import Message
+from assistant.wechat.push import Pusher
+from assistant.wechat.replies import fit_text
+
+log = logging.getLogger("innopoints.wechat")
+REPLY_S = 4.5  # WeChat waits 5 s for the passive reply, then retries
+
+
+class Delivery:
+    """Deliver one account's messages to the bot, passively or by push."""
+
+    def __init__(
+        self, *, bot: Bot, engine: Engine, account: str, clock: Callable[[], datetime], pusher: Pusher | None = None,
+        reply_s: float = REPLY_S, workers: int = 8,
+    ) -> None:
+        self.bot, self.engine, self.account, self.clock = bot, engine, account, clock
+        self.pusher, self.reply_s = pusher, reply_s
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"wechat-{account[:12]}")
+
+    def deliver(self, msg: Message) -> str:
+        """The passive reply text; "" for none ("success"): a retry, a late answer, an unsubscribe."""
+        key = msg.dedupe_key
+        seen = dedupe.claim(self.engine, account=self.account, key=key, now=self.clock())
+        if not seen.first:
+            return seen.reply or ""
+        future = self.pool.submit(self.bot.handle, msg, account=self.account)
+        try:
+            text = future.result(timeout=self.reply_s)
+        except FutureTimeout:
+            future.add_done_callback(lambda f: self._push_late(msg, f))
+            return ""
+        text = fit_text(text) if text else ""
+        if text:
+            dedupe.answered(self.engine, account=self.account, key=key, reply=text)
+        return text
+
+    def _push_late(self, msg: Message, future: Future[str]) -> None:
+        """The answer that missed the passive reply, sent through the customer-service API."""
+        if future.cancelled():  # the service is stopping
+            return
+        text = future.result()
+        if not text:
+            return
+        if self.pusher is None:
+            log.warning("wechat: an answer came after %.1f s and no AppSecret is set to push it; dropped", self.reply_s)
+            return
+        try:
+            self.pusher.push(msg.from_user, text)
+        except Exception:  # noqa: BLE001 - a background thread: log, never crash the pool
+            log.exception("wechat: pushing a late answer failed")
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+__all__ = ["REPLY_S", "Delivery"]

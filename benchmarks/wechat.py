@@ -1,0 +1,222 @@
+"""WeChat round trips: encrypted XML in → encrypted XML out, against the real server, N followers.
+
+What it measures: for `--followers` concurrent followers (default 20) each sending its next
+message as soon as the previous one is answered, the client-side latency (p50 / p95 / max, from
+sending the POST to having read the whole encrypted reply) and the round trips per second, of
+`POST /wechat` in safe mode (AES-256-CBC, msg_signature); every reply is checked (signature,
+decryption, appid, addressing, ≤ 2048 bytes) outside the timed part. The baseline in the same run
+is the plain `POST /api/chat` round trip for the same questions as the same users (bearer token),
+at the same concurrency: the difference is the cost of the WeChat layer (envelope, XML,
+dedupe, binding lookup, the store's follower session).
+
+Against what: `innopoints serve --workers 2` started as a subprocess on a private copy of the demo
+zone given by `--data-dir` (copied to a temporary folder first: the benchmark binds followers and
+writes turns; a SQLite file is never shared with another process). Followers are bound through the
+real flow (`POST /api/wechat/binding-code` as the demo's enterprise users and official, then
+"绑定 123456" over the encrypted path): 5 per user, so 20 followers are bound identities asking about
+their own enterprise; the chat's rate limit is off (`INNOPOINTS_CHAT_TURNS_PER_MINUTE=0`).
+Messages are built by the independent simulator of the tests (tests/assistant/wechat/simulator.py).
+
+Each run: fresh server, bindings, `--warmup` messages (not counted), then `--requests` baseline
+round trips and `--requests` WeChat round trips; `--repeat` runs (default 3), and every figure is
+the median over runs. Only 127.0.0.1 is contacted. Target: WeChat p95 ≤ 150 ms at 20 followers.
+
+    cp -r /tmp/aq /tmp/aq-wechat
+    .venv/bin/python benchmarks/wechat.py --data-dir /tmp/aq-wechat
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from stats import percentile
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.assistant.wechat.simulator import Follower  # noqa: E402 - the tests' independent simulator
+
+HOST = "127.0.0.1"
+TOKEN, AES_KEY, APP_ID = "benchtoken2026", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "wxbench0000000001"
+USERS = {"enterprise1": "demo-enterprise-2026", "enterprise2": "demo-enterprise-2026",
+         "enterprise3": "demo-enterprise-2026", "official": "demo-official-2026"}
+QUESTIONS = {
+    "enterprise": ["我们今年总积分多少", "我们在阶段内排第几", "我们怎样提高积分", "研发投入强度怎么算", "积分贷有什么条件"],
+    "official": ["成长期总分前十名", "研发投入强度怎么算", "积分制度是怎么回事", "积分贷有什么条件", "帮助"],
+}
+TARGET_P95_MS = 150.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def load() -> str:
+    return f"{os.getloadavg()[0]:.2f}"
+
+
+@contextmanager
+def server(data_dir: Path, workers: int, log: Path) -> Iterator[str]:
+    port = free_port()
+    env = dict(os.environ, INNOPOINTS_DATA_DIR=str(data_dir), INNOPOINTS_ENVIRONMENT="development",
+               INNOPOINTS_WECHAT_TOKEN=TOKEN, INNOPOINTS_WECHAT_AES_KEY=AES_KEY, INNOPOINTS_WECHAT_APP_ID=APP_ID,
+               INNOPOINTS_CHAT_TURNS_PER_MINUTE="0", PYTHONUNBUFFERED="1")
+    cmd = [sys.executable, "-m", "assistant.cli.main", "serve", "--host", HOST, "--port", str(port),
+           "--workers", str(workers)]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        url = f"http://{HOST}:{port}"
+        try:
+            deadline = time.monotonic() + 300
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"the server exited ({proc.returncode}): {log.read_text()[-2000:]}")
+                try:
+                    if httpx.get(f"{url}/api/ready", timeout=5).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the server was not ready within 300 s")
+                time.sleep(0.5)
+            yield url
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+def bind_followers(url: str, per_user: int) -> list[tuple[Follower, str, str]]:
+    """(follower, user, role) for `per_user` followers of each demo user, bound through the real flow."""
+    out = []
+    with httpx.Client(base_url=url, timeout=60) as http:
+        for user, password in USERS.items():
+            token = http.post("/api/auth/token", data={"username": user, "password": password}).json()["access_token"]
+            for i in range(per_user):
+                f = Follower(f"{url}/wechat", TOKEN, AES_KEY, APP_ID, "safe", time.time, openid=f"o-bench-{user}-{i}")
+                code = http.post("/api/wechat/binding-code", headers={"Authorization": f"Bearer {token}"}).json()["code"]
+                reply = f.say(http, f"绑定 {code}")
+                assert "绑定成功" in reply, reply
+                out.append((f, user, "official" if user == "official" else "enterprise"))
+    return out
+
+
+async def wechat_round(client: httpx.AsyncClient, f: Follower, question: str) -> tuple[float, bool]:
+    query, body = f.request(f.text(question))
+    t0 = time.perf_counter()
+    r = await client.post(f.url, params=query, content=body)
+    elapsed = time.perf_counter() - t0
+    try:
+        ok = f.reply(r) is not None
+    except AssertionError:
+        ok = False
+    return elapsed, ok
+
+
+async def chat_round(client: httpx.AsyncClient, url: str, token: str, question: str) -> tuple[float, bool]:
+    t0 = time.perf_counter()
+    r = await client.post(f"{url}/api/chat", json={"message": question}, headers={"Authorization": f"Bearer {token}"})
+    return time.perf_counter() - t0, r.status_code == 200
+
+
+async def drive(url: str, followers: list[tuple[Follower, str, str]], tokens: dict[str, str], n: int,
+                kind: str) -> dict[str, Any]:
+    """`n` round trips spread over the followers, each sending its next when answered."""
+    per = [n // len(followers) + (1 if i < n % len(followers) else 0) for i in range(len(followers))]
+    latencies: list[float] = []
+    errors = 0
+
+    async def one(i: int) -> None:
+        nonlocal errors
+        f, user, role = followers[i]
+        async with httpx.AsyncClient(timeout=60) as client:
+            for k in range(per[i]):
+                q = QUESTIONS[role][(i + k) % len(QUESTIONS[role])]
+                if kind == "wechat":
+                    s, ok = await wechat_round(client, f, q)
+                else:
+                    s, ok = await chat_round(client, url, tokens[user], q)
+                latencies.append(s)
+                errors += not ok
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(one(i) for i in range(len(followers))))
+    wall = time.perf_counter() - t0
+    ms = sorted(x * 1000 for x in latencies)
+    return {"requests": len(ms), "rps": len(ms) / wall, "p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95),
+            "max_ms": ms[-1], "errors": errors}
+
+
+def one_run(data_dir: Path, args: argparse.Namespace, log: Path) -> dict[str, Any]:
+    with server(data_dir, args.workers, log) as url:
+        followers = bind_followers(url, args.followers // len(USERS))
+        with httpx.Client(base_url=url, timeout=60) as http:
+            tokens = {u: http.post("/api/auth/token", data={"username": u, "password": p}).json()["access_token"]
+                      for u, p in USERS.items()}
+        asyncio.run(drive(url, followers, tokens, args.warmup, "chat"))
+        asyncio.run(drive(url, followers, tokens, args.warmup, "wechat"))
+        before = load()
+        baseline = asyncio.run(drive(url, followers, tokens, args.requests, "chat"))
+        wechat = asyncio.run(drive(url, followers, tokens, args.requests, "wechat"))
+        return {"baseline_api_chat": baseline, "wechat_safe_mode": wechat, "load_before": before, "load_after": load()}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--data-dir", type=Path, required=True, help="a demo zone folder (copied first; never written)")
+    p.add_argument("--followers", type=int, default=20)
+    p.add_argument("--requests", type=int, default=400)
+    p.add_argument("--warmup", type=int, default=40)
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--json", action="store_true")
+    args = p.parse_args()
+    runs = []
+    for i in range(args.repeat):
+        with tempfile.TemporaryDirectory(prefix="wechat-bench-") as tmp:
+            data = Path(tmp) / "zone"
+            shutil.copytree(args.data_dir, data)  # a fresh store per run: bindings, codes and turns start empty
+            run = one_run(data, args, Path(tmp) / "server.log")
+            runs.append(run)
+            if not args.json:
+                for name in ("baseline_api_chat", "wechat_safe_mode"):
+                    r = run[name]
+                    print(f"run {i + 1} {name:18s} {r['requests']} req  {r['rps']:.1f} req/s  p50 {r['p50_ms']:.1f} ms"
+                          f"  p95 {r['p95_ms']:.1f} ms  max {r['max_ms']:.1f} ms  errors {r['errors']}"
+                          f"  (load {run['load_before']} → {run['load_after']})")
+    median = {name: {k: statistics.median(r[name][k] for r in runs) for k in runs[0][name]}
+              for name in ("baseline_api_chat", "wechat_safe_mode")}
+    if args.json:
+        print(json.dumps({"median": median, "runs": runs, "followers": args.followers}, indent=2))
+        return
+    print(f"median of {len(runs)} runs, {args.followers} followers, {args.workers} workers:")
+    for name, r in median.items():
+        print(f"  {name:18s} {r['rps']:.1f} req/s  p50 {r['p50_ms']:.1f} ms  p95 {r['p95_ms']:.1f} ms"
+              f"  max {r['max_ms']:.1f} ms  errors {r['errors']:.0f}")
+    if args.followers == 20:
+        verdict = "met" if median["wechat_safe_mode"]["p95_ms"] <= TARGET_P95_MS else "NOT met"
+        print(f"target p95 ≤ {TARGET_P95_MS:.0f} ms at 20 followers: {verdict}")
+
+
+if __name__ == "__main__":
+    main()
