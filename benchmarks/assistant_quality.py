@@ -172,12 +172,13 @@ def ask(service: Any, case: labels.Case, who: Any, session_id: str | None, timin
     return reply.to_dict()  # type: ignore[no-any-return]
 
 
-def run_set(zone: Zone, service: Any, *, today: date, only: str | None) -> dict[str, Any]:
+def run_set(zone: Zone, service: Any, *, today: date, only: str | None, questions_file: Path = labels.QUESTIONS,
+            dialogues_file: Path = labels.DIALOGUES) -> dict[str, Any]:
     from assistant.chat.grounding import ungrounded
 
     view = zone.view
-    questions = [q for q in labels.read_jsonl(labels.QUESTIONS) if not only or q["id"].startswith(only)]
-    dialogues = [d for d in labels.read_jsonl(labels.DIALOGUES) if not only or d["id"].startswith(only)]
+    questions = [q for q in labels.read_jsonl(questions_file) if not only or q["id"].startswith(only)]
+    dialogues = [d for d in labels.read_jsonl(dialogues_file) if not only or d["id"].startswith(only)]
     # Resolve every label before asking anything: a label that does not resolve names its record.
     singles = list(labels.question_cases(questions, zone=view, today=today))
     twins = [t for q in questions if "privacy" in q.get("tags", ()) for t in [labels.privacy_twin(q, view, today)] if t]
@@ -301,6 +302,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--today", type=date.fromisoformat, help="the clock's date (default: 15 March after the latest scored year)")
     ap.add_argument("--embedder", choices=("e5", "none"), default="e5", help="the searcher's embedder (none: text only)")
     ap.add_argument("--only", help="only records whose id starts with this")
+    ap.add_argument("--holdout", action="store_true",
+                    help="the held-out set instead (assistant_holdout*.jsonl: written after the fixes, never tuned on)")
     ap.add_argument("--failures", action="store_true", help="list every miss")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--no-latency", action="store_true", help="skip the HTTP latency part")
@@ -319,7 +322,9 @@ def main(argv: list[str] | None = None) -> int:
         zone = Zone(data_dir, embedder=args.embedder)
         today = args.today or date(zone.view.latest + 1, 3, 15)
         service = chat_service(zone, today=today)
-        run = run_set(zone, service, today=today, only=args.only)
+        files = ({"questions_file": HERE / "assistant_holdout.jsonl", "dialogues_file": HERE / "assistant_holdout_dialogues.jsonl"}
+                 if args.holdout else {})
+        run = run_set(zone, service, today=today, only=args.only, **files)
         summary = summarize(run["verdicts"])
         out: dict[str, Any] = {"summary": summary, "today": today.isoformat()}
         if not args.json:

@@ -374,3 +374,10 @@ def test_the_indicators_without_data_or_without_points_are_listed(chat_zone: Cha
     zeros = Talk(cz, "enterprise3")("有哪些指标我们是0分")
     assert next(f for f in zeros["facts"] if f["label"] == "得 0 分的指标数")["value"] == len(zero)
     assert zeros["entities"]["indicators"] == zero[:10]
+
+
+def test_is_it_good_enough_for_an_evaluation_names_only_the_firm(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    (a,) = named_firms(cz, 1)
+    body = Talk(cz, "official")(f"{cz.firms.short[a]}够得上科小吗")
+    assert (body["kind"], body["intent"], usccs(body)) == ("answer", "policy_eligibility", [a])

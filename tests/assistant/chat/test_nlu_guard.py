@@ -95,3 +95,12 @@ def test_every_labelled_utterance_gets_exactly_its_guard() -> None:
         if detect_guard(clean(u.text)) != u.guard and not u.text.isascii()  # pinyin: through understand
     ]
     assert wrong == []
+
+
+def test_i_want_to_change_our_data_is_a_write_and_improving_is_not() -> None:
+    from assistant.chat.nlu.guard import detect_guard
+
+    assert detect_guard("我要改我们公司的数据") == "write_attempt"
+    assert detect_guard("我想改一下我们的研发费用数据") == "write_attempt"
+    assert detect_guard("我想改进我们的研发管理") is None
+    assert detect_guard("怎么改进我们的数据质量") is None
