@@ -17,7 +17,7 @@ A refusal names no enterprise but the asker's own, and its `entities` hold none.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 Kind = Literal["answer", "clarify", "refuse", "redirect"]
@@ -96,19 +96,28 @@ class ChatReply:
     suggestions: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape (tuples as lists; `refuse_reason` only on refusals; empty source keys dropped)."""
-        out = asdict(self)
-        out["entities"] = {k: list(v) for k, v in out["entities"].items()}
-        out["entities"]["enterprises"] = [dict(e) for e in out["entities"]["enterprises"]]
-        out["facts"] = [
-            {**f, "source": {k: (list(v) if isinstance(v, tuple) else v) for k, v in f["source"].items()
-                             if v not in (None, ())}}
-            for f in out["facts"]
-        ]
-        out["suggestions"] = list(out["suggestions"])
-        if out["refuse_reason"] is None:
-            del out["refuse_reason"]
+        """The JSON shape (tuples as lists; `refuse_reason` only on refusals; empty source keys dropped).
+        Written out rather than `dataclasses.asdict`, whose deep copy was a tenth of a turn."""
+        e = self.entities
+        out: dict[str, Any] = {
+            "session_id": self.session_id, "reply": self.reply, "kind": self.kind, "intent": self.intent,
+            "entities": {"enterprises": [{"uscc": x.uscc, "name": x.name} for x in e.enterprises],
+                         "indicators": list(e.indicators), "categories": list(e.categories), "years": list(e.years)},
+            "facts": [_fact(f) for f in self.facts],
+            "suggestions": list(self.suggestions),
+        }
+        if self.refuse_reason is not None:
+            out["refuse_reason"] = self.refuse_reason
         return out
+
+
+def _fact(f: Fact) -> dict[str, Any]:
+    source = {name: (list(v) if isinstance(v, tuple) else v) for name in _SOURCE_FIELDS
+              for v in (getattr(f.source, name),) if v not in (None, ())}
+    return {"label": f.label, "value": f.value, "unit": f.unit, "year": f.year, "uscc": f.uscc, "source": source}
+
+
+_SOURCE_FIELDS = tuple(f.name for f in fields(Source))
 
 
 __all__ = [
