@@ -42,7 +42,9 @@ IDLE = timedelta(minutes=30)
 RATE_WINDOW = timedelta(minutes=1)
 PURGE_EVERY = timedelta(minutes=1)  # expired sessions are deleted at most this often (per process)
 SAVE_WAIT_S = 2.0  # how long saving a turn waits for SQLite's write lock (a publish holds it)
-_WRITES = threading.Lock()  # the process's chat writes, one at a time (see `SessionStore.save`)
+# The process's writes on the hot path of a message (a chat turn, a WeChat delivery), one at a time:
+# see `SessionStore.save`.
+WRITES = threading.Lock()
 MAX_STORED_MESSAGE = 2000  # characters of a message kept in the history (longer ones are refused anyway)
 _NOT_FOUND = "没有这个会话，或会话已过期"
 
@@ -138,13 +140,13 @@ class SessionStore:
         # grows (1, 2, 5 … 100 ms) and favours no one, so twenty threads retrying it made a few
         # turns wait most of a second; a lock here queues them and leaves SQLite only the
         # other workers to wait for.
-        if not _WRITES.acquire(timeout=self.save_wait_s):
+        if not WRITES.acquire(timeout=self.save_wait_s):
             log.warning("chat: turn of session %s not saved (the process's writers are queued)", session.id[:8])
             return False
         try:
             return self._save(session, state=state, message=message, reply=reply, caller=caller, now=now)
         finally:
-            _WRITES.release()
+            WRITES.release()
 
     def _save(
         self, session: OpenSession, *, state: DialogueState, message: str, reply: dict[str, Any], caller: str,
@@ -230,4 +232,4 @@ def _utc(at: datetime) -> datetime:
     return at.astimezone(UTC) if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
-__all__ = ["IDLE", "ChatSession", "ChatTurn", "OpenSession", "SessionStore", "ensure_tables", "owner_of"]
+__all__ = ["IDLE", "WRITES", "ChatSession", "ChatTurn", "OpenSession", "SessionStore", "ensure_tables", "owner_of"]

@@ -16,6 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col
 
+from assistant.chat.sessions import WRITES
+
 KEEP = timedelta(hours=1)  # WeChat's retries come within 15 s
 PURGE_EVERY = timedelta(minutes=1)
 
@@ -49,7 +51,7 @@ class Claim:
 def claim(engine: Engine, *, account: str, key: str, now: datetime) -> Claim:
     """First delivery of this message (process it), or a retry (with the reply given, if any)."""
     full = f"{account}|{key}"[:400]
-    with Session(engine) as db:
+    with WRITES, Session(engine) as db:  # queued with the chat's writes, not in SQLite's growing busy sleeps
         if _purge_due(now):
             db.exec(delete(WechatDelivery).where(col(WechatDelivery.at) < now - KEEP))
         db.add(WechatDelivery(key=full, at=now))
@@ -64,7 +66,7 @@ def claim(engine: Engine, *, account: str, key: str, now: datetime) -> Claim:
 
 def answered(engine: Engine, *, account: str, key: str, reply: str) -> None:
     """Keep the passive reply, for a retry of the same message."""
-    with Session(engine) as db:
+    with WRITES, Session(engine) as db:
         db.exec(update(WechatDelivery).where(col(WechatDelivery.key) == f"{account}|{key}"[:400]).values(reply=reply))
         db.commit()
 

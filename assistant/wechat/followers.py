@@ -8,6 +8,8 @@ from sqlalchemy import UniqueConstraint, delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from assistant.chat.sessions import WRITES
+
 
 class WechatFollower(SQLModel, table=True):
     """The chat session a follower is in (the chat core expires it; a new one replaces it)."""
@@ -34,7 +36,7 @@ def session_in(db: Session, *, account: str, openid: str) -> str | None:
 
 
 def remember(engine: Engine, *, account: str, openid: str, session_id: str, now: datetime) -> None:
-    with Session(engine) as db:
+    with WRITES, Session(engine) as db:
         row = db.exec(select(WechatFollower).where(WechatFollower.account == account,
                                                    WechatFollower.openid == openid)).first()
         if row is None:
