@@ -20,7 +20,7 @@ from scoring.engine.engine import ScoreResult, score_frames
 from scoring.engine.inputs import needed_fields
 from scoring.errors import InvalidIndicatorSystem, NotFound
 from scoring.systems.fields import SYSTEMS_DIR, default_fields
-from scoring.systems.loader import load_system, system_files
+from scoring.systems.loader import load_system, system_files, system_text
 from scoring.systems.schema import IndicatorSystem
 
 
@@ -34,7 +34,7 @@ def zone_systems(folder: Path = SYSTEMS_DIR) -> list[tuple[IndicatorSystem, str]
     for path in system_files(folder):
         system = load_system(path)
         if system.kind == "zone":
-            out.append((system, path.read_text(encoding="utf-8")))
+            out.append((system, system_text(path)))
     return sorted(out, key=lambda pair: pair[0].year)
 
 

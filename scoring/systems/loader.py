@@ -320,8 +320,32 @@ def _check_verdicts(system: IndicatorSystem, fields: set[str]) -> None:
 
 
 def system_files(folder: Path = SYSTEMS_DIR) -> list[Path]:
-    """The system files of a folder, in name order."""
-    return sorted(Path(folder).glob("*.yaml"))
+    """The system files of a folder, in name order.
+
+    Listed again only when the folder changes (a file added, removed or renamed changes its
+    mtime): every chat answer asks for the systems, and globbing the folder each time was a
+    twentieth of a turn's CPU."""
+    try:
+        stamp = Path(folder).stat().st_mtime_ns
+    except FileNotFoundError:
+        return []
+    return list(_listing(str(folder), stamp))
+
+
+@lru_cache(maxsize=32)
+def _listing(folder: str, _mtime_ns: int) -> tuple[Path, ...]:
+    return tuple(sorted(Path(folder).glob("*.yaml")))
+
+
+def system_text(path: Path) -> str:
+    """A system file's text, read again only when the file changes (like `load_system`)."""
+    stat = path.stat()
+    return _text_unchanged(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _text_unchanged(path: str, _mtime_ns: int, _size: int) -> str:
+    return Path(path).read_text(encoding="utf-8")
 
 
 def load_all(folder: Path = SYSTEMS_DIR) -> dict[str, IndicatorSystem]:
