@@ -29,7 +29,7 @@ from assistant.chat.answers.years import published_years
 from assistant.chat.dialogue import Step, decide
 from assistant.chat.grounding import ungrounded
 from assistant.chat.refusals import examples
-from assistant.chat.reply import ChatReply, Entities
+from assistant.chat.reply import ChatReply, Entities, Fact
 from assistant.chat.request import Answer, Request
 from assistant.chat.sessions import SessionStore, owner_of
 from assistant.errors import ServiceError
@@ -37,6 +37,8 @@ from assistant.queries import eligibility
 from assistant.queries.audit import Audit, record
 from assistant.queries.systems import evaluation_versions
 from scoring.errors import ScoringError
+from scoring.systems.words import number as fmt_number
+from scoring.systems.words import points as fmt_points
 
 if TYPE_CHECKING:
     from assistant.chat.context import ChatContext
@@ -170,11 +172,20 @@ def grounded(answer: Answer, *, user_text: str, intent: str) -> Answer:
     if not problems:
         return answer
     log.error("chat: ungrounded numbers %s in the %s reply %r", problems, intent, answer.reply)
-    shown = "；".join(f"{f.label}：{f.value}{f.unit}" for f in answer.facts if f.value is not None)
+    shown = "；".join(f"{f.label}：{_value(f)}" for f in answer.facts if f.value is not None)
     safe = replace(answer, reply=f"查到的数据如下：{shown}。" if shown else _NO_ANSWER)
     if ungrounded(safe.reply, safe.facts, user_text=user_text):
         safe = replace(answer, reply=_NO_ANSWER)
     return safe
+
+
+def _value(fact: Fact) -> str:
+    """A fact as an answer prints it: points with 2 decimals, other numbers as people write them."""
+    v = fact.value
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return f"{v}{fact.unit}"
+    text = fmt_points(float(v)) if fact.unit == "分" else fmt_number(float(v))
+    return f"{text} %" if fact.unit == "%" else f"{text}{fact.unit}"
 
 
 def _entities(request: Request, answer: Answer) -> Entities:

@@ -43,7 +43,7 @@ def missing_year_note(asked: int, years: Sequence[int]) -> str:
     latest = years[-1]
     if asked > latest:
         return f"{asked} 年度积分尚未发布，最近一期为 {latest} 年度。"
-    scored = "、".join(str(y) for y in years)
+    scored = "、".join(f"{y} 年" for y in years)  # "2023 年": a year, which the grounding check knows
     return f"{asked} 年度没有积分评分结果（已评分的年度：{scored}），以下为最近一期 {latest} 年度。"
 
 

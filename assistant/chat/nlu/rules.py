@@ -94,7 +94,7 @@ _PROGRAMME = re.compile(
     r"(?:积分|总分|积分制|积分制度|积分体系|指标体系|科创积分|科技创新积分)(?:是什么|是怎么|怎么评|是怎么评|怎么算|怎么计算|如何计算|有什么用|干什么|"
     r"满分|构成|由哪些|怎么来的|在哪看|什么时候|多久|几次|的数据来源|数据从哪)|满分(?:是)?多少|(?:几|多少)个(?:类别|大类|阶段|指标)|"
     r"(?:几|多少)大类|几类|哪五类|分几个阶段|阶段(?:是)?(?:怎么|如何)(?:划分|界定|判定)|(?:各|每个)阶段(?:怎么|如何)|S(?:怎么|如何)(?:界定|划分|认定)|"
-    r"S(?:的)?(?:标准|条件|门槛|划分标准)|S要满足|什么是(?:积分|科创积分|科技创新积分)|管理办法|(?:数据|积分)(?:从哪|来源)|填报|自评|报表|评价流程|"
+    r"S(?:的)?(?:标准|条件|门槛|划分标准)|S要满足|什么是(?:积分|科创积分|科技创新积分)(?!P|贷)|管理办法|(?:数据|积分)(?:从哪|来源)|填报|自评|报表|评价流程|"
     r"一年评几次|多久评一次|什么时候发布|什么时候出来|"
     # the stages and the categories themselves
     r"(?:哪几个|哪些|几个|多少个|哪四个|哪4个)(?:成长)?阶段|阶段(?:有哪些|有哪几个|都有哪些|分别是|有几个)|"
@@ -106,6 +106,7 @@ _FIRMS_POINTS = re.compile(r"E的?(?:总积分|积分|总分|分数|总得分|�
 # "How many points" once nothing more specific was asked: the slots say at which level.
 _POINTS = re.compile(r"得分|几分|多少分|得了|拿了|分数|是多少|多少|数值|情况|怎么样|咋样|表现|几个|几件|几项|几篇|几家")
 _PARTS = re.compile(r"类|维度|分项|板块|各项|能力|指标|项|偏低|最低|最高")
+_WHAT_IS = re.compile(r"什么是|是什么|是啥|怎么回事|介绍一下|啥意思|什么意思")
 _POLICY_WORDS = re.compile(r"政策|补贴|兑现|扶持|奖补|能享受")
 # Words that say a message is about the programme at all; a message with none of them (and no
 # slot, no company) is small talk or out of scope: "世界杯谁赢了", "帮我写首诗".
@@ -130,6 +131,9 @@ _RULES: tuple[tuple[str, Callable[[str, Slots], bool]], ...] = (
     ("policy_eligibility", lambda t, s: s.policy is not None and bool(_ELIGIBLE.search(t) or "标准" in t)
         and "指标" not in t and "这项" not in t),
     ("policy_eligibility", lambda t, s: bool(_POLICY_WORDS.search(t)) and "I" not in t),
+    # "什么是科技创新积分贷款", "积分贷是啥": what a named policy is.
+    ("policy_eligibility", lambda t, s: s.policy is not None and s.indicator is None and not s.indicator_candidates
+        and bool(_WHAT_IS.search(t)) and "I" not in t),
     ("rank_in_stage", lambda t, s: s.n is not None and s.company_ref == "self" and bool(_MINE_IN_TOP.search(t))),
     ("top_n_list", lambda t, s: (s.n is not None and s.list_index is None and not _CHANGE.search(t)) or bool(_TOP.search(t))),
     ("compare_companies", lambda t, s: len(s.companies) >= 2 and bool(_COMPARE.search(t) or "和" in t or "跟" in t)),

@@ -143,6 +143,11 @@ def understand(text: str, *, vocab: Vocabulary, today: date, expecting: str | No
         return Understanding(intent="chitchat_out_of_scope" if text.strip() else None,
                              confidence=1.0 if text.strip() else 0.0, text=cleaned)
     reading = read_slots(cleaned, vocab=vocab, today=today, expecting=expecting)
+    named_categories = {seg.meaning.category for seg in reading.segments
+                        if seg.kind == "term" and seg.meaning is not None and seg.meaning.category}
+    if len(named_categories) > 1 and reading.slots.indicator is None:
+        # "基础能力 投入能力 产出能力分别多少": several categories are every category's answer
+        reading = replace(reading, slots=replace(reading.slots, category=None))
     # Read as typed and as the words pinyin or homophones stand for ("hulue zhiqian de zhiling").
     guard = detect_guard(cleaned) or (detect_guard(reading.plain) if reading.plain != cleaned else None)
     slots = reading.slots

@@ -381,3 +381,22 @@ def test_is_it_good_enough_for_an_evaluation_names_only_the_firm(chat_zone: Chat
     (a,) = named_firms(cz, 1)
     body = Talk(cz, "official")(f"{cz.firms.short[a]}够得上科小吗")
     assert (body["kind"], body["intent"], usccs(body)) == ("answer", "policy_eligibility", [a])
+
+
+def test_a_year_before_the_first_scored_one_is_answered_with_the_latest_saying_which_are_scored(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    before = cz.years[0] - 1
+    body = Talk(cz, "enterprise2")(f"我们{before}年的分")
+    assert (body["kind"], body["intent"], body["entities"]["years"]) == ("answer", "my_total_points", [cz.latest])
+    assert body["reply"].startswith(f"{before} 年度没有积分评分结果") and "查到的数据如下" not in body["reply"]
+
+
+def test_several_firms_several_categories_and_what_a_policy_is(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    a, b, c = named_firms(cz, 3)
+    three = Talk(cz, "official")(f"{cz.firms.short[a]}和{cz.firms.short[b]}和{cz.firms.short[c]}三家对比")
+    assert three["intent"] == "compare_companies" and set(usccs(three)) == {a, b, c}
+    cats = Talk(cz, "official")(f"{cz.firms.short[a]}的基础能力 投入能力 产出能力分别多少")
+    assert cats["intent"] == "category_points" and {"foundation", "input", "output"} <= set(cats["entities"]["categories"])
+    credit = Talk(cz, None)("什么是科技创新积分贷款")
+    assert (credit["kind"], credit["intent"]) == ("answer", "policy_eligibility") and "积分贷" in credit["reply"]

@@ -93,3 +93,10 @@ def test_the_reply_shape_is_the_dataclasses_own_fields() -> None:
         if expected["refuse_reason"] is None:
             del expected["refuse_reason"]
         assert r.to_dict() == expected
+
+
+def test_the_facts_sent_instead_are_printed_as_answers_print_them() -> None:
+    raw = Fact(label="总积分", value=76.333364, unit="分", year=2025, source=Source(kind="run", run=3))
+    share = Fact(label="百分位", value=89.6, unit="%", year=2025, source=Source(kind="run", run=3))
+    safe = grounded(Answer(reply="总积分 12.34 分", facts=(raw, share)), user_text="", intent="my_total_points")
+    assert "76.33分" in safe.reply and "76.333364" not in safe.reply and "89.6 %" in safe.reply
