@@ -66,7 +66,7 @@ def _versus_average(text: str, slots: Slots, intent: str | None) -> tuple[Slots,
 
 
 # What may stand beside slot placeholders in a question that is nothing but its slots.
-_NOTHING_ELSE = re.compile(r"[我们它的了呢吗嘛啊呀吧哈，,。.?？!！~\sYEIC]*")
+_NOTHING_ELSE = re.compile(r"(?:[我们它的了呢吗嘛啊呀吧哈和及，,。.?？!！~\sYEIC]|给我看一下|给我看下|看一下|看下|查一下|查下|帮我查|帮我看|请问|麻烦|以及|还有)*")
 
 
 def _slots_only(masked: str, slots: Slots) -> str | None:

@@ -400,3 +400,14 @@ def test_several_firms_several_categories_and_what_a_policy_is(chat_zone: ChatZo
     assert cats["intent"] == "category_points" and {"foundation", "input", "output"} <= set(cats["entities"]["categories"])
     credit = Talk(cz, None)("什么是科技创新积分贷款")
     assert (credit["kind"], credit["intent"]) == ("answer", "policy_eligibility") and "积分贷" in credit["reply"]
+
+
+def test_polite_long_own_questions_are_no_other_firm(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    own = cz.own["enterprise1"]
+    for asked in ("请问一下贵平台 我司在本年度的创新积分排名大概处于什么位置", "你好 我想问一下我们公司今年的积分情况 谢谢"):
+        body = Talk(cz, "enterprise1")(asked)
+        assert (body["kind"], usccs(body)) == ("answer", [own]), (asked, body)
+    (a,) = named_firms(cz, 1)
+    two = Talk(cz, "official")(f"给我看一下{cz.firms.short[a]}{cz.years[0]}年的研发人员占比和有效发明专利")
+    assert (two["kind"], two["intent"], usccs(two)) == ("answer", "indicator_value_score", [a])
