@@ -22,7 +22,7 @@ state to keep. In order:
    (officials; two names typed side by side are tried apart first) — for an enterprise user any
    name that is not its own is refused with the privacy words, whether that enterprise exists or
    not, and so is a question about it that is not understood exactly, when it asks for data.
-   The refused question stays the topic without the other firm: "那我们呢" asks it about the
+   The refused question is remembered without the other firm: "那我们呢" asks it about the
    asker's own, and "它" right after the refusal is the firm refused.
 5. The privacy rule (`assistant.access.privacy.chat_access`): officials everything; the public no
    enterprise data (told how to log in or bind); an enterprise user its own enterprises only — an
@@ -272,7 +272,8 @@ def _answer_to_question(
         picked = pick(s.companies[0], pending.candidates)
     if picked is None and pending.candidates and not s.companies:
         # "软件那家", "做康复的": the words of the reply that one offered name holds
-        picked = pick(CHOOSING.sub("", u.text), pending.candidates)
+        words = CHOOSING.sub("", u.text)
+        picked = pick(words, pending.candidates) if len(words) >= 2 else None
     if picked is not None:
         topic = replace(topic, enterprises=(*topic.enterprises, picked))
         return _complete(topic, _plain(u), state.unchanged(), principal=principal, ctx=ctx, audit=audit)
