@@ -209,6 +209,8 @@ class Vocabulary:
                 syllables = tuple(pinyin.reading(ch) for ch in surface)
                 if len(surface) >= 2:
                     sounds.setdefault(syllables, surface)
+                    # And by the word's own reading: 成长期 is cheng zhang qi, so 成张期 typed by sound finds it.
+                    sounds.setdefault(tuple(lazy_pinyin(surface)), surface)
                 latin.setdefault(_pinyin_key(lazy_pinyin(surface)), surface)
         for key, surface in list(latin.items()):
             if "v" in key:  # 略 is lve to pypinyin, lue on a keyboard

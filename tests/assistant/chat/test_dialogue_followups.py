@@ -411,3 +411,13 @@ def test_polite_long_own_questions_are_no_other_firm(chat_zone: ChatZone) -> Non
     (a,) = named_firms(cz, 1)
     two = Talk(cz, "official")(f"给我看一下{cz.firms.short[a]}{cz.years[0]}年的研发人员占比和有效发明专利")
     assert (two["kind"], two["intent"], usccs(two)) == ("answer", "indicator_value_score", [a])
+
+
+def test_a_stage_typed_by_sound_and_the_year_before_last(chat_zone: ChatZone) -> None:
+    cz = chat_zone
+    top = Talk(cz, "official")("成张期前五")  # 长 typed as 张: the same sound in 成长期
+    assert top["intent"] == "top_n_list" and "成长期" in top["reply"]
+    assert {cz.firms.stage[u] for u in usccs(top)} == {"growth"}
+    (a,) = named_firms(cz, 1)
+    rank = Talk(cz, "official")(f"{cz.firms.short[a]}上上年的排名")
+    assert (rank["intent"], usccs(rank), rank["entities"]["years"]) == ("rank_in_stage", [a], [cz.latest - 2])
