@@ -94,6 +94,16 @@ def test_code_and_data_come_from_the_wheel(installed: Installed) -> None:
             {p.name for p in (data / folder).iterdir()}, folder
 
 
+def test_the_portals_templates_and_static_files_come_from_the_wheel(installed: Installed) -> None:
+    """No CDN: every file the portal serves (ECharts and its licence included) is in the wheel."""
+    code = "from assistant.web import STATIC_DIR, TEMPLATES_DIR\nprint(STATIC_DIR)\nprint(TEMPLATES_DIR)"
+    static, templates = (Path(line) for line in _run(installed.python, "-c", code, cwd=installed.cwd).split())
+    for ours, theirs in ((ROOT / "assistant" / "web" / "static", static), (ROOT / "assistant" / "web" / "templates", templates)):
+        assert theirs.is_relative_to(installed.site), theirs
+        assert {p.relative_to(ours) for p in ours.rglob("*") if p.is_file()} <= \
+            {p.relative_to(theirs) for p in theirs.rglob("*") if p.is_file()}
+
+
 def test_the_demo_vectors_come_from_the_wheel(installed: Installed) -> None:
     code = ("import json\nfrom assistant.queries.demo_vectors import DEMO_VECTORS_DIR\nfrom search.vector import PassageCache\n"
             "c = PassageCache.read(DEMO_VECTORS_DIR)\nprint(json.dumps([str(DEMO_VECTORS_DIR), c.embedder, len(c.vectors)]))")

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -33,6 +35,7 @@ from assistant.chat import sessions as chat_sessions  # its tables join the stor
 from assistant.config import Settings
 from assistant.queries import portrait_store
 from assistant.queries.run_cache import RunCache
+from assistant.web import STATIC_DIR
 from assistant.wechat.parsing import MAX_BODY as WECHAT_MAX_BODY
 from scoring.store import make_engine
 
@@ -191,6 +194,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         install_docs(app)
     for router in ROUTERS:  # each route lists its own error statuses (assistant.api.responses)
         app.include_router(router)
+    # The portal's scripts, styles and ECharts, gzip-compressed (ECharts: 1 MB, 330 kB compressed);
+    # the API's large answers compress themselves (assistant.api.routes.common.send).
+    app.mount("/static", GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=1024), name="static")
     return app
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated, Any
@@ -18,11 +20,18 @@ from assistant.api.audit import audit_read
 from assistant.api.forwarded import request_client
 from assistant.api.principal_cache import PrincipalCache
 from assistant.config import Settings
+from assistant.errors import Forbidden
 from assistant.queries.audit import Audit
 from assistant.queries.run_cache import RunCache
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
+# The portal's session (assistant.api.routes.portal): the same token in an httpOnly cookie, and a
+# CSRF token the pages' script reads from a second cookie and echoes in a header (double submit).
+SESSION_COOKIE = "innopoints_session"
+CSRF_COOKIE = "innopoints_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 async def get_settings(request: Request) -> Settings:
@@ -53,7 +62,12 @@ async def get_principal(
     token: Annotated[str | None, Depends(oauth2)],
     api_key: Annotated[str | None, Depends(api_key_header)],
 ) -> Principal:
-    """The caller: from a bearer token, an API key (`X-API-Key`, or `ipk_…` as the bearer), or nobody (public).
+    """The caller: from a bearer token, an API key (`X-API-Key`, or `ipk_…` as the bearer), the
+    portal's session cookie, or nobody (public).
+
+    A cookie alone authenticates a request that changes something (POST, PUT, PATCH, DELETE) only
+    with the CSRF token in `X-CSRF-Token` (`check_csrf`): another site can make a browser send the
+    cookie, not read it. Bearer and API-key clients send no cookie and need no CSRF token.
 
     A credential verified in the last `recheck_seconds` is answered from memory (no database, no
     worker thread; from half of that time on, re-checked once in the background); otherwise it is
@@ -61,7 +75,11 @@ async def get_principal(
     """
     credential = token or api_key
     if not credential:
-        return PUBLIC
+        credential = token = request.cookies.get(SESSION_COOKIE)
+        if not credential:
+            return PUBLIC
+        if request.method not in SAFE_METHODS:
+            check_csrf(request, credential, request.app.state.settings.secret_key)
     cache: PrincipalCache = request.app.state.principals
     cached = cache.get(credential)
     if cached is not None:
@@ -75,6 +93,20 @@ async def get_principal(
     )
     cache.put(credential, principal, expires_in_s=expires_in)
     return principal
+
+
+def csrf_token(session_token: str, secret: str) -> str:
+    """The CSRF token of a session: derived from its token, so a cookie planted by someone else fails."""
+    return hmac.new(secret.encode(), b"csrf:" + session_token.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def check_csrf(request: Request, session_token: str, secret: str) -> None:
+    """403 unless `X-CSRF-Token` equals both the CSRF cookie and the session's own CSRF token."""
+    sent = request.headers.get(CSRF_HEADER, "")
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    expected = csrf_token(session_token, secret)
+    if not (sent and hmac.compare_digest(sent, cookie) and hmac.compare_digest(sent, expected)):
+        raise Forbidden("缺少或不正确的 CSRF 令牌（X-CSRF-Token 请求头）：请刷新页面后重试")
 
 
 def _recheck(cache: PrincipalCache, engine: Engine, settings: Settings, credential: str, token: str | None,

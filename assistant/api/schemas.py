@@ -200,6 +200,11 @@ class CategoryAverages(BaseModel):
     by_stage: dict[str, float | None] = Field(description="各阶段（按阶段代码）该类别平均分（分，保留 2 位小数）；少于 5 家的阶段对非工作人员为 null")
 
 
+class TotalMeans(BaseModel):
+    mean: float | None = Field(description="全部企业的平均总分（分，保留 2 位小数）；少于 5 家时对非工作人员为 null")
+    by_stage: dict[str, float | None] = Field(description="各阶段（按阶段代码）的平均总分（分，保留 2 位小数）；少于 5 家的阶段对非工作人员为 null")
+
+
 class Distribution(BaseModel):
     year: int = Field(description="评分年度")
     run_id: int = Field(description="评分批次号")
@@ -208,6 +213,7 @@ class Distribution(BaseModel):
     stages: list[StageShare] = Field(description="各阶段企业数与占比")
     histogram: list[HistogramBin] = Field(description="总分直方图（对非工作人员：每个非空区间至少 5 家，不足的与相邻区间合并）")
     categories: list[CategoryAverages] = Field(description="各类别在各阶段的平均分")
+    totals: TotalMeans = Field(description="平均总分：全部企业与各阶段（与各类别平均分同样的分组）")
 
 
 class SystemSummary(BaseModel):

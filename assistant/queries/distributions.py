@@ -43,7 +43,7 @@ def distribution(
     *, principal: Principal, runs: RunCache, year: int | None = None, bin_width: float = BIN_WIDTH,
     audit: Audit | None = None,
 ) -> dict[str, Any]:
-    """`{year, run_id, system, enterprises, stages, histogram, categories}` of `year`'s run, as the
+    """`{year, run_id, system, enterprises, stages, histogram, categories, totals}` of `year`'s run, as the
     caller may see it (officials see groups under five too: their reads are audited)."""
     if not principal.sees_all and bin_width != BIN_WIDTH:
         # With free bin widths, a wide bin minus the narrow ones inside it gives back a hidden one.
@@ -79,10 +79,22 @@ def distribution(
             visible = principal.sees_all or len(part) >= MIN_GROUP
             by_stage[code] = round(float(part.mean()), 2) if len(part) and visible else None
         categories.append({"code": cat.code, "name": cat.name, "max_points": cat.max_points, "by_stage": by_stage})
+    # The mean total of the zone and of each stage (the same groups as the category means): how the
+    # points moved over the years, on 概况. Hidden like the counts: a stage whose count is hidden has
+    # no mean either, and with any stage hidden the zone's mean is too (the zone's sum minus the
+    # shown stages' sums would give the hidden ones back).
+    by_stage_total: dict[str, float | None] = {}
+    for code in STAGES:
+        part = df.loc[df["stage"] == code, "total"]
+        visible = principal.sees_all or (len(part) >= MIN_GROUP and code not in hidden)
+        by_stage_total[code] = round(float(part.mean()), 2) if len(part) and visible else None
+    zone_visible = principal.sees_all or (n >= MIN_GROUP and not hidden)
+    mean_total = round(float(df["total"].mean()), 2) if n and zone_visible else None
+    totals = {"mean": mean_total, "by_stage": by_stage_total}
     if principal.sees_all:
         record(audit, action="read_distribution", target=f"{data.run.year} 年（区间 {bin_width:g} 分）")
     return {"year": data.run.year, "run_id": data.run.id, "system": data.run.system_version, "enterprises": n,
-            "stages": stages, "histogram": histogram, "categories": categories}
+            "stages": stages, "histogram": histogram, "categories": categories, "totals": totals}
 
 
 __all__ = ["BIN_WIDTH", "distribution", "merge_small"]

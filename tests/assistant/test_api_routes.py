@@ -55,9 +55,9 @@ def test_health(api: Api) -> None:
     assert r.status_code == 200 and r.json() == {"status": "ok"}
 
 
-def test_root_opens_the_api_docs(api: Api) -> None:
+def test_root_serves_the_portal(api: Api) -> None:
     r = api.client.get("/", follow_redirects=False)
-    assert r.status_code in (302, 307) and r.headers["location"] == "/docs"
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html") and "概况" in r.text
 
 
 def test_login_issues_a_bearer_token_for_the_user(api: Api, settings: Any) -> None:
@@ -207,6 +207,16 @@ def test_distribution_adds_up(api: Api, everyone: list[dict[str, Any]], zone: Zo
             assert mean is not None and 0 <= mean <= cat["max_points"]
     coarse = api.get("/api/stats/distribution", as_="official", params={"bin_width": 25}).json()
     assert len(coarse["histogram"]) == 4 and sum(b["count"] for b in coarse["histogram"]) == ZONE_SIZE
+
+
+def test_distribution_mean_totals_are_the_means_of_the_totals(api: Api, everyone: list[dict[str, Any]]) -> None:
+    d = api.get("/api/stats/distribution", as_="official").json()
+    assert d["totals"]["mean"] == pytest.approx(sum(e["total"] for e in everyone) / len(everyone), abs=0.005)
+    for stage in STAGE_ORDER:
+        part = [e["total"] for e in everyone if e["stage"] == stage]
+        assert d["totals"]["by_stage"][stage] == pytest.approx(sum(part) / len(part), abs=0.005)
+    public = api.get("/api/stats/distribution").json()  # every stage of the demo zone has five or more
+    assert public["totals"] == d["totals"]
 
 
 def test_distribution_category_means_match_the_credit_list(api: Api) -> None:

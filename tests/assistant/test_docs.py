@@ -94,8 +94,8 @@ def test_docs_switched_off_answer_404_in_the_error_shape(isolated_factory: Calla
     for path in ("/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect", "/docs/static/swagger-ui-bundle.js"):
         assert_error(client.get(path), 404)
     assert client.get("/api/health").status_code == 200  # the API itself stays
-    # The root no longer sends people to documentation that is switched off.
-    assert_error(client.get("/", follow_redirects=False), 404)
+    # The root is the portal, documentation or not.
+    assert client.get("/", follow_redirects=False).status_code == 200
 
 
 # ----------------------------------------------------------------------------- Chinese text, units

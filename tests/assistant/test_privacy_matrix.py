@@ -257,6 +257,10 @@ def test_distribution_hides_groups_under_five(api: Api, zone: Zone, role: str) -
         for a, b in zip(full["stages"], seen["stages"], strict=True):
             assert b["count"] in (a["count"], None) and _visible_count_ok(b["count"]), (a, b)
             assert (b["share"] is None) == (b["count"] is None)
+            # a stage's mean total is hidden with its count; the zone's mean with any stage hidden
+            assert (seen["totals"]["by_stage"][b["stage"]] is None) == (b["count"] is None or b["count"] == 0), (b, seen["totals"])
+        any_hidden = any(b["count"] is None for b in seen["stages"])
+        assert seen["totals"]["mean"] == (None if any_hidden else full["totals"]["mean"])
     # the demo zone has bins of 1–4 (the lowest and highest totals): the test is not vacuous
     assert small_seen
 

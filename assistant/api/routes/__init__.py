@@ -9,6 +9,7 @@ from assistant.api.routes import (
     imports,
     lists,
     openai_compat,
+    portal,
     rankings,
     runs,
     search,
@@ -34,4 +35,5 @@ ROUTERS = [
     chat.router,
     openai_compat.router,
     wechat.router,
+    portal.router,
 ]
