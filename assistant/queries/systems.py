@@ -21,8 +21,22 @@ def system_summaries(*, systems_dir: Path) -> list[dict[str, Any]]:
 
 
 def system_definition(*, systems_dir: Path, version: str) -> dict[str, Any]:
-    """One version's categories, indicator definitions, stage rule and verdict rules, as JSON data."""
-    return find(systems_dir=systems_dir, version=version).as_json()
+    """One version's categories, indicator definitions, stage rule and verdict rules, as JSON data;
+    each indicator also in words (`words`: formula, rule, weights, source) and the stage rule too
+    (`stage_words`), worded as `innopoints systems show` words them."""
+    from scoring.systems.diff import stage_rule_words, weights_words
+    from scoring.systems.labels import SOURCES
+    from scoring.systems.words import default_formula_words
+
+    system = find(systems_dir=systems_dir, version=version)
+    data = system.as_json()
+    by_code = {ind.code: ind for ind in system.indicators}
+    for item in data["indicators"]:
+        ind = by_code[item["code"]]
+        item["words"] = {"formula": default_formula_words(ind.formula), "rule": str(ind.rule.describe(unit=ind.unit)),
+                         "weights": weights_words(ind), "source": SOURCES.get(ind.source, ind.source)}
+    data["stage_words"] = [stage_rule_words(rule) for rule in system.stages]
+    return data
 
 
 def system_diff(*, systems_dir: Path, old: str, new: str) -> dict[str, Any]:

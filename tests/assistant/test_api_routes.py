@@ -446,3 +446,17 @@ def test_cached_answers_are_the_same_json_with_and_without_gzip(api: Api, zone: 
         assert packed.headers["content-encoding"] == "gzip"
         assert int(packed.headers["content-length"]) < int(plain.headers["content-length"]) / 2
         assert packed.json() == plain.json()
+
+
+def test_a_system_definition_words_each_indicator_as_the_cli_does(api: Api) -> None:
+    """The portal's 指标体系 page reads formulas and rules in words from the API (not codes)."""
+    from assistant.cli.systems import system_lines
+    from scoring.systems.loader import find_system
+
+    d = api.get("/api/systems/1.1").json()
+    lines = "\n".join(system_lines(find_system("1.1", api.client.app.state.settings.systems_dir)))
+    assert d["stage_words"] and all(w in lines for w in d["stage_words"])
+    for ind in d["indicators"]:
+        words = ind["words"]
+        assert set(words) == {"formula", "rule", "weights", "source"}
+        assert f"公式：{words['formula']}" in lines and f"计分：{words['rule']}" in lines and f"权重：{words['weights']}" in lines
