@@ -4,7 +4,7 @@
 document.addEventListener("DOMContentLoaded", async () => {
   const { api, el, showError } = window.P;
   const ROLES = { admin: "管理员", official: "园区工作人员", enterprise: "企业用户" };
-  const time = (t) => new Date(t.endsWith("Z") || t.includes("+") ? t : t + "Z").toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
+  const time = (t) => new Date(/Z|[+-]\d\d:?\d\d$/.test(t) ? t : t + "Z").toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
   const me = document.body.dataset.username;
   const usersStatus = document.getElementById("users-status");
   const keys = document.getElementById("keys");

@@ -5,8 +5,9 @@ document.addEventListener("DOMContentLoaded", async () => {
   const { api, el, showError } = window.P;
   const form = document.getElementById("upload");
   const report = document.getElementById("report");
-  const STATUS = { imported: "已导入", unchanged: "未变化（同一文件已导入）", dry_run: "试导入（未写入）", rejected: "未导入", reverted: "已撤销" };
-  const time = (t) => (t ? new Date(t).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false }) + "（北京时间）" : "");
+  const STATUS = { imported: "已导入", unchanged: "未变化（同一文件已导入）", dry_run: "试导入（未写入）", rejected: "未导入", reverted: "已撤销", active: "有效" };
+  // The API's times are UTC, some without an offset: read as UTC, shown in Beijing time.
+  const time = (t) => (t ? new Date(/Z|[+-]\d\d:?\d\d$/.test(t) ? t : t + "Z").toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false }) + "（北京时间）" : "");
 
   function summary(r) {
     const facts = [["状态", STATUS[r.status] || r.status], ["批次", r.batch_id ?? "—"], ["读取行数", r.rows_read], ["导入行数", r.rows_imported],

@@ -1,6 +1,10 @@
 /* 概况: the year's distribution (stage split, histogram, category means per stage) and the mean
    total over the years, all from GET /api/stats/distribution. */
 "use strict";
+// Asked before ECharts (the next deferred script) is parsed: the answers travel meanwhile.
+const overviewRuns = window.P.api("/api/runs");
+const overviewLatest = window.P.api("/api/stats/distribution");
+overviewRuns.catch(() => {}); overviewLatest.catch(() => {}); // reported where awaited
 document.addEventListener("DOMContentLoaded", async () => {
   const { api, el, fmt, chart, showError, PALETTE } = window.P;
   const select = document.getElementById("year");
@@ -8,17 +12,25 @@ document.addEventListener("DOMContentLoaded", async () => {
   const STAGE_NAMES = { startup: "初创期", growth: "成长期", development: "发展期", mature: "成熟期" };
   let years;
   try {
-    const runs = await api("/api/runs");
+    const runs = await overviewRuns;
     years = [...new Set(runs.filter((r) => r.kind === "zone" && r.status === "published").map((r) => r.year))].sort();
   } catch (e) { showError(status, e); return; }
   if (!years.length) { status.textContent = "还没有发布的评分。"; return; }
   select.replaceChildren(...years.map((y) => el("option", { value: y, text: `${y} 年` })));
   select.value = years[years.length - 1];
 
+  // One request per year, shared by the year's charts and the trend over the years.
+  const asked = new Map();
+  try { const latest = await overviewLatest; asked.set(String(latest.year), Promise.resolve(latest)); } catch { /* asked again below */ }
+  const distribution = (year) => {
+    if (!asked.has(String(year))) asked.set(String(year), api(`/api/stats/distribution?year=${year}`));
+    return asked.get(String(year));
+  };
+
   async function drawYear(year) {
     status.textContent = "";
     let d;
-    try { d = await api(`/api/stats/distribution?year=${year}`); } catch (e) { showError(status, e); return; }
+    try { d = await distribution(year); } catch (e) { showError(status, e); return; }
     document.getElementById("summary").replaceChildren(
       el("div", { class: "figure" }, el("div", { class: "value", "data-figure": "enterprises", text: d.enterprises }), el("div", { class: "label", text: "参评企业（家）" })),
       el("div", { class: "figure" }, el("div", { class: "value", "data-figure": "mean", text: fmt(d.totals.mean) }), el("div", { class: "label", text: "平均总分（分）" })),
@@ -48,7 +60,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   }
 
   async function drawTrend() {
-    const all = await Promise.all(years.map((y) => api(`/api/stats/distribution?year=${y}`)));
+    const all = await Promise.all(years.map((y) => distribution(y)));
     chart(document.getElementById("chart-trend"), {
       color: PALETTE, tooltip: { trigger: "axis" }, legend: { bottom: 0 }, grid: { left: 40, right: 10, top: 36, bottom: 60 },
       xAxis: { type: "category", data: all.map((d) => `${d.year}`) },

@@ -69,7 +69,8 @@
         if (!node.dataset.drawn) { node.dataset.drawn = "1"; window.__charts.drawn += 1; window.__charts.at = performance.now(); }
       });
     }
-    c.setOption(option, true);
+    // No entry animation: a chart is read at once (and "drawn" means drawn, not a second later).
+    c.setOption(Object.assign({ animation: false }, option), true);
     return c;
   }
   window.addEventListener("resize", () => charts.forEach((c) => c.resize()));

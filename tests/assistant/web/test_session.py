@@ -127,3 +127,10 @@ def test_static_files_are_served_compressed(client: TestClient) -> None:
         assert r.status_code == 200 and r.headers["content-encoding"] == "gzip"
         sent = sum(len(chunk) for chunk in r.iter_raw())
     assert sent < 400_000 < (STATIC_DIR / "vendor" / "echarts.min.js").stat().st_size
+
+
+def test_pages_forbid_inline_scripts_and_framing(client: TestClient) -> None:
+    r = client.get("/")
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and r.headers["x-frame-options"] == "DENY"
+    assert r.headers["cache-control"] == "no-store"
