@@ -60,5 +60,37 @@ document.addEventListener("DOMContentLoaded", async () => {
       else showError(report, err);
     } finally { button.disabled = false; }
   });
+  // 数据缺口: GET /api/gaps per scored year; each firm's self-report forms are GET /api/gaps/form links.
+  const gapYear = document.getElementById("gap-year");
+  const gapStatus = document.getElementById("gap-status");
+  let gapPage = 1;
+  async function gaps() {
+    gapStatus.textContent = "正在查找数据缺口……";
+    document.getElementById("gap-find").disabled = true;
+    let d;
+    try { d = await api(`/api/gaps?year=${gapYear.value}&page=${gapPage}&size=20`); }
+    catch (e) { showError(gapStatus, e); return; }
+    finally { document.getElementById("gap-find").disabled = false; }
+    gapStatus.textContent = `${d.year} 年（指标体系 ${d.system}，数据年度 ${d.years.join("、")}）：${d.enterprises_checked} 家企业中 ${d.enterprises_with_gaps} 家缺少数据，共 ${d.gaps} 项`;
+    document.querySelector("#gap-summary tbody").replaceChildren(...d.summary.map((r) => el("tr", {},
+      el("td", { text: r.name }), el("td", { class: "num", text: r.year }), el("td", { class: "hide-narrow", text: r.unit || "" }),
+      el("td", { text: r.source_name }), el("td", { class: "num", text: r.missing }))));
+    document.querySelector("#gap-firms tbody").replaceChildren(...d.enterprises.map((e) => el("tr", { "data-uscc": e.uscc },
+      el("td", {}, el("div", { text: e.name }), el("div", { class: "explain", text: e.uscc })), el("td", { class: "num", text: e.gaps }),
+      el("td", {}, e.form_years.length ? e.form_years.map((y) => el("a", { class: "button small gap-form", download: "",
+        href: `/api/gaps/form?year=${d.year}&uscc=${e.uscc}&data_year=${y}`, text: `${y} 年` })) : el("span", { class: "muted", text: "无需企业填报" })))));
+    const pages = Math.max(1, Math.ceil(d.enterprises_with_gaps / d.size));
+    document.getElementById("gap-page").textContent = `第 ${gapPage} / ${pages} 页`;
+    document.getElementById("gap-prev").disabled = gapPage <= 1;
+    document.getElementById("gap-next").disabled = gapPage >= pages;
+  }
+  document.getElementById("gap-prev").addEventListener("click", () => { gapPage -= 1; gaps(); });
+  document.getElementById("gap-next").addEventListener("click", () => { gapPage += 1; gaps(); });
+  document.getElementById("gap-find").addEventListener("click", () => { gapPage = 1; gaps(); });
+  try {
+    const runs = await api("/api/runs");
+    const years = [...new Set(runs.filter((r) => r.kind === "zone" && r.status === "published").map((r) => r.year))].sort().reverse();
+    gapYear.replaceChildren(...years.map((y) => el("option", { value: y, text: `${y} 年` })));
+  } catch (e) { showError(gapStatus, e); }
   await batches();
 });

@@ -123,6 +123,26 @@ def test_the_admin_pages_fit_a_phone(visit: Callable[..., Visit], isolated_serve
                         ("/lists", "#list tbody tr")):
         v.goto(path)
         v.page.locator(ready).first.wait_for()
+        v.page.wait_for_load_state("networkidle")  # the page's slower reads (数据缺口) finish too
         v.no_horizontal_scroll()
         v.screenshot(f"phone{path.replace('/', '-')}")
+    v.clean()
+
+
+def test_data_gaps_and_a_self_report_form_download(visit: Callable[..., Visit], isolated_server: str, zone: Zone) -> None:
+    v = visit(base=isolated_server)
+    v.login("official")
+    v.goto("/imports")
+    v.page.locator("#batches tbody tr").first.wait_for()
+    v.page.click("#gap-find")
+    v.page.locator("#gap-firms tbody tr").first.wait_for()
+    d = v.api_json(f"/api/gaps?year={zone.latest_year}&page=1&size=20")
+    assert [r.get_attribute("data-uscc") for r in v.page.locator("#gap-firms tbody tr").all()] == [e["uscc"] for e in d["enterprises"]]
+    assert v.page.locator("#gap-summary tbody tr").count() == len(d["summary"])
+    assert f"共 {d['gaps']} 项" in v.page.locator("#gap-status").inner_text()
+    firm = next(e for e in d["enterprises"] if e["form_years"])
+    with v.page.expect_download() as info:
+        v.page.locator(f"#gap-firms tr[data-uscc='{firm['uscc']}'] a.gap-form").first.click()
+    assert info.value.suggested_filename == f"企业填报表_{firm['name']}_{firm['form_years'][0]}.xlsx"
+    v.screenshot("imports-gaps")
     v.clean()
