@@ -53,7 +53,10 @@ def distribution(
     data = runs.run_data_for_year(year)
     df = data.scores
     n = len(df)
-    counts = {code: int((df["stage"] == code).sum()) for code in STAGES}
+    # One mask per stage, compared once (pandas' per-call comparisons were most of this read's time).
+    stage_of = df["stage"].to_numpy()
+    masks = {code: stage_of == code for code in STAGES}
+    counts = {code: int(masks[code].sum()) for code in STAGES}
     hidden = {code for code, c in counts.items() if suppress_small(c, principal) is None}
     if len(hidden) == 1:  # the total minus the others would give it back: hide the next smallest too
         others = sorted((c, code) for code, c in counts.items() if code not in hidden and c > 0)
@@ -74,8 +77,9 @@ def distribution(
     categories = []
     for cat in data.system.categories:
         by_stage: dict[str, float | None] = {}
+        points = df[f"cat.{cat.code}"].to_numpy(dtype=float)
         for code in STAGES:
-            part = df.loc[df["stage"] == code, f"cat.{cat.code}"]
+            part = points[masks[code]]
             visible = principal.sees_all or len(part) >= MIN_GROUP
             by_stage[code] = round(float(part.mean()), 2) if len(part) and visible else None
         categories.append({"code": cat.code, "name": cat.name, "max_points": cat.max_points, "by_stage": by_stage})
@@ -84,8 +88,9 @@ def distribution(
     # no mean either, and with any stage hidden the zone's mean is too (the zone's sum minus the
     # shown stages' sums would give the hidden ones back).
     by_stage_total: dict[str, float | None] = {}
+    totals_of = df["total"].to_numpy(dtype=float)
     for code in STAGES:
-        part = df.loc[df["stage"] == code, "total"]
+        part = totals_of[masks[code]]
         visible = principal.sees_all or (len(part) >= MIN_GROUP and code not in hidden)
         by_stage_total[code] = round(float(part.mean()), 2) if len(part) and visible else None
     zone_visible = principal.sees_all or (n >= MIN_GROUP and not hidden)
