@@ -35,7 +35,7 @@ def gap_report(principal: PrincipalDep, session: SessionDep, settings: SettingsD
 def gap_form(
     principal: PrincipalDep, session: SessionDep, settings: SettingsDep, audit: AuditDep, year: Year,
     uscc: Annotated[str, Query(min_length=1, max_length=64, description="统一社会信用代码")],
-    data_year: Annotated[int | None, Query(ge=1990, le=2100, description="要填报的数据年度（默认为评分年度；指标需要往年数据时可为往年）")] = None,
+    data_year: Annotated[int | None, Query(ge=1990, le=2100, description="要填报的数据年度（1990–2100；默认为评分年度；指标需要往年数据时可为往年）")] = None,
 ) -> Response:
     """一家企业某个数据年度的企业填报表：只列出它缺少、且可由企业填报的字段；填好后按“企业填报”来源导入。"""
     name, data = gaps.gap_form(principal=principal, session=session, systems_dir=settings.systems_dir, year=year,
