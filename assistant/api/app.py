@@ -30,7 +30,7 @@ from assistant.api.docs import app_options, install_docs
 from assistant.api.errors import error_body, install_error_handlers
 from assistant.api.forwarded import TrustedProxies
 from assistant.api.principal_cache import PrincipalCache
-from assistant.api.routes import ROUTERS, imports, wechat
+from assistant.api.routes import ROUTERS, imports, portal, wechat
 from assistant.chat import sessions as chat_sessions  # its tables join the store's schema check
 from assistant.config import Settings
 from assistant.queries import portrait_store
@@ -197,6 +197,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     # The portal's scripts, styles and ECharts, gzip-compressed (ECharts: 1 MB, 330 kB compressed);
     # the API's large answers compress themselves (assistant.api.routes.common.send).
     app.mount("/static", GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=1024), name="static")
+    app.state.html_not_found = portal.not_found_page  # a browser's unknown address: the portal's 404 page
     return app
 
 

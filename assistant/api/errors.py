@@ -17,7 +17,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -96,7 +96,12 @@ def install_error_handlers(app: FastAPI) -> None:
         return _json(422, "invalid_request", f"请求参数有误：{first['where']} {first['reason']}", details)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        # A browser opening an address that is no page gets the portal's not-found page (API
+        # clients, which never ask for text/html first, keep the JSON shape).
+        html_not_found = getattr(request.app.state, "html_not_found", None)
+        if exc.status_code == 404 and html_not_found is not None and _browser_page(request):
+            return await html_not_found(request)
         # 400 from the framework: a body it could not parse at all (not UTF-8, not JSON).
         messages = {400: "请求体无法解析：须为 UTF-8 编码的 JSON", 404: "没有这个地址", 405: "不支持该请求方法",
                     401: "需要登录", 403: "无权访问"}
@@ -117,6 +122,16 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error", exc_info=exc)
         return _json(500, "internal_error", "服务器内部错误，请稍后再试")
+
+
+API_PREFIXES = ("/api/", "/v1/", "/wechat", "/docs", "/redoc", "/openapi.json", "/static/")
+
+
+def _browser_page(request: Request) -> bool:
+    """A browser's navigation to a page address (not the API's, not a static file)."""
+    accept = request.headers.get("accept", "")
+    return (request.method == "GET" and accept.startswith("text/html")
+            and not request.url.path.startswith(API_PREFIXES))
 
 
 def _without_slash_hint(request: Request) -> str:

@@ -79,6 +79,11 @@ def not_found(request: Request, principal: Principal) -> HTMLResponse:
     return render(request, principal, "404.html", status=404, page=None)
 
 
+async def not_found_page(request: Request) -> HTMLResponse:
+    """The not-found page for any address a browser opens that is no page (`app.state.html_not_found`)."""
+    return not_found(request, await page_principal(request))
+
+
 def to_login(request: Request) -> RedirectResponse:
     """To the login page, coming back here afterwards."""
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")

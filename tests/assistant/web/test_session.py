@@ -134,3 +134,11 @@ def test_pages_forbid_inline_scripts_and_framing(client: TestClient) -> None:
     csp = r.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and r.headers["x-frame-options"] == "DENY"
     assert r.headers["cache-control"] == "no-store"
+
+
+def test_a_browser_opening_an_unknown_address_gets_the_not_found_page(client: TestClient) -> None:
+    page = client.get("/no-such-page", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html") and "没有找到这个页面" in page.text
+    # API clients keep the JSON shape, on any address
+    assert_error(client.get("/no-such-page"), 404)
+    assert_error(client.get("/api/no-such", headers={"Accept": "text/html"}), 404)
