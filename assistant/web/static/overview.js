@@ -62,7 +62,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   async function drawTrend() {
     const all = await Promise.all(years.map((y) => distribution(y)));
     chart(document.getElementById("chart-trend"), {
-      color: PALETTE, tooltip: { trigger: "axis" }, legend: { bottom: 0 }, grid: { left: 40, right: 10, top: 36, bottom: 60 },
+      color: PALETTE, tooltip: { trigger: "axis" }, legend: { bottom: 0 }, grid: { left: 40, right: 10, top: 36, bottom: 80 },
       xAxis: { type: "category", data: all.map((d) => `${d.year}`) },
       yAxis: { type: "value", name: "平均总分", scale: true },
       series: [

@@ -141,6 +141,10 @@ def visit(browser: Any, live_server: str) -> Iterator[Callable[..., Visit]]:
 
     def make(*, viewport: dict[str, int] | None = None, base: str | None = None) -> Visit:
         context = browser.new_context(viewport=viewport or DESKTOP, locale="zh-CN")
+        # Waits are on events (a selector, a response, a function turning true), never on a clock:
+        # a loaded CI machine may take its time (Playwright's default gives up after 30 s).
+        context.set_default_timeout(0)
+        context.set_default_navigation_timeout(0)
         opened.append(context)
         page = context.new_page()
         v = Visit(base=base or live_server, context=context, page=page)
