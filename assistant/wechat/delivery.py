@@ -1,6 +1,7 @@
 """The 5-second rule: answer passively within `reply_s` (4.5 s), else say "success" at once and
 push the answer through the customer-service API when it is ready; WeChat's retries of a
-message are processed once (`assistant.wechat.dedupe`).
+message are processed once (`assistant.wechat.dedupe`). An answer longer than one message
+(2048 bytes) goes out as its first message passively and the rest pushed (≤ 5 in all).
 
 The answer is computed in this object's own threads, so a slow one (the optional language model)
 goes on after the HTTP response; the waiting is `asyncio.wait_for` on the server's event loop, and
@@ -23,8 +24,8 @@ from sqlalchemy.engine import Engine
 from assistant.wechat import dedupe
 from assistant.wechat.bot import Bot
 from assistant.wechat.messages import Message
-from assistant.wechat.push import Pusher
-from assistant.wechat.replies import fit_text
+from assistant.wechat.push import MAX_MESSAGES, Pusher
+from assistant.wechat.replies import fit_text, fits, head_and_rest
 
 log = logging.getLogger("innopoints.wechat")
 REPLY_S = 4.5  # WeChat waits 5 s for the passive reply, then retries
@@ -70,9 +71,30 @@ class Delivery:
         except TimeoutError:
             future.add_done_callback(lambda f: self._push_late(msg, f))
             return ""
-        if handled.first and handled.text:
-            self._keep_passive(msg.dedupe_key, handled.text)
-        return handled.text
+        text = handled.text
+        if handled.first and text:
+            text = self._passive_part(msg, text)
+            self._keep_passive(msg.dedupe_key, text)
+        return text
+
+    def _passive_part(self, msg: Message, text: str) -> str:
+        """What fits the passive reply: all of `text`, or its first message with the rest pushed
+        through the customer-service API (≤ `MAX_MESSAGES` in all), or — with no AppSecret to push
+        with — its head, marked as shortened."""
+        if fits(text):
+            return text
+        if self.pusher is None:
+            return fit_text(text)
+        first, rest = head_and_rest(text)
+        self.pool.submit(self._push_rest, msg.from_user, rest)
+        return first
+
+    def _push_rest(self, openid: str, rest: str) -> None:
+        assert self.pusher is not None
+        try:
+            self.pusher.push(openid, rest, parts=MAX_MESSAGES - 1)
+        except Exception:  # noqa: BLE001 - a background thread: log, never crash the pool
+            log.exception("wechat: pushing the rest of a long answer failed")
 
     def _handle(self, msg: Message) -> Handled:
         """In the pool: claim the message (a retry gets the reply already given) and answer it."""
@@ -82,8 +104,7 @@ class Delivery:
             with self._kept_lock:
                 kept = self._kept.get(key)
             return Handled(kept or seen.reply or "", first=False)
-        text = self.bot.handle(msg, account=self.account)
-        return Handled(fit_text(text) if text else "", first=True)
+        return Handled(self.bot.handle(msg, account=self.account), first=True)
 
     def _keep_passive(self, key: str, text: str) -> None:
         with self._kept_lock:

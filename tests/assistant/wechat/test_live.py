@@ -336,3 +336,30 @@ def test_a_group_users_binding_carries_all_its_enterprises(wz: WeChatZone) -> No
     assert "已解除绑定" in f.say(wz.http, "解绑")
     assert bindings.principal_for(engine, account=f"mp:{APP_ID}", openid=f.openid).role == "public"
     engine.dispose()
+
+
+def test_a_long_answer_is_its_first_message_then_the_rest_pushed(wz: WeChatZone) -> None:
+    """An answer over WeChat's 2048 bytes: the passive reply is its first message, cut at a
+    sentence break, and the rest comes through the customer-service API — at most 5 messages in
+    all, each within the limit, together the chat core's whole answer."""
+    question = "全区总分前50名"
+    token = login(wz.http, "official")
+    core = wz.http.post("/api/chat", json={"message": question}, headers={"Authorization": f"Bearer {token}"}).json()
+    assert len(core["reply"].encode()) > 2048  # else this test tests nothing
+    f = wz.follower("safe")
+    assert "绑定成功" in f.say(wz.http, f"绑定 {wz.code('official')}")
+    before = len(wz.api.sent)
+    passive = f.reply(f.post(wz.http, f.text(question)))
+    assert passive is not None and len(passive["Content"].encode()) <= 2048
+    assert core["reply"].startswith(passive["Content"])
+    expected = "".join((core["reply"] + "您还可以问：" + "；".join(core["suggestions"][:3])).split())
+
+    def pushed(sent: list[dict[str, Any]]) -> list[str]:
+        return [m["text"]["content"] for m in sent[before:] if m["touser"] == f.openid]
+
+    def whole(sent: list[dict[str, Any]]) -> str:  # cut only between lines: compared without whitespace
+        return "".join((passive["Content"] + "".join(pushed(sent))).split())
+
+    assert wz.api.wait_sent(lambda sent: len(whole(sent)) >= len(expected), 120), whole(wz.api.sent)
+    assert whole(wz.api.sent) == expected
+    assert 1 <= len(pushed(wz.api.sent)) <= 4 and all(len(m.encode()) <= 2048 for m in pushed(wz.api.sent))
