@@ -250,7 +250,7 @@ def _wechat(app: FastAPI, settings: Settings, engine: Engine) -> dict[str, Any]:
                       agent_id=settings.wework_agent_id),
     ]
     return build_channels(configs, chat=app.state.chat, engine=engine, clock=app.state.clock, audit_for=audit_for,
-                          reply_s=settings.wechat_reply_seconds)
+                          reply_s=settings.wechat_reply_seconds, portal_url=settings.portal_url)
 
 
 def factory() -> FastAPI:

@@ -24,6 +24,8 @@ from assistant.wechat.push import Pusher, token_fetcher
 from assistant.wechat.tables import ensure_tables
 from assistant.wechat.tokens import AccessTokens
 
+ASSISTANT_PAGE = "/assistant"  # the portal's 智能助手 page (assistant.web)
+
 if TYPE_CHECKING:
     from assistant.chat.service import ChatService
 
@@ -41,8 +43,10 @@ class AccountConfig:
 def build_channels(
     configs: list[AccountConfig], *, chat: ChatService, engine: Engine, clock: Callable[[], datetime],
     audit_for: Callable[[Principal], Audit | None], reply_s: float = REPLY_S, http: httpx.Client | None = None,
+    portal_url: str = "",
 ) -> dict[str, Channel]:
-    """Channel by kind ("mp", "work") for each configured account."""
+    """Channel by kind ("mp", "work") for each configured account; `portal_url`: the portal's
+    public address, linked (its 智能助手 page) from answers too long for one WeChat message."""
     ensure_tables(engine)
     bot = Bot(chat=chat, engine=engine, clock=clock, audit_for=audit_for)
     client = http or httpx.Client(timeout=10.0)
@@ -58,7 +62,8 @@ def build_channels(
             tokens = AccessTokens(engine, account=key, fetch=fetch, clock=clock)
             pusher = Pusher(client, kind=a.kind, api_base=c.api_base, tokens=tokens, agent_id=c.agent_id)
         callback = Callback(a, clock=lambda: clock().timestamp())
-        delivery = Delivery(bot=bot, engine=engine, account=key, clock=clock, pusher=pusher, reply_s=reply_s)
+        delivery = Delivery(bot=bot, engine=engine, account=key, clock=clock, pusher=pusher, reply_s=reply_s,
+                            more_at=f"{portal_url}{ASSISTANT_PAGE}" if portal_url else "")
         out[a.kind] = Channel(callback, delivery)
     return out
 

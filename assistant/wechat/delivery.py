@@ -45,10 +45,11 @@ class Delivery:
 
     def __init__(
         self, *, bot: Bot, engine: Engine, account: str, clock: Callable[[], datetime], pusher: Pusher | None = None,
-        reply_s: float = REPLY_S, workers: int = 8,
+        reply_s: float = REPLY_S, workers: int = 8, more_at: str = "",
     ) -> None:
+        """`more_at`: the portal's page where a follower reads an answer too long for WeChat in full."""
         self.bot, self.engine, self.account, self.clock = bot, engine, account, clock
-        self.pusher, self.reply_s = pusher, reply_s
+        self.pusher, self.reply_s, self.more_at = pusher, reply_s, more_at
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"wechat-{account[:12]}")
         # The passive replies given, for WeChat's retries: kept here at once (a retry to this worker)
         # and written to the store by one background thread (a retry to another worker comes 5 s
@@ -80,11 +81,11 @@ class Delivery:
     def _passive_part(self, msg: Message, text: str) -> str:
         """What fits the passive reply: all of `text`, or its first message with the rest pushed
         through the customer-service API (≤ `MAX_MESSAGES` in all), or — with no AppSecret to push
-        with — its head, marked as shortened."""
+        with — its head, marked as shortened, with the portal's address when one is set."""
         if fits(text):
             return text
         if self.pusher is None:
-            return fit_text(text)
+            return fit_text(text, more_at=self.more_at)
         first, rest = head_and_rest(text)
         self.pool.submit(self._push_rest, msg.from_user, rest)
         return first

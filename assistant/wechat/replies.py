@@ -60,12 +60,14 @@ def head_and_rest(text: str, *, limit: int = MAX_TEXT_BYTES) -> tuple[str, str]:
     return head, rest.lstrip()
 
 
-def fit_text(text: str, *, limit: int = MAX_TEXT_BYTES) -> str:
-    """`text` if it fits one message; else its head with a note that it was shortened."""
+def fit_text(text: str, *, limit: int = MAX_TEXT_BYTES, more_at: str = "") -> str:
+    """`text` if it fits one message; else its head with a note that it was shortened (and, with
+    `more_at`, where the whole answer can be read)."""
     if len(text.encode()) <= limit:
         return text
-    head, _ = _cut(text, limit - len(SHORTENED.encode()))
-    return head.rstrip() + SHORTENED
+    note = f"……（回答较长，已节选。完整回答请到网页版查看：{more_at}）" if more_at else SHORTENED
+    head, _ = _cut(text, limit - len(note.encode()))
+    return head.rstrip() + note
 
 
 def split_text(text: str, *, parts: int = 5, limit: int = MAX_TEXT_BYTES) -> list[str]:

@@ -27,6 +27,7 @@ from tests.assistant.wechat.conftest import (
     WORK_AES_KEY,
     WORK_TOKEN,
     WeChatZone,
+    start,
     wechat_settings,
 )
 from tests.assistant.wechat.fake_api import FakeWeChatApi
@@ -363,3 +364,24 @@ def test_a_long_answer_is_its_first_message_then_the_rest_pushed(wz: WeChatZone)
     assert wz.api.wait_sent(lambda sent: len(whole(sent)) >= len(expected), 120), whole(wz.api.sent)
     assert whole(wz.api.sent) == expected
     assert 1 <= len(pushed(wz.api.sent)) <= 4 and all(len(m.encode()) <= 2048 for m in pushed(wz.api.sent))
+
+
+def test_without_an_app_secret_a_long_answer_is_cut_with_the_portals_address(
+    zone: Zone, tmp_path_factory: pytest.TempPathFactory, fake_api: FakeWeChatApi,
+) -> None:
+    """No AppSecret: nothing can be pushed, so a long answer is its head within 2048 bytes and says
+    where the whole answer is — the portal's 智能助手 page at the configured address."""
+    gen = start(zone, tmp_path_factory.mktemp("no-secret"), fake_api, wechat_app_secret="",
+                portal_url="https://jf.example.gov.cn/")
+    nz = next(gen)
+    try:
+        f = nz.follower("safe")
+        assert "绑定成功" in f.say(nz.http, f"绑定 {nz.code('official')}")
+        before = len(fake_api.sent)
+        reply = f.reply(f.post(nz.http, f.text("全区总分前50名")))
+        assert reply is not None and len(reply["Content"].encode()) <= 2048
+        assert reply["Content"].startswith("2") and "前 50 名" in reply["Content"].splitlines()[0]
+        assert reply["Content"].endswith("已节选。完整回答请到网页版查看：https://jf.example.gov.cn/assistant）")
+        assert len(fake_api.sent) == before  # nothing pushed
+    finally:
+        gen.close()
