@@ -108,6 +108,10 @@ class Settings(BaseSettings):
     wechat_timestamp_window_seconds: int = Field(
         default=300, ge=10, le=3600, description="接受的微信请求时间戳与本机时间的最大偏差（秒），防止重放",
     )
+    portal_url: str = Field(
+        default="", max_length=300,
+        description="网页版（门户）供外部访问的地址，如 https://jf.example.gov.cn；设置后，微信中无法推送的过长回答附上网页版链接",
+    )
     docs_enabled: bool = Field(default=True, description="是否提供接口文档 /docs、/redoc 与 /openapi.json（关闭后三者均返回 404）")
 
     @field_validator("trusted_proxies", mode="before")
@@ -182,6 +186,17 @@ class Settings(BaseSettings):
             if url[0] == "http" and self.environment == "production" and url[1] not in ("127.0.0.1", "localhost", "::1"):
                 raise ValueError(f"INNOPOINTS_{prefix}_API_BASE 在生产环境中须使用 https（本机地址除外）")
         return self
+
+    @field_validator("portal_url")
+    @classmethod
+    def _portal_url(cls, value: str) -> str:
+        # Sent to followers as a link: only a plain http(s) address, without query or fragment.
+        if not value:
+            return value
+        parts = _http_url(value)
+        if parts is None or urlsplit(value).query or urlsplit(value).fragment or any(c.isspace() for c in value):
+            raise ValueError(f"INNOPOINTS_PORTAL_URL 须为 http:// 或 https:// 开头、不带查询参数的地址（收到 {value!r}）")
+        return value.rstrip("/")
 
     @property
     def db_url(self) -> str:

@@ -13,7 +13,7 @@ import hashlib
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal
@@ -172,7 +172,14 @@ def bound_usccs(*, session: Session, user: User) -> tuple[str, ...]:
     more = session.exec(
         select(UserEnterprise.uscc).where(UserEnterprise.user_id == user.id).order_by(col(UserEnterprise.id))
     ).all()
-    return (user.uscc, *(u for u in more if u != user.uscc))
+    return ordered_usccs(user.uscc, more)
+
+
+def ordered_usccs(first: str | None, more: Iterable[str | None]) -> tuple[str, ...]:
+    """A user's enterprises from `User.uscc` and its further bindings in binding order (none without the first)."""
+    if first is None:
+        return ()
+    return (first, *(u for u in more if u is not None and u != first))
 
 
 def bind_enterprise(*, session: Session, username: str, uscc: str) -> User:

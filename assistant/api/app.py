@@ -234,6 +234,7 @@ def _wechat(app: FastAPI, settings: Settings, engine: Engine) -> dict[str, Any]:
     from assistant.access.privacy import Principal
     from assistant.queries.audit import Audit
     from assistant.wechat.build import AccountConfig, build_channels
+    from assistant.wechat.callback import Account
 
     def audit_for(principal: Principal) -> Audit | None:
         if principal.role == "public":
@@ -244,17 +245,19 @@ def _wechat(app: FastAPI, settings: Settings, engine: Engine) -> dict[str, Any]:
 
         return audit
 
+    window = settings.wechat_timestamp_window_seconds
     configs = [
-        AccountConfig(kind="mp", token=settings.wechat_token.get_secret_value(), receive_id=settings.wechat_app_id,
-                      aes_key=settings.wechat_aes_key.get_secret_value(),
+        AccountConfig(Account(kind="mp", token=settings.wechat_token.get_secret_value(), receive_id=settings.wechat_app_id,
+                              aes_key=settings.wechat_aes_key.get_secret_value(), window_s=window),
                       secret=settings.wechat_app_secret.get_secret_value(), api_base=settings.wechat_api_base),
-        AccountConfig(kind="work", token=settings.wework_token.get_secret_value(), receive_id=settings.wework_corp_id,
-                      aes_key=settings.wework_aes_key.get_secret_value(),
+        AccountConfig(Account(kind="work", token=settings.wework_token.get_secret_value(),
+                              receive_id=settings.wework_corp_id, aes_key=settings.wework_aes_key.get_secret_value(),
+                              window_s=window),
                       secret=settings.wework_secret.get_secret_value(), api_base=settings.wework_api_base,
                       agent_id=settings.wework_agent_id),
     ]
     return build_channels(configs, chat=app.state.chat, engine=engine, clock=app.state.clock, audit_for=audit_for,
-                          reply_s=settings.wechat_reply_seconds, window_s=settings.wechat_timestamp_window_seconds)
+                          reply_s=settings.wechat_reply_seconds, portal_url=settings.portal_url)
 
 
 def factory() -> FastAPI:

@@ -24,6 +24,7 @@ Fact values that are numeric strings ("1.1") count; booleans and other text do n
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -83,16 +84,28 @@ def numbers(text: str) -> list[Number]:
 
 def ungrounded(reply: str, facts: Sequence[Fact], *, user_text: str = "") -> list[str]:
     """The numbers of `reply` that equal no fact at the precision shown ([] = grounded)."""
-    values = list(_fact_values(facts))
+    values = sorted(_fact_values(facts))
     typed = [n.value for n in numbers(user_text)] if user_text else []
     out = []
     for n in numbers(reply):
-        if any(_same(n, v) for v in values):
+        if any(_same(n, v) for v in _near(values, n)):
             continue
         if any(math.isclose(abs(n.value), abs(t), abs_tol=1e-9) for t in typed):
             continue
         out.append(n.text)
     return out
+
+
+def _near(values: list[float], n: Number) -> Iterable[float]:
+    """The sorted `values` that may be `_same` as `n` (a little wider; `_same` decides): a reply
+    quotes tens of numbers and its facts number hundreds, so not every pair is compared."""
+    wide = 0.5 * 10.0 ** -n.decimals + 1e-6
+    centres = (n.value,) if n.signed else (n.value, -n.value)
+    for c in centres:
+        i = bisect.bisect_left(values, c - wide)
+        while i < len(values) and values[i] <= c + wide:
+            yield values[i]
+            i += 1
 
 
 def _same(n: Number, value: float) -> bool:

@@ -123,9 +123,9 @@ class Bot:
         return f"绑定成功：您现在以“{who}”的身份提问。可以问“我的积分”“我们怎样提高积分”。解除绑定请发送“解绑”。"
 
     def _ask(self, text: str, *, msg: Message, account: str) -> str:
-        with Session(self.engine) as db:  # one connection for who asks and in which session
-            principal = bindings.principal_in(db, account=account, openid=msg.from_user)
-            session_id = followers.session_in(db, account=account, openid=msg.from_user)
+        with self.engine.connect() as conn:  # one connection for who asks and in which session
+            principal = bindings.principal_in(conn, account=account, openid=msg.from_user)
+            session_id = followers.session_in(conn, account=account, openid=msg.from_user)
         caller = f"wechat:{account}:{msg.from_user}"
         audit = self.audit_for(principal)
         try:

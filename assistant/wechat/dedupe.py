@@ -8,13 +8,14 @@ being, or was, pushed through the customer-service API). Rows older than `KEEP` 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Index, delete, update
+from sqlalchemy import Index, Table, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, col
+from sqlmodel import Field, SQLModel
 
 from assistant.chat.sessions import WRITES
 
@@ -31,6 +32,13 @@ class WechatDelivery(SQLModel, table=True):
     at: datetime
     reply: str | None = None
 
+
+# Built once (Core statements on a plain connection: a message's claim is on its hot path).
+_TABLE: Table = WechatDelivery.__table__  # type: ignore[attr-defined]  # SQLModel's types omit __table__
+_CLAIM = insert(_TABLE)
+_REPLY_OF = select(_TABLE.c.reply).where(_TABLE.c.key == bindparam("b_key"))
+_ANSWERED = update(_TABLE).where(_TABLE.c.key == bindparam("b_key")).values(reply=bindparam("b_reply"))
+_PURGE = delete(_TABLE).where(_TABLE.c.at < bindparam("b_before"))
 
 _last_purge: list[datetime] = []  # per process: old rows go once a minute, not on every message
 
@@ -50,25 +58,32 @@ class Claim:
 
 def claim(engine: Engine, *, account: str, key: str, now: datetime) -> Claim:
     """First delivery of this message (process it), or a retry (with the reply given, if any)."""
-    full = f"{account}|{key}"[:400]
-    with WRITES, Session(engine) as db:  # queued with the chat's writes, not in SQLite's growing busy sleeps
+    full = _full_key(account, key)
+    with WRITES:  # queued with the chat's writes, not in SQLite's growing busy sleeps
         if _purge_due(now):
-            db.exec(delete(WechatDelivery).where(col(WechatDelivery.at) < now - KEEP))
-        db.add(WechatDelivery(key=full, at=now))
+            with engine.begin() as conn:
+                conn.execute(_PURGE, {"b_before": now - KEEP})
         try:
-            db.commit()
+            with engine.begin() as conn:
+                conn.execute(_CLAIM, {"key": full, "at": now, "reply": None})
             return Claim(first=True)
         except IntegrityError:
-            db.rollback()
-        row = db.get(WechatDelivery, full)
-        return Claim(first=False, reply=row.reply if row is not None else None)
+            pass
+    with engine.connect() as conn:
+        reply = conn.execute(_REPLY_OF, {"b_key": full}).scalar()
+    return Claim(first=False, reply=reply)
 
 
-def answered(engine: Engine, *, account: str, key: str, reply: str) -> None:
-    """Keep the passive reply, for a retry of the same message."""
-    with WRITES, Session(engine) as db:
-        db.exec(update(WechatDelivery).where(col(WechatDelivery.key) == f"{account}|{key}"[:400]).values(reply=reply))
-        db.commit()
+def answered(engine: Engine, *, account: str, replies: Mapping[str, str]) -> None:
+    """Keep the passive replies given (message key → reply), for retries of the same messages."""
+    if not replies:
+        return
+    with WRITES, engine.begin() as conn:
+        conn.execute(_ANSWERED, [{"b_key": _full_key(account, k), "b_reply": r} for k, r in replies.items()])
+
+
+def _full_key(account: str, key: str) -> str:
+    return f"{account}|{key}"[:400]
 
 
 __all__ = ["Claim", "WechatDelivery", "answered", "claim"]

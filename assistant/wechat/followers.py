@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint, delete
-from sqlalchemy.engine import Engine
+from sqlalchemy import Table, UniqueConstraint, bindparam, delete
+from sqlalchemy import select as core_select
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from assistant.chat.sessions import WRITES
@@ -23,16 +24,21 @@ class WechatFollower(SQLModel, table=True):
     seen_at: datetime
 
 
+_TABLE: Table = WechatFollower.__table__  # type: ignore[attr-defined]  # SQLModel's types omit __table__
+_SESSION_OF = core_select(_TABLE.c.session_id).where(_TABLE.c.account == bindparam("b_account"),
+                                                     _TABLE.c.openid == bindparam("b_openid"))
+
+
 def session_of(engine: Engine, *, account: str, openid: str) -> str | None:
     """The follower's current chat session id, if it has one."""
-    with Session(engine) as db:
-        return session_in(db, account=account, openid=openid)
+    with engine.connect() as conn:
+        return session_in(conn, account=account, openid=openid)
 
 
-def session_in(db: Session, *, account: str, openid: str) -> str | None:
-    """`session_of` within a session the caller holds."""
-    return db.exec(select(WechatFollower.session_id).where(
-        WechatFollower.account == account, WechatFollower.openid == openid)).first()
+def session_in(conn: Connection, *, account: str, openid: str) -> str | None:
+    """`session_of` on a connection the caller holds."""
+    found: str | None = conn.execute(_SESSION_OF, {"b_account": account, "b_openid": openid}).scalar()
+    return found
 
 
 def remember(engine: Engine, *, account: str, openid: str, session_id: str, now: datetime) -> None:

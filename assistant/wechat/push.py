@@ -47,10 +47,10 @@ class Pusher:
     def __init__(self, http: httpx.Client, *, kind: Kind, api_base: str, tokens: AccessTokens, agent_id: str = "") -> None:
         self.http, self.kind, self.api_base, self.tokens, self.agent_id = http, kind, api_base, tokens, agent_id
 
-    def push(self, openid: str, text: str) -> int:
-        """Send `text` (split into ≤ MAX_MESSAGES messages); how many were accepted."""
+    def push(self, openid: str, text: str, *, parts: int = MAX_MESSAGES) -> int:
+        """Send `text` (split into ≤ `parts` messages); how many were accepted."""
         sent = 0
-        for part in split_text(text, parts=MAX_MESSAGES):
+        for part in split_text(text, parts=min(parts, MAX_MESSAGES)):
             if not self._send(openid, part):
                 break
             sent += 1

@@ -3,7 +3,8 @@
 Text goes in CDATA; a `]]>` inside it ends the section and opens a new one (`]]]]><![CDATA[>`),
 so what a reply quotes can never close the element. A text longer than WeChat's limit is cut at
 the last sentence end that fits (never inside a character) with a note that it was shortened;
-`split_text` cuts it into several messages instead (the customer-service path, ≤ 5).
+`split_text` cuts it into several messages instead (the customer-service path, ≤ 5), and
+`head_and_rest` gives the first of them (the passive reply) and what is left to push.
 """
 
 from __future__ import annotations
@@ -48,12 +49,25 @@ def _cut(text: str, limit: int) -> tuple[str, str]:
     return head, text[len(head):]
 
 
-def fit_text(text: str, *, limit: int = MAX_TEXT_BYTES) -> str:
-    """`text` if it fits one message; else its head with a note that it was shortened."""
+def fits(text: str, *, limit: int = MAX_TEXT_BYTES) -> bool:
+    """Whether `text` is one message."""
+    return len(text.encode()) <= limit
+
+
+def head_and_rest(text: str, *, limit: int = MAX_TEXT_BYTES) -> tuple[str, str]:
+    """The first message of a long `text` (cut at a sentence break) and the rest, stripped."""
+    head, rest = _cut(text, limit)
+    return head, rest.lstrip()
+
+
+def fit_text(text: str, *, limit: int = MAX_TEXT_BYTES, more_at: str = "") -> str:
+    """`text` if it fits one message; else its head with a note that it was shortened (and, with
+    `more_at`, where the whole answer can be read)."""
     if len(text.encode()) <= limit:
         return text
-    head, _ = _cut(text, limit - len(SHORTENED.encode()))
-    return head.rstrip() + SHORTENED
+    note = f"……（回答较长，已节选。完整回答请到网页版查看：{more_at}）" if more_at else SHORTENED
+    head, _ = _cut(text, limit - len(note.encode()))
+    return head.rstrip() + note
 
 
 def split_text(text: str, *, parts: int = 5, limit: int = MAX_TEXT_BYTES) -> list[str]:
@@ -68,4 +82,4 @@ def split_text(text: str, *, parts: int = 5, limit: int = MAX_TEXT_BYTES) -> lis
     return [m for m in out if m.strip()] or [""]
 
 
-__all__ = ["MAX_TEXT_BYTES", "cdata", "encrypted_reply", "fit_text", "split_text", "text_reply"]
+__all__ = ["MAX_TEXT_BYTES", "cdata", "encrypted_reply", "fit_text", "fits", "head_and_rest", "split_text", "text_reply"]

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import Table, bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from scoring.errors import NotFound
@@ -39,12 +41,20 @@ def enterprise(*, session: Session, uscc: str) -> Enterprise:
     return row
 
 
+# Statements of the read paths that answer one message (a chat turn names a firm or two), built
+# once: building them per call cost about twice the query itself.
+_TABLE: Table = Enterprise.__table__  # type: ignore[attr-defined]  # SQLModel's types omit a table class's __table__
+_PUBLIC_NAMES = core_select(_TABLE.c.uscc, _TABLE.c.short_name, _TABLE.c.stock_codes, _TABLE.c.stock_names).where(
+    _TABLE.c.uscc.in_(bindparam("b_usccs", expanding=True)))
+_NAMES = core_select(_TABLE.c.uscc, _TABLE.c.name).where(_TABLE.c.uscc.in_(bindparam("b_usccs", expanding=True)))
+_FULL = core_select(*_TABLE.c).where(_TABLE.c.uscc.in_(bindparam("b_usccs", expanding=True)))
+
+
 def public_names(*, session: Session, usccs: list[str]) -> dict[str, dict[str, Any]]:
     """Short name, stock codes and stock short names of some enterprises in one query."""
-    e = Enterprise
-    stmt = select(e.uscc, e.short_name, e.stock_codes, e.stock_names).where(col(e.uscc).in_(usccs))
+    rows = session.connection().execute(_PUBLIC_NAMES, {"b_usccs": list(usccs)}).all()
     return {u: {"short_name": short, "stock_codes": list(codes or []), "stock_names": list(names or [])}
-            for u, short, codes, names in session.exec(stmt).all()}
+            for u, short, codes, names in rows}
 
 
 def save_enterprises(*, session: Session, new: list[dict[str, Any]], updates: list[dict[str, Any]]) -> None:
@@ -80,8 +90,7 @@ def enterprises_by_uscc(*, session: Session, usccs: Iterable[str], full: bool = 
         return out
     ordered = sorted(wanted)
     for i in range(0, len(ordered), 500):  # stay under SQLite's bound-parameter limit
-        stmt = select(*cols).where(table.c.uscc.in_(ordered[i : i + 500]))
-        for row in connection.execute(stmt):
+        for row in connection.execute(_FULL if full else _NAMES, {"b_usccs": ordered[i : i + 500]}):
             out[row.uscc] = dict(row._mapping)
     return out
 

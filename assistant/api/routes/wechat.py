@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import PlainTextResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from assistant.access.privacy import require_admin
 from assistant.api.audit import audit_read
@@ -55,7 +54,7 @@ async def _verify(request: Request, kind: str) -> Response:
 async def _receive(request: Request, kind: str) -> Response:
     channel = _channel(request, kind)
     body = await request.body()
-    out = await run_in_threadpool(channel.receive, _query(request), body)
+    out = await channel.receive(_query(request), body)
     media = "text/plain" if out == "success" else "application/xml"
     return Response(out.encode(), media_type=media)
 

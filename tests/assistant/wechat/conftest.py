@@ -24,12 +24,13 @@ WORK_TOKEN, WORK_AES_KEY, CORP_ID = "worktoken2026", "ZYXWVUTSRQPONMLKJIHGFEDCBA
 
 
 def wechat_settings(folder: Path, api: FakeWeChatApi, **overrides: Any) -> Settings:
-    return make_settings(
-        folder, embedder="none", recheck_seconds=0, chat_turns_per_minute=0,
-        wechat_token=TOKEN, wechat_aes_key=AES_KEY, wechat_app_id=APP_ID, wechat_app_secret="test-app-secret",
-        wechat_api_base=api.base_url, wework_token=WORK_TOKEN, wework_aes_key=WORK_AES_KEY, wework_corp_id=CORP_ID,
-        wework_secret="test-corp-secret", wework_agent_id="1000002", wework_api_base=api.base_url, **overrides,
-    )
+    return make_settings(folder, **{
+        "embedder": "none", "recheck_seconds": 0, "chat_turns_per_minute": 0,
+        "wechat_token": TOKEN, "wechat_aes_key": AES_KEY, "wechat_app_id": APP_ID, "wechat_app_secret": "test-app-secret",
+        "wechat_api_base": api.base_url, "wework_token": WORK_TOKEN, "wework_aes_key": WORK_AES_KEY,
+        "wework_corp_id": CORP_ID, "wework_secret": "test-corp-secret", "wework_agent_id": "1000002",
+        "wework_api_base": api.base_url, **overrides,
+    })
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -22,6 +22,12 @@ class FakeWeChatApi:
     menus: list[dict[str, Any]] = field(default_factory=list)
     errcode: int = 0  # what the send endpoint answers (45015: the follower's 48 hours are over)
     got_message: threading.Event = field(default_factory=threading.Event)
+    _changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def wait_sent(self, done: Callable[[list[dict[str, Any]]], bool], timeout: float) -> bool:
+        """Wait until the messages sent so far satisfy `done` (the timeout only ends a failing test)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: done(self.sent), timeout)
 
     @property
     def base_url(self) -> str:
@@ -60,7 +66,9 @@ def _handler(api: FakeWeChatApi) -> type[BaseHTTPRequestHandler]:
                 self._answer({"errcode": 40001, "errmsg": "invalid credential"})
                 return
             if url.path in ("/cgi-bin/message/custom/send", "/cgi-bin/message/send"):
-                api.sent.append({"path": url.path, **body})
+                with api._changed:
+                    api.sent.append({"path": url.path, **body})
+                    api._changed.notify_all()
                 api.got_message.set()
                 self._answer({"errcode": api.errcode, "errmsg": "ok" if not api.errcode else "refused"})
             elif url.path == "/cgi-bin/menu/create":

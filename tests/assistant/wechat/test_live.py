@@ -4,12 +4,21 @@ verification, the three modes of the official account and WeCom, every refusal, 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
+from sqlmodel import Session
 
-from tests.assistant.conftest import login
+from assistant.access import accounts
+from assistant.api.app import create_app
+from assistant.wechat import bindings
+from scoring.store.db import make_engine
+from tests.assistant.chat.conftest import Clock, serve
+from tests.assistant.conftest import Zone, copy_zone, login
 from tests.assistant.wechat.conftest import (
     AES_KEY,
     APP_ID,
@@ -18,8 +27,11 @@ from tests.assistant.wechat.conftest import (
     WORK_AES_KEY,
     WORK_TOKEN,
     WeChatZone,
+    start,
+    wechat_settings,
 )
-from tests.assistant.wechat.simulator import encrypt, encrypt_raw, sha1_sign, xml_of
+from tests.assistant.wechat.fake_api import FakeWeChatApi
+from tests.assistant.wechat.simulator import Follower, encrypt, encrypt_raw, sha1_sign, xml_of
 
 
 def counts(wz: WeChatZone) -> tuple[int, ...]:
@@ -98,6 +110,37 @@ def test_three_deliveries_are_processed_once(wz: WeChatZone) -> None:
     first, again = f.post(wz.http, event), f.post(wz.http, event)  # an event: FromUserName + CreateTime
     assert counts(wz)[1] == after[1] + 1
     assert f.reply(first) == f.reply(again)
+
+
+def test_a_retry_to_another_worker_gets_the_reply_given(
+    zone: Zone, tmp_path_factory: pytest.TempPathFactory, fake_api: FakeWeChatApi,
+) -> None:
+    """Two workers on one store: the first answers and stops (its replies written, as on any
+    shutdown); WeChat's retry of the same messages reaches the second, which answers each with
+    the reply already given, without a second chat turn."""
+    folder = copy_zone(zone, tmp_path_factory.mktemp("two-workers"))
+    clock = Clock(datetime(zone.latest_year, 6, 1, 2, 0, tzinfo=UTC))
+    settings = wechat_settings(folder, fake_api)
+    first, first_thread, first_url = serve(create_app(settings, clock=clock))
+    now: Callable[[], float] = lambda: clock().timestamp()  # noqa: E731
+    followers = [Follower(f"{first_url}/wechat", TOKEN, AES_KEY, APP_ID, "safe", now) for _ in range(3)]
+    messages = [(f, f.text(q)) for f, q in zip(followers, ("研发投入强度怎么算", "积分制度是怎么回事", "帮助"), strict=True)]
+    with httpx.Client(timeout=120) as http:
+        given = [f.reply(f.post(http, m)) for f, m in messages]
+    first.should_exit = True
+    first_thread.join()
+    second, second_thread, second_url = serve(create_app(settings, clock=clock))
+    try:
+        wz = WeChatZone(url=second_url, clock=clock, http=httpx.Client(), api=fake_api, db=folder / "innopoints.sqlite",
+                        own={})
+        before = counts(wz)
+        with httpx.Client(timeout=120) as http:
+            again = [f.reply(replace(f, url=f"{second_url}/wechat").post(http, m)) for f, m in messages]
+        assert again == given and all(r is not None and r["Content"] for r in given)
+        assert counts(wz) == before  # no new delivery, no new chat turn
+    finally:
+        second.should_exit = True
+        second_thread.join()
 
 
 # ----------------------------------------------------------------------------- refusals
@@ -267,3 +310,78 @@ def test_a_disabled_users_binding_grants_nothing(wz: WeChatZone) -> None:
     finally:
         assert wz.http.post("/api/users/enterprise2/enable", headers=admin).status_code == 200
     assert "绑定方法" not in f.say(wz.http, "我们今年总积分多少")
+
+
+def test_a_group_users_binding_carries_all_its_enterprises(wz: WeChatZone) -> None:
+    """A follower bound to a user of several enterprises asks as that user: every enterprise, the
+    first binding first (the user's own order); unbound again, the follower is the public."""
+    engine = make_engine(f"sqlite:///{wz.db}")
+    db = sqlite3.connect(wz.db)
+    try:
+        first = wz.own["enterprise1"]
+        others = [u for (u,) in db.execute("select uscc from enterprise where uscc != ? order by uscc limit 2", (first,))]
+    finally:
+        db.close()
+    f = wz.follower("safe")
+    assert "绑定成功" in f.say(wz.http, f"绑定 {wz.code('enterprise1')}")
+    with Session(engine) as session:
+        for uscc in reversed(others):  # bound in this order: the later USCC first
+            accounts.bind_enterprise(session=session, username="enterprise1", uscc=uscc)
+    try:
+        who = bindings.principal_for(engine, account=f"mp:{APP_ID}", openid=f.openid)
+        assert (who.role, who.username, who.usccs) == ("enterprise", "enterprise1", (first, *reversed(others)))
+    finally:
+        with Session(engine) as session:
+            for uscc in others:
+                accounts.unbind_enterprise(session=session, username="enterprise1", uscc=uscc)
+    assert "已解除绑定" in f.say(wz.http, "解绑")
+    assert bindings.principal_for(engine, account=f"mp:{APP_ID}", openid=f.openid).role == "public"
+    engine.dispose()
+
+
+def test_a_long_answer_is_its_first_message_then_the_rest_pushed(wz: WeChatZone) -> None:
+    """An answer over WeChat's 2048 bytes: the passive reply is its first message, cut at a
+    sentence break, and the rest comes through the customer-service API — at most 5 messages in
+    all, each within the limit, together the chat core's whole answer."""
+    question = "全区总分前50名"
+    token = login(wz.http, "official")
+    core = wz.http.post("/api/chat", json={"message": question}, headers={"Authorization": f"Bearer {token}"}).json()
+    assert len(core["reply"].encode()) > 2048  # else this test tests nothing
+    f = wz.follower("safe")
+    assert "绑定成功" in f.say(wz.http, f"绑定 {wz.code('official')}")
+    before = len(wz.api.sent)
+    passive = f.reply(f.post(wz.http, f.text(question)))
+    assert passive is not None and len(passive["Content"].encode()) <= 2048
+    assert core["reply"].startswith(passive["Content"])
+    expected = "".join((core["reply"] + "您还可以问：" + "；".join(core["suggestions"][:3])).split())
+
+    def pushed(sent: list[dict[str, Any]]) -> list[str]:
+        return [m["text"]["content"] for m in sent[before:] if m["touser"] == f.openid]
+
+    def whole(sent: list[dict[str, Any]]) -> str:  # cut only between lines: compared without whitespace
+        return "".join((passive["Content"] + "".join(pushed(sent))).split())
+
+    assert wz.api.wait_sent(lambda sent: len(whole(sent)) >= len(expected), 120), whole(wz.api.sent)
+    assert whole(wz.api.sent) == expected
+    assert 1 <= len(pushed(wz.api.sent)) <= 4 and all(len(m.encode()) <= 2048 for m in pushed(wz.api.sent))
+
+
+def test_without_an_app_secret_a_long_answer_is_cut_with_the_portals_address(
+    zone: Zone, tmp_path_factory: pytest.TempPathFactory, fake_api: FakeWeChatApi,
+) -> None:
+    """No AppSecret: nothing can be pushed, so a long answer is its head within 2048 bytes and says
+    where the whole answer is — the portal's 智能助手 page at the configured address."""
+    gen = start(zone, tmp_path_factory.mktemp("no-secret"), fake_api, wechat_app_secret="",
+                portal_url="https://jf.example.gov.cn/")
+    nz = next(gen)
+    try:
+        f = nz.follower("safe")
+        assert "绑定成功" in f.say(nz.http, f"绑定 {nz.code('official')}")
+        before = len(fake_api.sent)
+        reply = f.reply(f.post(nz.http, f.text("全区总分前50名")))
+        assert reply is not None and len(reply["Content"].encode()) <= 2048
+        assert reply["Content"].startswith("2") and "前 50 名" in reply["Content"].splitlines()[0]
+        assert reply["Content"].endswith("已节选。完整回答请到网页版查看：https://jf.example.gov.cn/assistant）")
+        assert len(fake_api.sent) == before  # nothing pushed
+    finally:
+        gen.close()
