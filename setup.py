@@ -15,5 +15,7 @@ setup(
     package_dir={"innopoints_data": "data"},
     # *.npy and *.json: the demo zone's shipped passage vectors (data/demo_vectors/);
     # *.jsonl: the assistant's labelled utterances (data/assistant/).
-    package_data={name: ["*.yaml", "*.txt", "*.md", "*.npy", "*.json", "*.jsonl"] for name in DATA_FOLDERS},
+    # scoring.store.migrations: the template `alembic revision` writes new migrations from.
+    package_data={**{name: ["*.yaml", "*.txt", "*.md", "*.npy", "*.json", "*.jsonl"] for name in DATA_FOLDERS},
+                  "scoring.store.migrations": ["script.py.mako"]},
 )
