@@ -30,8 +30,8 @@ def demo() -> Demo:
 
 
 @pytest.fixture
-def engine(tmp_path: Path, demo: Demo) -> Engine:
-    engine = store.make_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
+def engine(store_url: str, demo: Demo) -> Engine:
+    engine = store.make_engine(store_url)
     write_sources(engine=engine, enterprises=demo.enterprises, raw=demo.raw, label="测试")
     return engine
 
