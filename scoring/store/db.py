@@ -52,7 +52,9 @@ def connect_engine(url: str, *, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
     else:
         pool = {"pool_size": 20, "max_overflow": 80} if is_sqlite else {"pool_size": 10, "max_overflow": 30}
     args: dict[str, Any] = {"check_same_thread": False, "timeout": busy_timeout} if is_sqlite else {}
-    engine = create_engine(url, connect_args=args, **pool)
+    # pre_ping: a pooled connection to a server that restarted is found dead at checkout and
+    # replaced, so the service recovers by itself when PostgreSQL is back.
+    engine = create_engine(url, connect_args=args, pool_pre_ping=not is_sqlite, **pool)
     if is_sqlite:
 
         @event.listens_for(engine, "connect")

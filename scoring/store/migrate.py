@@ -46,6 +46,7 @@ __all__ = [
     "history",
     "legacy_problems",
     "prepare",
+    "revision_of",
     "state",
     "upgrade",
 ]
@@ -115,7 +116,12 @@ def baseline_metadata() -> MetaData:
 def current(engine: Engine) -> str | None:
     """The revision recorded in the database (None: not yet under migrations)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return revision_of(conn)
+
+
+def revision_of(connection: Connection) -> str | None:
+    """The revision recorded in the database, read on an open connection (None: not recorded)."""
+    return MigrationContext.configure(connection).get_current_revision()
 
 
 def state(engine: Engine, *, location: str = LOCATION) -> str:
