@@ -75,3 +75,44 @@ def test_the_service_refuses_a_store_written_by_newer_code(tmp_path: Path, monke
     assert "9999" in invoke("db", "current")
     with pytest.raises(StoreError, match="9999"), TestClient(create_app(make_settings(data))):
         pass
+
+
+# ----------------------------------------------------------------------------- backup and restore
+def _names(url: str) -> list[str]:
+    engine = connect_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [n for (n,) in conn.execute(text("select name from enterprise order by uscc"))]
+    finally:
+        engine.dispose()
+
+
+def _write(url: str, sql: str) -> None:
+    engine = connect_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(sql))
+    finally:
+        engine.dispose()
+
+
+def test_backup_and_restore_give_back_the_store_as_it_was(env: str, tmp_path: Path) -> None:
+    invoke("db", "upgrade")
+    _write(env, "insert into enterprise (uscc, name) values ('91320411MA1MXXXX01', '常州甲科技有限公司'), "
+                "('91320411MA1MXXXX02', '常州乙材料有限公司')")
+    saved = tmp_path / "backup.dump"
+    assert "已备份到" in invoke("db", "backup", str(saved))
+    again = runner.invoke(app, ["db", "backup", str(saved)])
+    assert again.exit_code == 1 and "已存在" in again.output
+    _write(env, "delete from enterprise where uscc = '91320411MA1MXXXX01'")
+    _write(env, "insert into enterprise (uscc, name) values ('91320411MA1MXXXX03', '江苏丙装备股份有限公司')")
+    unconfirmed = runner.invoke(app, ["db", "restore", str(saved)])
+    assert unconfirmed.exit_code == 1 and "--force" in unconfirmed.output
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("这不是备份", encoding="utf-8")
+    refused = runner.invoke(app, ["db", "restore", str(bogus), "--force"])
+    assert refused.exit_code == 1 and "不是 innopoints 数据库的备份" in refused.output and "Traceback" not in refused.output
+    assert _names(env) == ["常州乙材料有限公司", "江苏丙装备股份有限公司"]  # unchanged by the refusals
+    assert "已从" in invoke("db", "restore", str(saved), "--force")
+    assert _names(env) == ["常州甲科技有限公司", "常州乙材料有限公司"]
+    assert invoke("db", "current") == f"{migrate.head()}\n"
