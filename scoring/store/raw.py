@@ -8,7 +8,7 @@ from itertools import chain, repeat
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -134,6 +134,23 @@ def active_batch_ids(*, session: Session, years: Iterable[int]) -> list[int]:
 
 # ----------------------------------------------------------------------------- imports (scoring.ingest.importer)
 RAW_COLUMNS = ["uscc", "year", "field", "value", "text", "unit", "source", "batch_id", "row", "file", "sheet"]
+
+
+# Any fixed 64-bit number: the advisory lock that makes imports on PostgreSQL one at a time.
+_IMPORT_LOCK = 7_201_515_016
+
+
+def lock_imports(*, session: Session) -> None:
+    """Wait until no other import is writing, for the rest of the session's transaction.
+
+    SQLite allows one writer: an import's first write takes the lock and the next import waits for
+    it. PostgreSQL lets both write at once, so that two uploads of one file would each see no
+    earlier import and both be kept; this advisory lock restores SQLite's order, after which the
+    importer's second look (`find_import`) sees the other's batch.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK})
 
 
 def find_import(*, session: Session, source: str, sha256: str, year: int | None) -> Batch | None:
