@@ -93,8 +93,9 @@ def raw_frames(
         stmt = stmt.where(col(RawValue.field).in_(sorted(fields)))
     if usccs is not None:
         stmt = stmt.where(col(RawValue.uscc).in_(sorted(set(usccs))))
-    # Plain tuples: pandas probes SQLAlchemy Row objects attribute by attribute, 10x slower.
-    rows = [tuple(r) for r in session.connection().execute(stmt)]
+    # Plain tuples: pandas probes SQLAlchemy Row objects attribute by attribute, 10x slower. One
+    # fetchall: iterating fetches row by row, which psycopg does at a third of the speed.
+    rows = [tuple(r) for r in session.connection().execute(stmt).all()]
     df = pd.DataFrame.from_records(rows, columns=["uscc", "year", "field", "value", "text", "source", "batch_id"])
     out: dict[int, pd.DataFrame] = {}
     if df.empty:
