@@ -103,8 +103,8 @@ def _fast_insert(session: Session, table: type[SQLModel], columns: list[str], ro
     """
     connection = session.connection()
     name = str(table.__tablename__)
-    if uses_copy(connection):
-        return copy_rows(connection, name, columns, rows)
+    if _uses_copy(connection):
+        return _copy_rows(connection, name, columns, rows)
     mark = _PLACEHOLDERS.get(connection.dialect.paramstyle)
     if mark is None:
         return _bulk(session, table, (dict(zip(columns, row, strict=True)) for row in rows))
@@ -116,12 +116,12 @@ def _fast_insert(session: Session, table: type[SQLModel], columns: list[str], ro
     return count
 
 
-def uses_copy(connection: Connection) -> bool:
+def _uses_copy(connection: Connection) -> bool:
     """Whether bulk rows go in with COPY (PostgreSQL through psycopg 3) on this connection."""
     return connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg"
 
 
-def copy_rows(connection: Connection, table: str, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> int:
+def _copy_rows(connection: Connection, table: str, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> int:
     """`COPY table (columns) FROM STDIN` in the connection's transaction (psycopg 3); returns the rows written.
 
     Faster than executemany of INSERTs, which send and plan one statement per row (benchmarks/

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from scoring.errors import NotFound, StoreError
-from scoring.store.db import _PLACEHOLDERS, _bulk, _fast_insert, uses_copy
+from scoring.store.db import _PLACEHOLDERS, _bulk, _fast_insert, _uses_copy
 from scoring.store.models import Batch, Conflict, RawValue, _now
 from scoring.systems.schema import SOURCES
 
@@ -290,7 +290,7 @@ def write_field_values(
     mark = _PLACEHOLDERS.get(connection.dialect.paramstyle)
     vals: Iterable[float | None] = values if values is not None else repeat(None, n)
     txts: Iterable[str | None] = texts if texts is not None else repeat(None, n)
-    if mark is None or uses_copy(connection) or not _SAFE_NAME.match(field) or source not in SOURCES:  # COPY takes them all
+    if mark is None or _uses_copy(connection) or not _SAFE_NAME.match(field) or source not in SOURCES:  # COPY takes them all
         return write_values(session=session, rows=zip(
             usccs, years, repeat(field, n), vals, txts, repeat(unit, n), repeat(source, n), repeat(batch_id, n),
             rows, repeat(file, n), repeat(sheet, n), strict=True))

@@ -171,7 +171,7 @@ READS = [
     ("official", "/api/rankings?stage=startup&page_size=20"),
     ("official", "/api/stats/distribution"),
     ("public", "/api/stats/distribution"),
-    ("official", "/api/lists/credit"),
+    ("official", "/api/lists/credit?top=5"),
     ("admin", "/api/users"),
 ]
 VOLATILE = {"published_at", "started_at", "created_at", "loaded_at", "at", "generated_at", "withdrawn_at", "last_login_at"}
