@@ -15,9 +15,11 @@ setup(
     package_dir={"innopoints_data": "data"},
     # *.npy and *.json: the demo zone's shipped passage vectors (data/demo_vectors/);
     # *.jsonl: the assistant's labelled utterances (data/assistant/).
+    # scoring.store.migrations: the template `alembic revision` writes new migrations from.
     package_data={
         **{name: ["*.yaml", "*.txt", "*.md", "*.npy", "*.json", "*.jsonl"] for name in DATA_FOLDERS},
         # The portal's templates and static files (ECharts with its licence): no CDN at run time.
         "assistant.web": ["templates/*.html", "static/*.js", "static/*.css", "static/vendor/*"],
+        "scoring.store.migrations": ["script.py.mako"],
     },
 )

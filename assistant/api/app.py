@@ -30,6 +30,7 @@ from assistant.api.docs import app_options, install_docs
 from assistant.api.errors import error_body, install_error_handlers
 from assistant.api.forwarded import TrustedProxies
 from assistant.api.principal_cache import PrincipalCache
+from assistant.api.request_log import RequestLog, configure_logging
 from assistant.api.routes import ROUTERS, imports, portal, wechat
 from assistant.chat import sessions as chat_sessions  # its tables join the store's schema check
 from assistant.config import Settings
@@ -190,6 +191,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     # WeChat's messages are a few KiB: its callbacks refuse far less than the default.
     body_limits = {imports.UPLOAD_PATH: imports.MAX_UPLOAD_BYTES, **dict.fromkeys(wechat.PATHS, WECHAT_MAX_BODY)}
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, routes=body_limits)
+    app.add_middleware(RequestLog)  # outermost: a refused body is logged with its id too
     if settings.docs_enabled:
         install_docs(app)
     for router in ROUTERS:  # each route lists its own error statuses (assistant.api.responses)
@@ -261,5 +263,7 @@ def _wechat(app: FastAPI, settings: Settings, engine: Engine) -> dict[str, Any]:
 
 
 def factory() -> FastAPI:
-    """For `uvicorn assistant.api.app:factory --factory --no-proxy-headers` (settings from the environment)."""
+    """For `uvicorn assistant.api.app:factory --factory --no-proxy-headers` (settings from the environment;
+    logs as JSON lines with request ids)."""
+    configure_logging()
     return create_app(Settings())

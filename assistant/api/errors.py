@@ -18,7 +18,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -51,6 +51,30 @@ _FIELD_MESSAGES = {
     "enum": "取值不在允许范围内",
     "json_invalid": "不是合法的 JSON",
 }
+
+
+# What the database says when it is not at fault for the request: (words in its message, status,
+# code, Chinese message). SQLite: its write lock held past the busy timeout (a long publish), a
+# read-only file, a full disk. Both: a server that went away (PostgreSQL stopped or restarting:
+# the pool drops its connections and reconnects by itself once the server is back).
+_REFUSALS = (
+    (("locked", "busy"), 503, "database_busy", "数据库正忙（可能正在发布评分），请稍后再试"),
+    (("readonly", "read-only"), 503, "database_read_only", "数据库文件只读，无法写入：请检查数据文件及其所在目录的写权限"),
+    (("disk is full", "no space left"), 507, "database_disk_full", "数据库所在磁盘已满，无法写入：请清理磁盘空间后重试（本次操作未做任何改动）"),
+)
+_UNREACHABLE = ("database_unavailable", "数据库暂时无法连接（可能正在重启），请稍后再试")
+
+
+def database_refusal(exc: DBAPIError) -> tuple[int, str, str] | None:
+    """(status, code, Chinese message) when the database refused for a reason of its own, else None."""
+    text = str(exc.orig).lower()
+    for words, status, code, message in _REFUSALS:
+        if any(w in text for w in words):
+            return status, code, message
+    if exc.connection_invalidated or (isinstance(exc, OperationalError) and exc.orig is not None
+                                      and type(exc.orig).__module__.startswith("psycopg")):
+        return 503, *_UNREACHABLE
+    return None
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -110,11 +134,13 @@ def install_error_handlers(app: FastAPI) -> None:
             message += _without_slash_hint(request)
         return _json(exc.status_code, f"http_{exc.status_code}", message, None, getattr(exc, "headers", None))
 
-    @app.exception_handler(OperationalError)
-    async def _database(_: Request, exc: OperationalError) -> JSONResponse:
-        # SQLite's write lock held past the busy timeout (a long publish): a refusal to retry, not a fault.
-        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
-            return _json(503, "database_busy", "数据库正忙（可能正在发布评分），请稍后再试", None, {"Retry-After": "5"})
+    @app.exception_handler(DBAPIError)
+    async def _database(_: Request, exc: DBAPIError) -> JSONResponse:
+        refusal = database_refusal(exc)
+        if refusal is not None:
+            status, code, message = refusal
+            log.warning("database refused a request: %s", code, exc_info=exc)
+            return _json(status, code, message, None, {"Retry-After": "5"} if status == 503 else None)
         log.exception("database error", exc_info=exc)
         return _json(500, "internal_error", "服务器内部错误，请稍后再试")
 

@@ -12,6 +12,7 @@ from assistant.cli import (
     admin,
     audit,
     chat,
+    db,
     demo,
     imports,
     runs,
@@ -38,6 +39,7 @@ app.add_typer(runs.app, name="runs")
 app.add_typer(audit.app)
 app.add_typer(chat.app)
 app.add_typer(wechat.app, name="wechat")
+app.add_typer(db.app, name="db")
 
 
 if __name__ == "__main__":

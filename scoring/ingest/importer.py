@@ -238,6 +238,7 @@ def _write(session: Session, src: Source, plan: Plan, known: dict[str, dict[str,
     """Everything in one transaction: the batch, master data, values, conflicts. Returns the
     batch that already holds this file if one appeared since the first check (nothing written)."""
     try:
+        store.lock_imports(session=session)  # PostgreSQL: one import at a time, as SQLite's write lock does
         batch = store.Batch(
             source=src.key, file=report.file, description=f"导入 {src.title} 文件", sha256=report.sha256,
             sheets=report.sheets, year=report.year, rows_read=report.rows_read,

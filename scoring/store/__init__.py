@@ -5,7 +5,8 @@ they work in. The store never computes points: it keeps what the engine produced
 atomic: a score run and all its rows are written in one transaction and the run is inserted already
 `published`, so a reader sees either the whole new run or only the older ones.
 
-Modules: `models` (tables), `db` (engine, pragmas, bulk inserts), `enterprises`, `raw` (batches,
+Modules: `models` (tables), `db` (engine, pragmas, bulk inserts), `migrate` (Alembic: the
+schema's revisions; `migrations/` holds them), `enterprises`, `raw` (batches,
 values, conflicts), `runs` (publish, read), `advice` (each enterprise's advice in a run),
 `portraits`, `gaps`, `pipeline` (store ↔ engine). `from scoring import store` gives the first
 six's functions as `store.latest_run(...)`.
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from scoring.store.advice import ADVICE_COLUMNS, enterprise_advice, write_advice
     from scoring.store.db import (
         BUSY_TIMEOUT_S,
+        connect_engine,
         count_rows,
         make_engine,
     )
@@ -61,6 +63,7 @@ if TYPE_CHECKING:
         get_batch,
         list_batches,
         list_conflicts,
+        lock_imports,
         open_conflict_keys,
         raw_frames,
         raw_signature,
@@ -120,6 +123,7 @@ _WHERE = {
     "add_conflicts": "scoring.store.raw",
     "batch_value_count": "scoring.store.raw",
     "cohort_stats": "scoring.store.runs",
+    "connect_engine": "scoring.store.db",
     "count_rows": "scoring.store.db",
     "enterprise": "scoring.store.enterprises",
     "enterprise_advice": "scoring.store.advice",
@@ -135,6 +139,7 @@ _WHERE = {
     "list_batches": "scoring.store.raw",
     "list_conflicts": "scoring.store.raw",
     "list_runs": "scoring.store.runs",
+    "lock_imports": "scoring.store.raw",
     "make_engine": "scoring.store.db",
     "newest_run_id": "scoring.store.runs",
     "open_conflict_keys": "scoring.store.raw",
@@ -187,6 +192,7 @@ __all__ = [
     "add_conflicts",
     "batch_value_count",
     "cohort_stats",
+    "connect_engine",
     "count_rows",
     "enterprise",
     "enterprise_advice",
@@ -202,6 +208,7 @@ __all__ = [
     "list_batches",
     "list_conflicts",
     "list_runs",
+    "lock_imports",
     "make_engine",
     "newest_run_id",
     "open_conflict_keys",

@@ -66,8 +66,9 @@ def write_xlsx(path: Path, sheets: dict[str, tuple[Sequence[str], Sequence[str],
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    return store.make_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
+def engine(store_url: str) -> Engine:
+    """A new store, SQLite and PostgreSQL in turn (imports write with COPY on PostgreSQL)."""
+    return store.make_engine(store_url)
 
 
 REGISTER_HEADER = ["统一社会信用代码", "企业名称", "成立日期", "注册资本（万元）", "曾用名", "所属行业", "法定代表人"]

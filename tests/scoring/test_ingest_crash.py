@@ -1,9 +1,10 @@
 """kill -9 in the middle of an import: the store is exactly as before, and the next import works.
 
-A real subprocess imports a large tax file into a file-backed SQLite store and reports progress
-on stdout; the importer reports the second half of the progress while it writes, so once a line
-past one half arrives and the WAL file holds more than a MiB of uncommitted pages, the process is
-inside its write transaction and gets SIGKILL.
+A real subprocess imports a large tax file into a file-backed SQLite store, or a PostgreSQL
+database, and reports progress on stdout; the importer reports the second half of the progress
+while it writes, so once a line past one half arrives and the write has begun (SQLite: the WAL
+file holds more than a MiB of uncommitted pages; PostgreSQL: the child's open transaction has
+run a COPY into rawvalue), the process is inside its write transaction and gets SIGKILL.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +38,7 @@ TAX = ["营业收入", "成本费用总额", "研发费用", "境内研发费用
        "无形资产", "出口销售收入"]
 CHILD = """
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from scoring import store
 from scoring.ingest.importer import import_file
@@ -44,10 +47,11 @@ from sqlalchemy import event
 
 engine = store.make_engine(sys.argv[1])
 
-@event.listens_for(engine, "connect")
-def small_cache(conn, _record):
-    # 2 MiB instead of 64: the open transaction spills into the WAL early, as a bigger file would.
-    conn.execute("PRAGMA cache_size=-2048")
+if engine.dialect.name == "sqlite":
+    @event.listens_for(engine, "connect")
+    def small_cache(conn, _record):
+        # 2 MiB instead of 64: the open transaction spills into the WAL early, as a bigger file would.
+        conn.execute("PRAGMA cache_size=-2048")
 
 engine.dispose()
 def tick(done, total):
@@ -71,12 +75,12 @@ def snapshot(engine: Engine) -> dict[str, tuple[int, str]]:
 
 
 @pytest.fixture
-def zone(tmp_path: Path) -> tuple[str, Path, list[str]]:
+def zone(tmp_path: Path, store_url: str) -> tuple[str, Path, list[str]]:
     """A store with N registered enterprises and one small earlier tax import, and a big tax file."""
     rng = np.random.default_rng(3)
     usccs = make_usccs(rng, N)
     names = [f"常州测试{i:05d}科技有限公司" for i in range(N)]
-    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    url = store_url
     engine = store.make_engine(url)
     register = write_table(tmp_path / "工商.csv", [("", [], ["统一社会信用代码", "企业名称", "成立日期"],
                                                   [[u, n, "2015-06-01"] for u, n in zip(usccs, names, strict=True)])])
@@ -101,7 +105,7 @@ def test_sigkill_mid_write_leaves_the_store_as_before(zone: tuple[str, Path, lis
     )
     assert child.stdout is not None
     killed_at = None
-    wal = Path(url.removeprefix("sqlite:///") + "-wal")
+    writing = _writing_probe(url)
     deadline = time.monotonic() + 300
     for line in child.stdout:
         parts = line.split()
@@ -109,7 +113,7 @@ def test_sigkill_mid_write_leaves_the_store_as_before(zone: tuple[str, Path, lis
             break
         done, total = int(parts[0]), int(parts[1])
         # Past half the importer is writing; once the WAL holds uncommitted pages, kill it.
-        if total and 0.5 < done / total < 0.9 and wal.exists() and wal.stat().st_size > 1 << 20:
+        if total and 0.5 < done / total < 0.9 and writing():
             os.kill(child.pid, signal.SIGKILL)
             killed_at = done / total
             break
@@ -122,7 +126,24 @@ def test_sigkill_mid_write_leaves_the_store_as_before(zone: tuple[str, Path, lis
     report = import_file(engine=engine, source="tax", path=big, year=YEAR)
     assert report.status == "imported" and report.values_written == N * len(TAX)
     with engine.connect() as conn:
-        assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        if conn.dialect.name == "sqlite":
+            assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
         n = conn.execute(text("SELECT count(*) FROM rawvalue WHERE batch_id = :b"), {"b": report.batch_id}).scalar()
     assert n == N * len(TAX)
     assert snapshot(engine)["rawvalue"][0] == before["rawvalue"][0] + N * len(TAX)
+
+
+def _writing_probe(url: str) -> Callable[[], bool]:
+    """Whether the child is inside its write transaction with rows written (see the docstring)."""
+    if url.startswith("sqlite"):
+        wal = Path(url.removeprefix("sqlite:///") + "-wal")
+        return lambda: wal.exists() and wal.stat().st_size > 1 << 20
+    watcher = store.connect_engine(url)
+
+    def copying() -> bool:
+        with watcher.connect() as conn:
+            return conn.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " AND xact_start IS NOT NULL AND query LIKE 'COPY rawvalue%'")).scalar_one() > 0
+
+    return copying

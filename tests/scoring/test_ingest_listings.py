@@ -18,8 +18,8 @@ HEADER = ["统一社会信用代码", "企业名称", "其他名称", "英文缩
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    return store.make_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
+def engine(store_url: str) -> Engine:
+    return store.make_engine(store_url)
 
 
 def register(engine: Engine, path: Path) -> tuple[str, list[str]]:

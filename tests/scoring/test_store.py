@@ -1,9 +1,9 @@
-"""The SQL store on a real SQLite file: round trip and atomic publication of runs."""
+"""The SQL store on a real SQLite file and a real PostgreSQL database: round trip and atomic
+publication of runs."""
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -21,8 +21,8 @@ USCCS = ["91320411MA1MXXXX01", "91320411MA1MXXXX02", "91320411MA1MXXXX03"]
 
 
 @pytest.fixture
-def engine(tmp_path: Path):  # type: ignore[no-untyped-def]
-    eng = store.make_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
+def engine(store_url: str):  # type: ignore[no-untyped-def]
+    eng = store.make_engine(store_url)
     ents = pd.DataFrame(
         {"name": ["常州甲科技有限公司", "常州乙材料有限公司", "江苏丙装备股份有限公司"],
          "short_name": ["甲科技", "乙材料", "丙装备"], "industry": ["软件", "新材料", "智能装备"],

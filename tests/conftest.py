@@ -1,0 +1,90 @@
+"""Fixtures every test folder shares: the two stores (SQLite and a real PostgreSQL cluster).
+
+`store_url` is parametrised: a test that takes it runs once on a fresh SQLite file and once on a
+fresh PostgreSQL database (`[postgresql]` in its id, marker `postgres`). The cluster is started
+once per session (tests/pg_cluster.py) and every database is a `CREATE DATABASE … TEMPLATE` copy.
+Where PostgreSQL cannot be found (scripts/setup-env installs it), those runs are skipped and the
+session says so loudly: a warning, and a line at the end of the report.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.pg_cluster import Cluster, find_binaries
+
+STORES = ("sqlite", "postgresql")
+_NO_POSTGRES: list[str] = []  # why PostgreSQL was skipped, for the terminal summary
+
+
+class PostgresMissing(UserWarning):
+    """The PostgreSQL half of the store tests did not run."""
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """The session's PostgreSQL cluster (skips, loudly, where PostgreSQL is not installed)."""
+    bin_dir = find_binaries()
+    if bin_dir is None:
+        reason = "PostgreSQL 未安装（找不到 initdb/pg_ctl；scripts/setup-env test 会用 apt-get 安装）：PostgreSQL 上的存储测试全部跳过"
+        if not _NO_POSTGRES:
+            _NO_POSTGRES.append(reason)
+            warnings.warn(reason, PostgresMissing, stacklevel=1)
+        pytest.skip(reason)
+    cluster = Cluster.start(bin_dir)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster: Cluster) -> str:
+    """A database already at the head revision: tests copy it instead of migrating each time."""
+    from scoring.store import make_engine
+
+    name = pg_cluster.create("head")
+    make_engine(pg_cluster.url(name)).dispose()
+    return name
+
+
+@pytest.fixture(params=STORES)
+def store_kind(request: pytest.FixtureRequest) -> str:
+    """"sqlite" or "postgresql" (the parameter of `store_url`)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def empty_store_url(store_kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """The URL of a new, empty database of either kind (no tables at all)."""
+    if store_kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite'}"
+    cluster: Cluster = request.getfixturevalue("pg_cluster")
+    return cluster.url(cluster.create("empty"))
+
+
+@pytest.fixture
+def store_url(store_kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """The URL of a new database of either kind with the schema at head."""
+    if store_kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite'}"
+    cluster: Cluster = request.getfixturevalue("pg_cluster")
+    return cluster.url(cluster.create("store", template=request.getfixturevalue("pg_template")))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the PostgreSQL runs, so that `-m "not postgres"` leaves them out on a laptop."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("store_kind") == "postgresql":
+            item.add_marker(pytest.mark.postgres)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for reason in _NO_POSTGRES:
+        terminalreporter.section("PostgreSQL", sep="!", red=True, bold=True)
+        terminalreporter.line(f"注意：{reason}", red=True, bold=True)
