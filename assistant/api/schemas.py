@@ -136,6 +136,53 @@ class Verdict(BaseModel):
     route: str = Field(description="通过的途径，或未满足的第一项条件")
 
 
+class EvaluationVerdict(BaseModel):
+    code: str = Field(description="结论代码")
+    name: str = Field(description="结论名称")
+    passed: bool = Field(description="按园区已有数据测算是否通过")
+    route: str = Field(description="通过的途径，或未满足的第一项条件")
+
+
+class EvaluationCategory(BaseModel):
+    code: str = Field(description="类别代码")
+    name: str = Field(description="类别名称")
+    points: float = Field(description="得分")
+    max_points: float = Field(description="满分")
+    choice: str | None = Field(default=None, description="该类别按哪一种方式计分（有多种方式时）")
+
+
+class MissingField(BaseModel):
+    field: str = Field(description="字段代码")
+    year: int = Field(description="所缺数据的年度")
+    name: str = Field(description="字段名称")
+    unit: str = Field(description="单位")
+    source: str = Field(description="通常提供该字段的数据来源代码")
+    source_name: str = Field(description="数据来源名称")
+    asked: bool = Field(description="企业能否通过自报表补充（专家评审类字段为否）")
+
+
+class Evaluation(BaseModel):
+    """One official evaluation (科技型中小企业评价、高新技术企业认定) computed on the zone's data."""
+
+    version: str = Field(description="评价指标体系版本")
+    name: str = Field(description="评价名称")
+    year: int = Field(description="数据年度")
+    uscc: str = Field(description="统一社会信用代码")
+    verdicts: list[EvaluationVerdict] = Field(description="结论")
+    total: float = Field(description="评价得分")
+    max_total: float = Field(description="评价满分")
+    categories: list[EvaluationCategory] = Field(description="各类别得分")
+    missing: list[MissingField] = Field(description="园区没有的、评价需要的数据")
+
+
+class Evaluations(BaseModel):
+    """企业画像的官方评价：每种评价的测算结果（仅供参考，以主管部门审核为准）。"""
+
+    uscc: str = Field(description="统一社会信用代码")
+    year: int = Field(description="数据年度")
+    evaluations: list[Evaluation] = Field(description="各项评价（该年度没有原始数据的评价不列出）")
+
+
 class Portrait(BaseModel):
     """企业创新画像 for one year."""
 

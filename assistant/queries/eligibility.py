@@ -30,7 +30,8 @@ from assistant.errors import BadRequest
 from assistant.queries.audit import Audit, record
 from assistant.queries.profiles import checked_uscc
 from assistant.queries.run_cache import RunCache
-from assistant.queries.systems import find
+from assistant.queries.systems import evaluation_versions, find
+from scoring import store
 from scoring.engine.engine import ScoreResult
 from scoring.engine.explain import show_indicator_value
 from scoring.errors import NotFound
@@ -64,6 +65,31 @@ def evaluation(
     record(audit, action="evaluate", target=f"{code} {version} {year}")
     answer: dict[str, Any] = json.loads(kept.body)
     return answer
+
+
+def evaluations(
+    *, principal: Principal, engine: Engine, runs: RunCache, systems_dir: Path, uscc: str, year: int | None,
+    audit: Audit | None,
+) -> dict[str, Any]:
+    """`{uscc, year, evaluations}`: every official evaluation (科小, 高企) of `uscc` on its raw data of
+    `year` (by default the newest published run's year), each as `evaluation` gives it without the
+    indicator table: verdicts, total, categories and the fields missing. The portrait's 官方评价."""
+    code = checked_uscc(uscc)
+    require_details(principal, code)
+    year = runs.published().for_year(year).year
+    out = []
+    for version in evaluation_versions(systems_dir):
+        try:
+            one = evaluation(principal=principal, engine=engine, runs=runs, systems_dir=systems_dir,
+                             version=version, uscc=code, year=year, audit=audit)
+        except NotFound:  # no raw data of that year for this firm: no verdict, not an error
+            continue
+        out.append({k: v for k, v in one.items() if k != "indicators"})
+    if not out:
+        with Session(engine) as session:
+            if not store.enterprises_by_uscc(session=session, usccs=[code]):
+                raise NotFound(f"找不到统一社会信用代码为 {code} 的企业")
+    return {"uscc": code, "year": year, "evaluations": out}
 
 
 def prepare(*, engine: Engine, runs: RunCache, systems_dir: Path, version: str, year: int) -> None:
@@ -129,4 +155,4 @@ def _one(system: IndicatorSystem, result: ScoreResult, i: int, year: int, gaps: 
     }
 
 
-__all__ = ["evaluation", "prepare"]
+__all__ = ["evaluation", "evaluations", "prepare"]

@@ -154,6 +154,31 @@ def test_portrait_adds_up(api: Api, everyone: list[dict[str, Any]], zone: Zone) 
     assert [t["year"] for t in p["trend"]] == zone.years and p["trend"][-1]["total"] == p["total"]
 
 
+def test_official_evaluations_for_the_firm_and_officials_only(api: Api, zone: Zone) -> None:
+    """科小 and 高企 computed on the firm's own data (the portrait's 官方评价): for the firm itself and
+    officials; another enterprise and the public get 404, as for the portrait; an unknown firm 404."""
+    uscc = zone.own["enterprise1"]
+    mine = api.get(f"/api/enterprises/{uscc}/evaluations", as_="enterprise1")
+    assert mine.status_code == 200, mine.text
+    body = mine.json()
+    assert body["uscc"] == uscc and body["year"] == zone.latest_year
+    names = {e["name"] for e in body["evaluations"]}
+    assert any("科技型中小企业" in n for n in names) and any("高新技术企业" in n for n in names), names
+    for e in body["evaluations"]:
+        assert e["verdicts"] and all(isinstance(v["passed"], bool) and v["route"] for v in e["verdicts"])
+        assert 0 <= e["total"] <= e["max_total"] + 1e-9
+        assert math.isclose(e["total"], sum(c["points"] for c in e["categories"]), abs_tol=1e-6)
+        assert all(m["field"] and m["source_name"] for m in e["missing"])
+    assert api.get(f"/api/enterprises/{uscc}/evaluations", as_="official").json() == body  # the same figures
+    earlier = api.get(f"/api/enterprises/{uscc}/evaluations", as_="official", params={"year": zone.years[0]}).json()
+    assert earlier["year"] == zone.years[0]
+    assert api.get(f"/api/enterprises/{uscc}/evaluations", as_="enterprise2").status_code == 404
+    assert api.get(f"/api/enterprises/{uscc}/evaluations").status_code == 404
+    assert api.get(f"/api/enterprises/{uscc}/portrait").status_code == 404
+    unknown = "91320400MA1XXXXX0" + "0"
+    assert api.get(f"/api/enterprises/{unknown}/evaluations", as_="official").status_code in (404, 422)
+
+
 def test_portrait_of_an_earlier_year(api: Api, zone: Zone) -> None:
     uscc = zone.own["enterprise2"]
     first = zone.years[0]

@@ -1,4 +1,4 @@
-"""Enterprises: the list, one profile, one portrait."""
+"""Enterprises: the list, one profile, one portrait, the official evaluations computed on its data."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from assistant.api.deps import AuditDep, PrincipalDep, RunsDep, SessionDep
+from assistant.api.deps import AuditDep, PrincipalDep, RunsDep, SessionDep, SettingsDep
 from assistant.api.responses import errors
 from assistant.api.routes.common import (
     IndustryQuery,
@@ -18,8 +18,8 @@ from assistant.api.routes.common import (
     YearQuery,
     send,
 )
-from assistant.api.schemas import EnterpriseListItem, EnterpriseProfile, Page, Portrait
-from assistant.queries import portraits, profiles
+from assistant.api.schemas import EnterpriseListItem, EnterpriseProfile, Evaluations, Page, Portrait
+from assistant.queries import eligibility, portraits, profiles
 from scoring.uscc import CHARSET
 
 router = APIRouter(prefix="/api/enterprises", tags=["企业"])
@@ -91,6 +91,21 @@ async def portrait(
             encode=encode_portrait, audit=audit,
         ))
     return send(answer, request)
+
+
+@router.get(
+    "/{uscc}/evaluations", response_model=Evaluations, summary="官方评价测算（科小、高企）",
+    responses=errors(
+        401, (404, "该年度没有发布的评分、没有这家企业，或无权查看（仅本企业与园区工作人员）"), BAD_USCC,
+    ),
+)
+def evaluations(
+    uscc: UsccPath, principal: PrincipalDep, runs: RunsDep, audit: AuditDep, settings: SettingsDep,
+    year: YearQuery = None,
+) -> dict[str, Any]:
+    """按园区已有数据测算该企业能否通过科技型中小企业评价、高新技术企业认定：各项结论、得分与所缺数据（仅供参考，以主管部门审核为准）。"""
+    return eligibility.evaluations(principal=principal, engine=runs.engine, runs=runs, systems_dir=settings.systems_dir,
+                                   uscc=uscc, year=year, audit=audit)
 
 
 def encode_portrait(data: dict[str, Any]) -> bytes:

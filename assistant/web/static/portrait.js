@@ -51,9 +51,23 @@ document.addEventListener("DOMContentLoaded", async () => {
     // The tables (121 rows) after the charts' first frame: the figures and charts are seen first.
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
     const verdicts = Object.entries(p.verdicts || {});
+    const verdictItems = verdicts.map(([code, v]) =>
+      el("li", {}, el("strong", { class: v.passed ? "ok" : "error", text: `${code}：${v.passed ? "通过" : "未通过"}` }), `（${v.route}）`));
     document.getElementById("verdicts-card").hidden = !verdicts.length;
-    document.getElementById("verdicts").replaceChildren(...verdicts.map(([code, v]) =>
-      el("li", {}, el("strong", { class: v.passed ? "ok" : "error", text: `${code}：${v.passed ? "通过" : "未通过"}` }), `（${v.route}）`)));
+    document.getElementById("verdicts").replaceChildren(...verdictItems);
+    // 官方评价 (科技型中小企业评价, 高新技术企业认定) computed on the firm's own data of this year, from
+    // GET /api/enterprises/{uscc}/evaluations; shown under the run's own verdicts when there are any.
+    api(`/api/enterprises/${encodeURIComponent(uscc)}/evaluations?year=${p.year}`).then((ev) => {
+      const items = ev.evaluations.map((e) => el("li", { "data-evaluation": e.version },
+        el("strong", { text: `${e.name}：` }),
+        ...e.verdicts.map((v) => el("span", { class: v.passed ? "ok" : "error", text: `${v.name}${v.passed ? "通过" : "未通过"}（${v.route}）` })),
+        el("span", { class: "muted", text: `；测算得分 ${fmt(e.total)} / ${fmt(e.max_total, 0)}` +
+          (e.missing.length ? `，园区缺少 ${e.missing.length} 项所需数据（${e.missing.slice(0, 3).map((m) => m.name).join("、")}${e.missing.length > 3 ? "等" : ""}）` : "") })));
+      if (!items.length) return;
+      items.push(el("li", { class: "muted", text: "按园区已有数据测算，仅供参考，以主管部门的审核结果为准。" }));
+      document.getElementById("verdicts").replaceChildren(...verdictItems, ...items);
+      document.getElementById("verdicts-card").hidden = false;
+    }).catch((e) => showError(status, e));
     const advice = document.getElementById("advice");
     advice.replaceChildren(...p.advice.map((a) => el("li", {}, a.text, " ", el("span", { class: "tag", text: `+${fmt(a.gain)} 分` }))));
     if (!p.advice.length) advice.replaceChildren(el("li", { class: "muted", text: "暂无建议。" }));

@@ -41,6 +41,26 @@ def test_portrait_shows_the_apis_total_rank_and_every_indicator(visit: Callable[
     v.clean()
 
 
+def test_portrait_shows_the_official_evaluations_computed_on_the_firms_data(visit: Callable[..., Visit], zone: Zone) -> None:
+    """官方评价: the verdicts of 科小 and 高企 the API computes for the firm, as the page shows them."""
+    uscc = zone.own["enterprise1"]
+    v = visit()
+    v.login("enterprise1")
+    v.goto(f"/enterprises/{uscc}")
+    v.charts_drawn()
+    ev = v.api_json(f"/api/enterprises/{uscc}/evaluations?year={zone.latest_year}")
+    assert ev["evaluations"]  # the demo zone has the raw data both evaluations read
+    v.page.wait_for_selector("#verdicts-card:not([hidden]) li[data-evaluation]")
+    for e in ev["evaluations"]:
+        item = v.page.locator(f"li[data-evaluation='{e['version']}']").inner_text()
+        assert e["name"] in item
+        for verdict in e["verdicts"]:
+            assert f"{verdict['name']}{'通过' if verdict['passed'] else '未通过'}" in item
+        assert f"{e['total']:.2f}" in item
+    assert "仅供参考" in v.page.locator("#verdicts").inner_text()
+    v.clean()
+
+
 def test_another_enterprises_portrait_is_the_not_found_page_with_no_data(visit: Callable[..., Visit], zone: Zone) -> None:
     other = zone.own["enterprise2"]
     v = visit()
