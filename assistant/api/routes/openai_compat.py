@@ -7,7 +7,8 @@
   (clients often send a default name; the answer always says `innopoints`).
 
 What is trusted: identity only from the credential, exactly as on `/api/…` (a JWT or an API key
-as `Authorization: Bearer …` — the only way OpenAI clients send one — or `X-API-Key`). The question
+as `Authorization: Bearer …` — the only way OpenAI clients send one — or `X-API-Key`; the portal's
+chat widget streams through this route with its session cookie and `X-CSRF-Token`). The question
 is the last `user` message; `system`, `assistant` and earlier messages are never read: they are the
 client's, and could claim any role or any figure. The conversation's context is the server's
 session: sent as the `X-Session-Id` header, or as the `user` field (which every OpenAI client can
@@ -119,7 +120,8 @@ def completions(
     if body.stream:
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
         events = _events(ident, created, reply, usage if include_usage else None)
-        return EventSourceResponse(events, headers={**headers, "Cache-Control": "no-cache"})
+        # X-Accel-Buffering: nginx (README) passes each event on at once instead of buffering the reply.
+        return EventSourceResponse(events, headers={**headers, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     completion = {
         "id": ident, "object": "chat.completion", "created": created, "model": MODEL_ID,
         "choices": [{"index": 0, "message": {"role": "assistant", "content": reply["reply"], "refusal": None},

@@ -1,4 +1,4 @@
-/* 智能助手 as a page: the same widget as the floating panel (POST /api/chat, as the caller). */
+/* 智能助手 as a page: the same widget as the floating panel (a streamed POST /v1/chat/completions, as the caller). */
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
   const role = document.body.dataset.role;

@@ -28,7 +28,7 @@
       body = JSON.stringify(body); headers["Content-Type"] = "application/json";
     }
     const r = await fetch(path, { method, headers, body, credentials: "same-origin" });
-    if (options.raw) return r;
+    if (options.raw && r.ok) return r;  // the caller reads the body (a stream); errors as below
     const data = r.headers.get("content-type")?.includes("json") ? await r.json() : null;
     if (r.status === 401 && document.body.dataset.role !== "public") {
       location.href = "/login?next=" + encodeURIComponent(location.pathname + location.search);
@@ -76,6 +76,40 @@
   window.addEventListener("resize", () => charts.forEach((c) => c.resize()));
   const PALETTE = ["#1565c0", "#f57c00", "#2e7d32", "#6a1b9a", "#c62828", "#00838f"];
 
+  /* A streamed reply: POST /v1/chat/completions with stream (server-sent events, one
+     `data: {chunk}` line per event, then `data: [DONE]`). Each piece of text goes to onDelta as it
+     arrives; resolves to the stop chunk's `innopoints`, the structured reply /api/chat would give. */
+  async function chatStream(text, sessionId, onDelta) {
+    const headers = { Accept: "text/event-stream" };
+    if (sessionId) headers["X-Session-Id"] = sessionId;
+    const r = await api("/v1/chat/completions", { method: "POST", headers, raw: true,
+      body: { model: "innopoints", messages: [{ role: "user", content: text }], stream: true } });
+    const reader = r.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "", data = [], answer = null;
+    const dispatch = () => {  // a blank line ends an event: its data lines joined
+      const payload = data.join("\n"); data = [];
+      if (!payload || payload === "[DONE]") return;
+      const chunk = JSON.parse(payload), choice = chunk.choices?.[0];
+      if (choice?.delta?.content) onDelta(choice.delta.content);
+      if (choice?.finish_reason === "stop") answer = chunk.innopoints;
+    };
+    for (;;) {
+      const { done, value } = await reader.read();
+      buffer += decoder.decode(value, { stream: !done });
+      const lines = buffer.split(/\r\n|\r|\n/);
+      buffer = done ? "" : lines.pop();  // an unfinished line waits for the next read
+      for (const line of lines) {
+        if (line === "") dispatch();
+        else if (line.startsWith("data:")) data.push(line.slice(line.startsWith("data: ") ? 6 : 5));
+        // other fields (event:, id:, retry:) and comments (": ping") are not used
+      }
+      if (done) { dispatch(); break; }
+    }
+    if (!answer) throw new Error("the stream ended before its stop chunk");
+    return answer;
+  }
+
   /* The assistant: one conversation per widget (the page and the floating panel). */
   function chatWidget(root) {
     let sessionId = null;
@@ -98,10 +132,13 @@
       bubble("me", text);
       input.value = ""; send.disabled = true;
       const pending = bubble("bot", "……");
+      let streamed = "";
       try {
-        const a = await api("/api/chat", { method: "POST", body: { message: text, session_id: sessionId } });
+        const a = await chatStream(text, sessionId, (piece) => {
+          streamed += piece; pending.textContent = streamed; log.scrollTop = log.scrollHeight;
+        });
         sessionId = a.session_id;
-        pending.textContent = a.reply;
+        pending.textContent = a.reply;  // the whole reply (the same text the pieces made)
         if (a.facts && a.facts.length) {
           const list = el("ol", { class: "facts", hidden: true }, a.facts.map((f) =>
             el("li", { text: `${f.label}：${f.value === null ? "缺失" : f.value}${f.unit || ""}${f.year ? `（${f.year} 年）` : ""}` })));
@@ -111,7 +148,9 @@
         }
         showSuggestions(a.suggestions || []);
       } catch (e) {
-        pending.textContent = e.message; pending.classList.add("error");
+        // The API's own message (e.g. 429's); a network failure or a cut stream says so in Chinese.
+        pending.textContent = e instanceof ApiError ? e.message : "网络连接中断，未收到完整回答，请重试";
+        pending.classList.add("error");
       } finally { send.disabled = false; input.focus(); }
     }
     form.addEventListener("submit", (e) => { e.preventDefault(); ask(input.value); });

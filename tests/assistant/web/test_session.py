@@ -41,6 +41,12 @@ def test_a_change_with_the_cookie_needs_the_csrf_token(isolated: Isolated) -> No
     assert_error(client.post("/api/chat", json=body, headers={CSRF_HEADER: "0" * 32}), 403)
     ok = client.post("/api/chat", json=body, headers={CSRF_HEADER: client.cookies[CSRF_COOKIE]})
     assert ok.status_code == 200, ok.text
+    # The same for the streamed chat the portal's widget uses (the OpenAI-compatible route).
+    stream = {"model": "innopoints", "messages": [{"role": "user", "content": "积分怎么算？"}], "stream": True}
+    assert "CSRF" in assert_error(client.post("/v1/chat/completions", json=stream), 403, "forbidden")["message"]
+    ok = client.post("/v1/chat/completions", json=stream, headers={CSRF_HEADER: client.cookies[CSRF_COOKIE]})
+    assert ok.status_code == 200 and ok.headers["content-type"].startswith("text/event-stream"), ok.text
+    assert ok.text.rstrip().endswith("data: [DONE]")
 
 
 def test_a_planted_csrf_cookie_does_not_pass(isolated: Isolated) -> None:
