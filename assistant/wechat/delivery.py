@@ -87,15 +87,16 @@ class Delivery:
         if self.pusher is None:
             return fit_text(text, more_at=self.more_at)
         first, rest = head_and_rest(text)
-        self.pool.submit(self._push_rest, msg.from_user, rest)
+        self.pool.submit(self._push, msg.from_user, rest, parts=MAX_MESSAGES - 1, what="the rest of a long answer")
         return first
 
-    def _push_rest(self, openid: str, rest: str) -> None:
+    def _push(self, openid: str, text: str, *, parts: int, what: str) -> None:
+        """Push `text` in ≤ `parts` messages from a background thread: a failure is logged, never raised."""
         assert self.pusher is not None
         try:
-            self.pusher.push(openid, rest, parts=MAX_MESSAGES - 1)
+            self.pusher.push(openid, text, parts=parts)
         except Exception:  # noqa: BLE001 - a background thread: log, never crash the pool
-            log.exception("wechat: pushing the rest of a long answer failed")
+            log.exception("wechat: pushing %s failed", what)
 
     def _handle(self, msg: Message) -> Handled:
         """In the pool: claim the message (a retry gets the reply already given) and answer it."""
@@ -137,10 +138,7 @@ class Delivery:
         if self.pusher is None:
             log.warning("wechat: an answer came after %.1f s and no AppSecret is set to push it; dropped", self.reply_s)
             return
-        try:
-            self.pusher.push(msg.from_user, text)
-        except Exception:  # noqa: BLE001 - a background thread: log, never crash the pool
-            log.exception("wechat: pushing a late answer failed")
+        self._push(msg.from_user, text, parts=MAX_MESSAGES, what="a late answer")
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
