@@ -7,7 +7,6 @@ store has no admin yet.
 
 from __future__ import annotations
 
-import socket
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -50,13 +49,9 @@ def serve(
     if workers <= 1:
         uvicorn.Server(config).run()
         return
-    from uvicorn.supervisors import Multiprocess
+    from assistant.cli.workers import Workers, listening_sockets
 
-    # uvicorn's multi-worker path leaves Nagle's algorithm on for accepted connections, which adds
-    # ~40 ms to every keep-alive response; accepted sockets inherit TCP_NODELAY from the listener.
-    sock = config.bind_socket()
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    Multiprocess(config, sockets=[sock]).run()
+    Workers(config, listening_sockets(h, p, workers)).run()
 
 
 def prepare_store(settings: Settings) -> Engine:
