@@ -76,12 +76,25 @@ def store_url(store_kind: str, tmp_path: Path, request: pytest.FixtureRequest) -
     return cluster.url(cluster.create("store", template=request.getfixturevalue("pg_template")))
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the PostgreSQL runs, so that `-m "not postgres"` leaves them out on a laptop."""
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--store", choices=STORES, default="sqlite",
+        help="the store the HTTP suite's demo zone (tests/assistant) lives in: a SQLite file (default) "
+             "or a database of the session's PostgreSQL cluster; tests marked sqlite_only are skipped "
+             "with postgresql")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the PostgreSQL runs, so that `-m "not postgres"` leaves them out on a laptop; under
+    `--store postgresql`, skip the tests that are about the SQLite file itself."""
+    on_postgres = config.getoption("--store") == "postgresql"
+    sqlite_only = pytest.mark.skip(reason="sqlite_only: about the SQLite file itself (--store postgresql)")
     for item in items:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and callspec.params.get("store_kind") == "postgresql":
             item.add_marker(pytest.mark.postgres)
+        if on_postgres and item.get_closest_marker("sqlite_only") is not None:
+            item.add_marker(sqlite_only)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -8,7 +8,6 @@ The same checks reach `innopoints users add` (exit code 1, no traceback) and `PO
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,15 @@ from assistant.cli.main import app
 from assistant.errors import Conflict, Unprocessable
 from scoring.store import make_engine
 from scoring.uscc import make_usccs
-from tests.assistant.conftest import Api, Zone, assert_error, copy_zone
+from tests.assistant.conftest import (
+    Api,
+    Zone,
+    assert_error,
+    copy_zone,
+    use_zone,
+    zone_rows,
+    zone_url,
+)
 
 runner = CliRunner()
 PASSWORD = "long-enough-pass-1"
@@ -33,18 +40,14 @@ NOT_IN_STORE = "{not in store}"  # replaced by `unknown`: a well-formed code of 
 
 @pytest.fixture(scope="module")
 def unknown(zone: Zone) -> str:
-    db = sqlite3.connect(zone.pristine / "innopoints.sqlite")
-    try:
-        known = {u for (u,) in db.execute("select uscc from enterprise")}
-    finally:
-        db.close()
+    known = {u for (u,) in zone_rows(zone.pristine, "select uscc from enterprise")}
     return next(u for u in make_usccs(np.random.default_rng(4242), 50) if u not in known)
 
 
 @pytest.fixture
 def data_dir(zone: Zone, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = copy_zone(zone, tmp_path / "zone")
-    monkeypatch.setenv("INNOPOINTS_DATA_DIR", str(folder))
+    use_zone(monkeypatch, folder)
     return folder
 
 
@@ -122,7 +125,7 @@ def test_disabling_an_unknown_user_is_one_line_too(data_dir: Path) -> None:
 # ----------------------------------------------------------------------------- the function
 def test_add_user_raises_the_service_errors(zone: Zone, unknown: str, tmp_path: Path) -> None:
     folder = copy_zone(zone, tmp_path / "zone")
-    engine = make_engine(f"sqlite:///{folder / 'innopoints.sqlite'}")
+    engine = make_engine(zone_url(folder))
     accounts.ensure_tables(engine)
     with Session(engine) as session:
         with pytest.raises(Conflict) as taken:

@@ -21,6 +21,7 @@ from tests.assistant.conftest import (
     bearer,
     copy_zone,
     login,
+    use_zone,
 )
 
 runner = CliRunner()
@@ -141,7 +142,7 @@ def test_user_names_stay_unique_in_any_letter_case(isolated: Isolated) -> None:
 @pytest.fixture
 def data_dir(zone: Zone, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = copy_zone(zone, tmp_path / "zone")
-    monkeypatch.setenv("INNOPOINTS_DATA_DIR", str(folder))
+    use_zone(monkeypatch, folder)
     return folder
 
 

@@ -4,7 +4,6 @@ client, time); public reads are not; admins read it through the API and `innopoi
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,7 +13,15 @@ from typer.testing import CliRunner
 
 from assistant.api.app import create_app
 from assistant.cli.main import app as cli_app
-from tests.assistant.conftest import Isolated, Zone, copy_zone, login, make_settings
+from tests.assistant.conftest import (
+    Isolated,
+    Zone,
+    copy_zone,
+    login,
+    make_settings,
+    use_zone,
+    zone_rows,
+)
 
 
 def _events(iso: Isolated, **params: Any) -> list[dict[str, Any]]:
@@ -114,7 +121,7 @@ def test_admin_filters_and_pages_the_audit(iso: Isolated, zone: Zone) -> None:
 def test_cli_audit_json_shows_the_same_trail(iso: Isolated, zone: Zone, monkeypatch: pytest.MonkeyPatch) -> None:
     uscc = zone.own["enterprise1"]
     iso.api.get(f"/api/enterprises/{uscc}/portrait", as_="official")
-    monkeypatch.setenv("INNOPOINTS_DATA_DIR", str(iso.settings.data_dir))
+    use_zone(monkeypatch, iso.settings.data_dir)
     # The service writes audit events in batches (assistant/access/audit.py); another process —
     # the CLI — sees them once written: write them now rather than wait for the writer's turn.
     assert iso.client.app.state.audit.flush()  # type: ignore[attr-defined]
@@ -145,9 +152,5 @@ def test_reads_are_in_the_trail_at_once_for_the_api_and_after_shutdown(zone: Zon
         seen = c.get("/api/audit", params={"action": "read_portrait"}, headers=admin).json()
         assert seen["total"] == 1 and seen["items"][0]["target"] == uscc
         assert c.get("/api/rankings", params={"stage": "mature"}, headers=official).status_code == 200
-    db = sqlite3.connect(folder / "innopoints.sqlite")
-    try:
-        rows = db.execute("select username, role, action, target from auditevent where action like 'read_%' order by id").fetchall()
-    finally:
-        db.close()
+    rows = zone_rows(folder, "select username, role, action, target from auditevent where action like 'read_%' order by id")
     assert rows == [("official", "official", "read_portrait", uscc), ("official", "official", "read_ranking", "mature total")]

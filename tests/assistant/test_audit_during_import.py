@@ -8,6 +8,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from assistant.access.audit import AuditWriter
@@ -17,6 +18,7 @@ from tests.assistant.conftest import Zone, bearer, login
 from tests.assistant.test_audit_reliability import _events, _wait_failures, locked_app  # noqa: F401  # the fixture
 
 __all__ = ["locked_app"]
+pytestmark = pytest.mark.sqlite_only  # the import holds SQLite's one write lock
 
 
 def test_reads_while_an_import_holds_the_lock_are_all_audited(locked_app: tuple[TestClient, Path], zone: Zone,  # noqa: F811

@@ -38,6 +38,7 @@ from tests.assistant.conftest import (
     make_settings,
 )
 
+pytestmark = pytest.mark.sqlite_only  # SQLite's write lock (BEGIN IMMEDIATE) and busy timeout
 ROOT = Path(__file__).resolve().parents[2]
 BUSY = 0.2  # seconds: the lock below is held for several busy timeouts
 

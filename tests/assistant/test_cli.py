@@ -1,8 +1,10 @@
-"""The `innopoints` CLI end to end on a real SQLite file in a temporary data folder."""
+"""The `innopoints` CLI end to end on a real store (a SQLite file in a temporary data folder, or a
+PostgreSQL database with `pytest --store postgresql`)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -12,16 +14,17 @@ from typer.testing import CliRunner
 from assistant.cli.main import app
 from scoring.demo.build import build_demo
 from scoring.uscc import make_usccs
+from tests.assistant.conftest import use_zone
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def zone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def zone(tmp_path_factory: pytest.TempPathFactory, new_store: Callable[[Path], Path]) -> Path:
     """A small demo zone (300 enterprises) built through `innopoints demo`."""
-    data = tmp_path_factory.mktemp("zone")
+    data = new_store(tmp_path_factory.mktemp("zone"))
     mp = pytest.MonkeyPatch()
-    mp.setenv("INNOPOINTS_DATA_DIR", str(data))
+    use_zone(mp, data)
     result = runner.invoke(app, ["demo", "--size", "300", "--no-index"])
     assert result.exit_code == 0, result.output
     assert "园区概况" in result.output and "初创期" in result.output
@@ -31,7 +34,7 @@ def zone(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def env(zone: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("INNOPOINTS_DATA_DIR", str(zone))
+    use_zone(monkeypatch, zone)
     return zone
 
 

@@ -24,7 +24,7 @@ from assistant.display import beijing_time
 from scoring import store
 from scoring.store import make_engine
 from scoring.systems.fields import default_fields
-from tests.assistant.conftest import Zone, copy_zone
+from tests.assistant.conftest import Zone, copy_zone, use_zone, zone_url
 
 runner = CliRunner()
 STAGE_CODES = ("startup", "growth", "development", "mature")
@@ -36,7 +36,7 @@ FIELD_CODES = sorted((k for k in default_fields() if "_" in k), key=len, reverse
 def data_dir(zone: Zone, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A private copy of the demo zone, with one audit event and one data conflict added."""
     folder = copy_zone(zone, tmp_path_factory.mktemp("cli-output"))
-    engine = make_engine(f"sqlite:///{folder / 'innopoints.sqlite'}")
+    engine = make_engine(zone_url(folder))
     accounts.ensure_tables(engine)
     with Session(engine) as session:
         accounts.record(session=session, username="official", role="official", action="read_portrait",
@@ -57,7 +57,7 @@ def data_dir(zone: Zone, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def cli(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """`cli("show", uscc)` → the output, on a wide terminal (tables do not wrap their cells)."""
-    monkeypatch.setenv("INNOPOINTS_DATA_DIR", str(data_dir))
+    use_zone(monkeypatch, data_dir)
     monkeypatch.setattr(common.console, "width", 400)
 
     def run(*args: str, code: int = 0) -> str:

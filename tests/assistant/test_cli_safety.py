@@ -13,11 +13,10 @@ import os
 import pty
 import re
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,12 +24,24 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import inspect
 from typer.testing import CliRunner, Result
 
 from assistant.api.app import create_app
 from assistant.cli.main import app
 from scoring.errors import StoreError
-from tests.assistant.conftest import PASSWORDS, SECRET, bearer, make_settings
+from tests.assistant.conftest import (
+    PASSWORDS,
+    SECRET,
+    bearer,
+    copy_store,
+    make_settings,
+    store_name,
+    use_zone,
+    zone_engine,
+    zone_env,
+    zone_rows,
+)
 
 runner = CliRunner()
 SIZE = 30
@@ -48,11 +59,11 @@ def wide(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def built(tmp_path_factory: pytest.TempPathFactory, new_store: Callable[[Path], Path]) -> Iterator[Path]:
     """`innopoints demo --size 30` in development, once for this module."""
-    data = tmp_path_factory.mktemp("built")
+    data = new_store(tmp_path_factory.mktemp("built"))
     mp = pytest.MonkeyPatch()
-    mp.setenv("INNOPOINTS_DATA_DIR", str(data))
+    use_zone(mp, data)
     mp.setenv("INNOPOINTS_ENVIRONMENT", "development")
     result = runner.invoke(app, ["demo", "--size", str(SIZE), "--no-index"])
     mp.undo()
@@ -63,17 +74,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.fixture
 def zone(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private copy of the built zone, and the environment pointing at it (development)."""
-    data = tmp_path / "zone"
-    data.mkdir()
-    src, dst = sqlite3.connect(built / "innopoints.sqlite"), sqlite3.connect(data / "innopoints.sqlite")
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    monkeypatch.setenv("INNOPOINTS_DATA_DIR", str(data))
+    data = copy_store(built, tmp_path / "zone")
+    use_zone(monkeypatch, data)
     monkeypatch.setenv("INNOPOINTS_ENVIRONMENT", "development")
-    monkeypatch.delenv("INNOPOINTS_DATABASE_URL", raising=False)
     return data
 
 
@@ -102,16 +105,16 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def run_ids(data: Path) -> list[tuple[int, int, str, str]]:
-    with sqlite3.connect(data / "innopoints.sqlite") as db:
-        return db.execute("select id, year, kind, status from scorerun order by id").fetchall()
+    return [(int(i), int(y), str(k), str(s))
+            for i, y, k, s in zone_rows(data, "select id, year, kind, status from scorerun order by id")]
 
 
 # ------------------------------------------------------------------------------------ demo
 def test_demo_refuses_an_existing_store_without_force(zone: Path) -> None:
-    before = snapshot(zone)
+    before, runs = snapshot(zone), run_ids(zone)
     line = one_chinese_line(invoke("demo", "--size", str(SIZE)))
-    assert "--force" in line and str(zone / "innopoints.sqlite") in line
-    assert snapshot(zone) == before
+    assert "--force" in line and store_name(zone) in line
+    assert snapshot(zone) == before and run_ids(zone) == runs
 
 
 def test_demo_force_rebuilds_the_store(zone: Path) -> None:
@@ -144,10 +147,11 @@ def test_demo_with_a_short_secret_in_production_is_one_line_too(tmp_path: Path, 
 
 
 # ------------------------------------------------------------------------------------ the first admin
-def test_init_admin_makes_one_admin_with_a_random_password_shown_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_init_admin_makes_one_admin_with_a_random_password_shown_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      new_store: Callable[[Path], Path]) -> None:
     passwords = []
     for name in ("a", "b"):
-        monkeypatch.setenv("INNOPOINTS_DATA_DIR", str(tmp_path / name))
+        use_zone(monkeypatch, new_store(tmp_path / name))
         for key, value in PRODUCTION.items():
             monkeypatch.setenv(key, value)
         result = invoke("init-admin")
@@ -182,8 +186,8 @@ def serve(data: Path, **env: str) -> Served:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     environ = {k: v for k, v in os.environ.items() if not k.startswith("INNOPOINTS_")}
-    environ.update(INNOPOINTS_DATA_DIR=str(data), INNOPOINTS_EMBEDDER="none", INNOPOINTS_SEARCH_WARM_START="false",
-                   COLUMNS="400", PYTHONPATH=str(ROOT), **env)
+    environ.update(INNOPOINTS_EMBEDDER="none", INNOPOINTS_SEARCH_WARM_START="false",
+                   COLUMNS="400", PYTHONPATH=str(ROOT), **zone_env(data), **env)
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], cwd=data.parent,
                             env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     started = False
@@ -201,15 +205,16 @@ def serve(data: Path, **env: str) -> Served:
     return Served(out.decode("utf-8", "replace"), started, proc.returncode)
 
 
-def test_serve_start_up_output_never_contains_a_password(zone: Path, tmp_path: Path) -> None:
+def test_serve_start_up_output_never_contains_a_password(zone: Path, tmp_path: Path,
+                                                        new_store: Callable[[Path], Path]) -> None:
     demo = serve(zone, INNOPOINTS_ENVIRONMENT="development")
     assert demo.started and "innopoints 服务" in demo.output, demo.output
     assert not [p for p in PASSWORDS.values() if p in demo.output], demo.output
-    fresh = tmp_path / "fresh"
+    fresh = new_store(tmp_path / "fresh")
     empty = serve(fresh, **PRODUCTION)
     assert empty.started and "innopoints init-admin" in empty.output, empty.output
     made = subprocess.run([sys.executable, "-m", "assistant.cli", "init-admin"], cwd=tmp_path, capture_output=True,
-                          env={**os.environ, "INNOPOINTS_DATA_DIR": str(fresh), "COLUMNS": "400", **PRODUCTION}, check=True)
+                          env={**os.environ, **zone_env(fresh), "COLUMNS": "400", **PRODUCTION}, check=True)
     password = made.stdout.decode().strip().rsplit("：", 1)[-1]
     assert len(password) >= 20
     production = serve(fresh, **PRODUCTION)
@@ -218,19 +223,22 @@ def test_serve_start_up_output_never_contains_a_password(zone: Path, tmp_path: P
     assert "密码" not in demo.output + production.output
 
 
-def test_serve_creates_every_table_before_its_workers_start(tmp_path: Path) -> None:
+def test_serve_creates_every_table_before_its_workers_start(tmp_path: Path, new_store: Callable[[Path], Path]) -> None:
     """Workers starting together on a fresh store must find nothing to create (two creating one
     table at once: all but one fail to start). The supervisor's part runs in a fresh interpreter,
     as in `innopoints serve`, which imports only what the command needs."""
-    settings = make_settings(tmp_path / "fresh")
+    settings = make_settings(new_store(tmp_path / "fresh"))
     environ = {k: v for k, v in os.environ.items() if not k.startswith("INNOPOINTS_")}
-    environ.update(INNOPOINTS_DATA_DIR=str(settings.data_dir), PYTHONPATH=str(ROOT))
+    environ.update(PYTHONPATH=str(ROOT), **zone_env(settings.data_dir))
     code = "from assistant.cli.serve import prepare_store; from assistant.config import Settings; prepare_store(Settings())"
     subprocess.run([sys.executable, "-c", code], env=environ, check=True, cwd=tmp_path)
 
     def tables() -> set[str]:
-        with sqlite3.connect(settings.data_dir / "innopoints.sqlite") as db:
-            return {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
+        engine = zone_engine(settings.data_dir)
+        try:
+            return set(inspect(engine).get_table_names())
+        finally:
+            engine.dispose()
 
     prepared = tables()
     with TestClient(create_app(settings)):
@@ -283,8 +291,7 @@ def test_score_of_a_new_year_or_an_evaluation_replaces_nothing_so_asks_nothing(z
 
 
 def _first_uscc(data: Path) -> str:
-    with sqlite3.connect(data / "innopoints.sqlite") as db:
-        return str(db.execute("select uscc from enterprise order by uscc limit 1").fetchone()[0])
+    return str(zone_rows(data, "select uscc from enterprise order by uscc limit 1")[0][0])
 
 
 def test_score_asks_on_a_terminal_and_no_means_nothing_changes(zone: Path) -> None:
@@ -349,9 +356,8 @@ def test_unpublish_puts_the_previous_run_back_everywhere(zone: Path) -> None:
 
 def _stored_advice(data: Path, run_id: int, uscc: str) -> list[tuple[str, str, float]]:
     """An enterprise's advice as the run keeps it: (indicator, kind, gain), largest gain first."""
-    with sqlite3.connect(data / "innopoints.sqlite") as db:
-        rows = db.execute("select indicator, kind, gain from enterpriseadvice where run_id = ? and uscc = ? "
-                          "order by position", (run_id, uscc)).fetchall()
+    rows = zone_rows(data, "select indicator, kind, gain from enterpriseadvice where run_id = :run and uscc = :uscc "
+                     "order by position", run=run_id, uscc=uscc)
     return [(str(i), str(k), float(g)) for i, k, g in rows]
 
 
@@ -360,8 +366,7 @@ def test_a_withdrawn_runs_advice_is_not_served(zone: Path) -> None:
     withdrawn, portraits show the demo run's advice again, through the service's caches too."""
     old = run_json("stats", "--year", "2025")["run_id"]
     new = run_json("score", "--system", "1.0", "--year", "2025", "--yes")["run_id"]
-    with sqlite3.connect(zone / "innopoints.sqlite") as db:
-        usccs = [str(u) for (u,) in db.execute("select uscc from enterprise order by uscc")]
+    usccs = [str(u) for (u,) in zone_rows(zone, "select uscc from enterprise order by uscc")]
     uscc = next(u for u in usccs if _stored_advice(zone, old, u) != _stored_advice(zone, new, u))
     assert _stored_advice(zone, old, uscc) and _stored_advice(zone, new, uscc)
     with TestClient(create_app(make_settings(zone, recheck_seconds=0))) as client:
@@ -382,11 +387,10 @@ def test_a_withdrawn_runs_advice_is_not_served(zone: Path) -> None:
 
 def served_advice_of(data: Path, run_id: int, uscc: str) -> list[dict[str, Any]]:
     """The advice `show --json` gives: the run's rows, in order (checked field by field above)."""
-    with sqlite3.connect(data / "innopoints.sqlite") as db:
-        db.row_factory = sqlite3.Row
-        rows = db.execute("select * from enterpriseadvice where run_id = ? and uscc = ? order by position",
-                          (run_id, uscc)).fetchall()
-    return [{k: row[k] for k in ("indicator", "kind", "points_now", "points_then", "gain")} for row in rows]
+    keys = ("indicator", "kind", "points_now", "points_then", "gain")
+    rows = zone_rows(data, f"select {', '.join(keys)} from enterpriseadvice where run_id = :run and uscc = :uscc "
+                     "order by position", run=run_id, uscc=uscc)
+    return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
 # ------------------------------------------------------------------------------------ gaps, old stores
@@ -396,9 +400,8 @@ def test_gaps_for_a_year_without_data_says_so(zone: Path) -> None:
 
 
 def test_an_old_store_is_named_and_refused_not_crashed_on(zone: Path) -> None:
-    with sqlite3.connect(zone / "innopoints.sqlite") as db:
-        db.execute("alter table scorerun drop column kind")
-        db.execute("drop table alembic_version")  # built before migrations
+    zone_rows(zone, "alter table scorerun drop column kind")
+    zone_rows(zone, "drop table alembic_version")  # built before migrations
     for args in (["stats"], ["runs", "list"], ["show", _first_uscc(zone)]):
         line = one_chinese_line(invoke(*args))
         assert "旧版本" in line and "kind" in line and "重建" in line
@@ -410,9 +413,8 @@ def test_an_old_store_is_named_and_refused_not_crashed_on(zone: Path) -> None:
 
 def test_a_store_without_the_advice_table_is_named_and_refused_not_crashed_on(zone: Path) -> None:
     """A store whose runs were published before advice was kept with them (no 500 on a portrait)."""
-    with sqlite3.connect(zone / "innopoints.sqlite") as db:
-        db.execute("drop table enterpriseadvice")
-        db.execute("drop table alembic_version")  # built before migrations
+    zone_rows(zone, "drop table enterpriseadvice")
+    zone_rows(zone, "drop table alembic_version")  # built before migrations
     for args in (["stats"], ["show", _first_uscc(zone)]):
         line = one_chinese_line(invoke(*args))
         assert "旧版本" in line and "enterpriseadvice" in line and "重建" in line

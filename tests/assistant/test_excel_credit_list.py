@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from assistant.api.app import create_app
 from assistant.cli.main import app as cli_app
-from tests.assistant.conftest import Api, Zone, copy_zone, make_settings
+from tests.assistant.conftest import Api, Zone, copy_zone, make_settings, use_zone
 
 HYPERLINK = '=HYPERLINK("http://example.invalid","点此领取")'
 
@@ -28,7 +28,7 @@ def test_formula_like_name_from_the_register_is_text_in_the_credit_list(
     register = tmp_path / "登记.csv"
     with register.open("w", encoding="utf-8-sig", newline="") as fh:
         csv.writer(fh).writerows([["统一社会信用代码", "企业名称"], [uscc, HYPERLINK]])
-    monkeypatch.setenv("INNOPOINTS_DATA_DIR", str(settings.data_dir))
+    use_zone(monkeypatch, settings.data_dir)
     result = CliRunner().invoke(cli_app, ["import", "register", str(register), "--year", str(zone.latest_year)])
     assert result.exit_code == 0, result.output
     with TestClient(create_app(settings)) as client:

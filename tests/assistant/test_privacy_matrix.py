@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,7 @@ from tests.assistant.conftest import (
     bearer,
     login,
     make_settings,
+    use_zone,
 )
 
 ROLES = ["public", "own", "other", "official", "admin"]
@@ -303,11 +305,11 @@ def test_public_histograms_cannot_be_differenced_into_small_groups(api: Api, zon
 
 
 @pytest.fixture(scope="module")
-def small_zone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+def small_zone(tmp_path_factory: pytest.TempPathFactory, new_store: Callable[[Path], Path]) -> Iterator[Api]:
     """A 15-enterprise demo zone: some stages have fewer than five enterprises."""
-    data = tmp_path_factory.mktemp("small-zone")
+    data = new_store(tmp_path_factory.mktemp("small-zone"))
     mp = pytest.MonkeyPatch()
-    mp.setenv("INNOPOINTS_DATA_DIR", str(data))
+    use_zone(mp, data)
     try:
         result = CliRunner().invoke(cli_app, ["demo", "--size", "15", "--no-index"])
     finally:

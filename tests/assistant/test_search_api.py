@@ -3,7 +3,6 @@ an import, and (slow) the real e5 vectors saved and loaded again without re-enco
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -19,7 +18,15 @@ from assistant.api.app import create_app
 from scoring.ingest.importer import import_file
 from scoring.uscc import make_uscc
 from search.vector import E5Embedder
-from tests.assistant.conftest import Api, Isolated, Zone, assert_error, copy_zone, make_settings
+from tests.assistant.conftest import (
+    Api,
+    Isolated,
+    Zone,
+    assert_error,
+    copy_zone,
+    make_settings,
+    zone_rows,
+)
 
 ROLES = ["public", "enterprise1", "enterprise2", "official", "admin"]
 PRIVATE = ("total", "rank", "percentile", "year")
@@ -40,15 +47,9 @@ def app_none(zone: Zone, tmp_path_factory: pytest.TempPathFactory) -> Iterator[I
 @pytest.fixture(scope="module")
 def firms(zone: Zone) -> dict[str, dict[str, Any]]:
     """USCC → name, short name, products and newest total of every demo firm."""
-    db = sqlite3.connect(zone.pristine / "innopoints.sqlite")
-    try:
-        run = db.execute("select max(id) from scorerun where status = 'published'").fetchone()[0]
-        rows = db.execute(
-            "select e.uscc, e.name, e.short_name, e.products, s.total from enterprise e "
-            "join enterprisescore s on s.uscc = e.uscc and s.run_id = ?", (run,),
-        ).fetchall()
-    finally:
-        db.close()
+    rows = zone_rows(zone.pristine,
+        "select e.uscc, e.name, e.short_name, e.products, s.total from enterprise e join enterprisescore s "
+        "on s.uscc = e.uscc and s.run_id = (select max(id) from scorerun where status = 'published')")
     return {u: {"name": n, "short_name": sn, "products": p, "total": t} for u, n, sn, p, t in rows}
 
 

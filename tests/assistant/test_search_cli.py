@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +15,11 @@ from assistant.cli.main import app
 from scoring.ingest.importer import import_file
 from scoring.store import make_engine
 from scoring.uscc import make_uscc
-from tests.assistant.conftest import Zone, copy_zone
+from tests.assistant.conftest import Zone, copy_zone, zone_env, zone_rows, zone_url
 
 
 def run(folder: Path, *args: str, embedder: str = "none") -> Any:
-    env = {"INNOPOINTS_DATA_DIR": str(folder), "INNOPOINTS_EMBEDDER": embedder}
+    env = {**zone_env(folder), "INNOPOINTS_EMBEDDER": embedder}
     return CliRunner().invoke(app, list(args), env=env)
 
 
@@ -30,14 +29,10 @@ def folder(zone: Zone, tmp_path: Path) -> Path:
 
 
 def a_firm(folder: Path) -> tuple[str, str, float]:
-    db = sqlite3.connect(folder / "innopoints.sqlite")
-    try:
-        return db.execute(
-            "select e.uscc, e.name, s.total from enterprise e join enterprisescore s on s.uscc = e.uscc "
-            "where s.run_id = (select max(id) from scorerun) order by e.uscc limit 1"
-        ).fetchone()  # type: ignore[no-any-return]
-    finally:
-        db.close()
+    (row,) = zone_rows(folder,
+        "select e.uscc, e.name, s.total from enterprise e join enterprisescore s on s.uscc = e.uscc "
+        "where s.run_id = (select max(id) from scorerun) order by e.uscc limit 1")
+    return str(row[0]), str(row[1]), float(row[2])
 
 
 def test_search_prints_json_with_points_for_the_local_official(folder: Path) -> None:
@@ -84,7 +79,7 @@ def test_build_encodes_only_new_texts_and_status_tells_stale(folder: Path, tmp_p
     csv = tmp_path / "工商.csv"
     csv.write_text("统一社会信用代码,企业名称,企业简称,所属行业,主要产品\n"
                    f"{make_uscc(np.random.default_rng(3))},常州岚曜光电科技有限公司,岚曜光电,光伏,光伏组件\n", encoding="utf-8")
-    report = import_file(engine=make_engine(f"sqlite:///{folder / 'innopoints.sqlite'}"), source="register",
+    report = import_file(engine=make_engine(zone_url(folder)), source="register",
                          path=csv, year=zone.latest_year)
     assert not report.errors, report.errors
     status = json.loads(run(folder, "index", "status", "--json", embedder="e5").stdout)

@@ -21,7 +21,7 @@ from typing import IO
 import httpx
 import pytest
 
-from tests.assistant.conftest import Zone, copy_zone
+from tests.assistant.conftest import Zone, copy_zone, zone_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT"), reason="no SO_REUSEPORT")]
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,9 +77,10 @@ def served(zone: Zone, tmp_path: Path) -> Iterator[Served]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
-    env = {**os.environ, "INNOPOINTS_DATA_DIR": str(data), "INNOPOINTS_EMBEDDER": "none",
-           "INNOPOINTS_ENVIRONMENT": "development", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "INNOPOINTS_EMBEDDER": "none", "INNOPOINTS_ENVIRONMENT": "development",
+           "PYTHONPATH": str(ROOT)}
     env.pop("INNOPOINTS_DATABASE_URL", None)
+    env.update(zone_env(data))
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--workers", "2", "--port", str(port)],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)

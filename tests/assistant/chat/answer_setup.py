@@ -25,7 +25,7 @@ from assistant.queries.search_index import SearchIndex
 from innopoints_data import DATA_DIR
 from scoring import store
 from scoring.uscc import make_usccs
-from tests.assistant.conftest import Zone, copy_zone
+from tests.assistant.conftest import Zone, copy_zone, zone_url
 
 SYSTEMS_DIR = DATA_DIR / "indicator_systems"
 POLICIES_DIR = DATA_DIR / "policies"
@@ -55,7 +55,7 @@ def make_setup(zone: Zone, folder: Path, *, clock_year: int | None = None) -> Se
     """A private copy of the zone and a context whose clock reads March of `clock_year`
     (default: the year after the latest scored year, which is therefore unpublished)."""
     copy = copy_zone(zone, folder)
-    engine = store.make_engine(f"sqlite:///{copy / 'innopoints.sqlite'}")
+    engine = store.make_engine(zone_url(copy))
     year = clock_year if clock_year is not None else zone.latest_year + 1
     # recheck_s: the published runs read once stay trusted for the module (no timing in tests).
     ctx = ChatContext(engine=engine, runs=RunCache(engine, recheck_s=3600),

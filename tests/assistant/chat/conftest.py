@@ -9,7 +9,6 @@ Everything a test compares with is read from the store at test time.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from assistant.access.privacy import Principal
 from assistant.api.app import create_app
@@ -31,7 +31,7 @@ from assistant.display import BEIJING
 from assistant.queries.run_cache import RunCache
 from assistant.queries.search_index import SearchIndex
 from scoring.store import make_engine
-from tests.assistant.conftest import Api, Zone, copy_zone, make_settings
+from tests.assistant.conftest import Api, Zone, copy_zone, make_settings, zone_engine
 
 
 class Clock:
@@ -86,21 +86,23 @@ class ChatZone:
         return self.api.post("/api/chat", as_=who, json=body, **kwargs)
 
 
-def read_firms(db_file: Path) -> Firms:
-    db = sqlite3.connect(db_file)
+def read_firms(folder: Path) -> Firms:
+    """The names, totals and stages of a zone folder's database (either store)."""
+    engine = zone_engine(folder)
     try:
-        names, short = {}, {}
-        for uscc, name, short_name in db.execute("select uscc, name, short_name from enterprise"):
-            names[uscc], short[uscc] = name, short_name
-        totals: dict[int, dict[str, float]] = {}
-        runs = db.execute("select id, year from scorerun where status = 'published' and kind = 'zone' order by id").fetchall()
-        newest = {year: run for run, year in runs}  # the newest published run of each year
-        for year, run in newest.items():
-            totals[year] = dict(db.execute("select uscc, total from enterprisescore where run_id = ?", (run,)).fetchall())
-        last = newest[max(newest)]
-        stage = dict(db.execute("select uscc, stage from enterprisescore where run_id = ?", (last,)).fetchall())
+        with engine.connect() as db:
+            names, short = {}, {}
+            for uscc, name, short_name in db.execute(text("select uscc, name, short_name from enterprise")):
+                names[uscc], short[uscc] = name, short_name
+            totals: dict[int, dict[str, float]] = {}
+            runs = db.execute(text("select id, year from scorerun where status = 'published' and kind = 'zone' order by id")).all()
+            newest = {year: run for run, year in runs}  # the newest published run of each year
+            for year, run in newest.items():
+                totals[year] = dict(db.execute(text("select uscc, total from enterprisescore where run_id = :run"), {"run": run}).tuples().all())
+            last = newest[max(newest)]
+            stage = dict(db.execute(text("select uscc, stage from enterprisescore where run_id = :run"), {"run": last}).tuples().all())
     finally:
-        db.close()
+        engine.dispose()
     return Firms(names=names, short=short, totals=totals, stage=stage)
 
 
@@ -133,7 +135,7 @@ def chat_zone(zone: Zone, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     try:
         with TestClient(create_app(settings, clock=clock)) as client:
             yield ChatZone(settings=settings, clock=clock, client=client, api=Api(client), url=url, ctx=ctx,
-                           firms=read_firms(folder / "innopoints.sqlite"), own=dict(zone.own), years=zone.years)
+                           firms=read_firms(folder), own=dict(zone.own), years=zone.years)
     finally:
         server.should_exit = True
         thread.join(timeout=30)

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from assistant.cli.main import app
 from tests.assistant.chat.conftest import read_firms
-from tests.assistant.conftest import Zone, copy_zone
+from tests.assistant.conftest import Zone, copy_zone, zone_env
 
 runner = CliRunner()
 
@@ -19,7 +19,8 @@ runner = CliRunner()
 @pytest.fixture
 def env(zone: Zone, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = copy_zone(zone, tmp_path / "cli")
-    monkeypatch.setenv("INNOPOINTS_DATA_DIR", str(folder))
+    for key, value in zone_env(folder).items():
+        monkeypatch.setenv(key, value)
     monkeypatch.setenv("INNOPOINTS_EMBEDDER", "none")
     return folder
 
@@ -31,7 +32,7 @@ def ask(*args: str) -> dict[str, Any]:
 
 
 def test_ask_as_an_enterprise_and_follow_up_in_the_session(env: Path, zone: Zone) -> None:
-    firms = read_firms(env / "innopoints.sqlite")
+    firms = read_firms(env)
     own = zone.own["enterprise1"]
     first = ask(f"我们{zone.latest_year}年总积分多少", "--as", f"enterprise:{own}")
     assert (first["kind"], first["intent"]) == ("answer", "my_total_points")
@@ -63,7 +64,7 @@ def test_chat_is_a_loop_over_one_session(env: Path, zone: Zone) -> None:
     result = runner.invoke(app, ["chat", "--as", f"enterprise:{own}"],
                            input=f"我们{zone.latest_year}年总积分多少\n\n那{zone.latest_year - 1}年呢\n退出\n")
     assert result.exit_code == 0, result.output
-    firms = read_firms(env / "innopoints.sqlite")
+    firms = read_firms(env)
     # Both answers name its own firm (by its short name when it has one, as replies do).
     assert result.stdout.count(firms.short[own] or firms.names[own]) >= 2
     assert "会话号" in result.output

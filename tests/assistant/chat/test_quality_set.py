@@ -21,7 +21,7 @@ from assistant.chat.intents import INTENTS
 from assistant.chat.reply import ChatReply, EnterpriseRef, Entities, Fact, Source
 from assistant.queries.run_cache import RunCache
 from scoring.store.db import make_engine
-from tests.assistant.conftest import Zone
+from tests.assistant.conftest import Zone, zone_url
 
 ROOT = Path(__file__).resolve().parents[3]
 if str(ROOT / "benchmarks") not in sys.path:
@@ -34,7 +34,7 @@ import make_assistant_questions as maker  # noqa: E402
 
 @pytest.fixture(scope="module")
 def store(zone: Zone) -> Iterator[tuple[labels.ZoneView, Any, RunCache]]:
-    engine = make_engine(f"sqlite:///{zone.data_dir / 'innopoints.sqlite'}")
+    engine = make_engine(zone_url(zone.data_dir))
     runs = RunCache(engine)
     yield labels.load_zone(engine, runs), engine, runs
     engine.dispose()

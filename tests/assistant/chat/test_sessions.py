@@ -135,6 +135,7 @@ def test_expiry_over_http_uses_the_apps_clock(zone: Zone, tmp_path: Path) -> Non
         assert fresh["session_id"] != sid
 
 
+@pytest.mark.sqlite_only  # SQLite's write lock (BEGIN IMMEDIATE) and PRAGMA busy_timeout
 def test_a_publish_holding_the_write_lock_does_not_hold_the_answer(engine: Engine) -> None:
     store = SessionStore(engine, save_wait_s=0)
     sid = _turn(store, "official:o", None, DialogueState(), T0)

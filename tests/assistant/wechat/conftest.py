@@ -39,7 +39,7 @@ class WeChatZone:
     clock: Clock
     http: httpx.Client
     api: FakeWeChatApi
-    db: Path
+    folder: Path  # the zone copy's data folder (`zone_url(folder)` is its database)
     own: dict[str, str]
 
     def follower(self, mode: Mode = "safe", **kw: Any) -> Follower:
@@ -61,7 +61,7 @@ def start(zone: Zone, folder: Path, api: FakeWeChatApi, **overrides: Any) -> Ite
     server, thread, url = serve(create_app(wechat_settings(copy_zone(zone, folder), api, **overrides), clock=clock))
     try:
         with httpx.Client(base_url=url, timeout=120) as http:
-            yield WeChatZone(url=url, clock=clock, http=http, api=api, db=folder / "innopoints.sqlite", own=dict(zone.own))
+            yield WeChatZone(url=url, clock=clock, http=http, api=api, folder=folder, own=dict(zone.own))
     finally:
         server.should_exit = True
         thread.join(timeout=30)

@@ -15,7 +15,7 @@ from assistant.cli.main import app
 from assistant.wechat import bindings
 from assistant.wechat.tables import ensure_tables
 from scoring.store import make_engine
-from tests.assistant.conftest import Zone, copy_zone
+from tests.assistant.conftest import Zone, copy_zone, zone_env, zone_url
 from tests.assistant.wechat.fake_api import FakeWeChatApi, serve_fake_api
 
 
@@ -50,14 +50,14 @@ def test_a_broken_menu_is_one_chinese_line(api: FakeWeChatApi, tmp_path: Path) -
 
 def test_bindings_lists_and_revokes(zone: Zone, tmp_path: Path) -> None:
     folder = copy_zone(zone, tmp_path / "zone")
-    engine = make_engine(f"sqlite:///{folder / 'innopoints.sqlite'}")
+    engine = make_engine(zone_url(folder))
     ensure_tables(engine)
     now = datetime.now(UTC)
     with Session(engine) as session:
         code = bindings.issue_code(session=session, username="enterprise1", now=now).code
         bindings.redeem(session=session, account="mp:wxtest", openid="o-cli-test", code=code, now=now)
     engine.dispose()
-    env = {"INNOPOINTS_DATA_DIR": str(folder)}
+    env = zone_env(folder)
     listed = CliRunner().invoke(app, ["wechat", "bindings", "--json"], env=env)
     assert listed.exit_code == 0, listed.output
     (row,) = json.loads(listed.output)

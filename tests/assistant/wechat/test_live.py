@@ -3,7 +3,6 @@ verification, the three modes of the official account and WeCom, every refusal, 
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -18,7 +17,7 @@ from assistant.api.app import create_app
 from assistant.wechat import bindings
 from scoring.store.db import make_engine
 from tests.assistant.chat.conftest import Clock, serve
-from tests.assistant.conftest import Zone, copy_zone, login
+from tests.assistant.conftest import Zone, copy_zone, login, zone_rows, zone_url
 from tests.assistant.wechat.conftest import (
     AES_KEY,
     APP_ID,
@@ -35,12 +34,8 @@ from tests.assistant.wechat.simulator import Follower, encrypt, encrypt_raw, sha
 
 
 def counts(wz: WeChatZone) -> tuple[int, ...]:
-    db = sqlite3.connect(wz.db)
-    try:
-        return tuple(db.execute(f"select count(*) from {t}").fetchone()[0]  # noqa: S608 - fixed names
-                     for t in ("wechat_delivery", "chat_turn", "wechat_binding", "wechat_follower"))
-    finally:
-        db.close()
+    return tuple(int(zone_rows(wz.folder, f"select count(*) from {t}")[0][0])  # noqa: S608 - fixed names
+                 for t in ("wechat_delivery", "chat_turn", "wechat_binding", "wechat_follower"))
 
 
 def test_url_verification_returns_echostr_exactly(wz: WeChatZone) -> None:
@@ -131,7 +126,7 @@ def test_a_retry_to_another_worker_gets_the_reply_given(
     first_thread.join()
     second, second_thread, second_url = serve(create_app(settings, clock=clock))
     try:
-        wz = WeChatZone(url=second_url, clock=clock, http=httpx.Client(), api=fake_api, db=folder / "innopoints.sqlite",
+        wz = WeChatZone(url=second_url, clock=clock, http=httpx.Client(), api=fake_api, folder=folder,
                         own={})
         before = counts(wz)
         with httpx.Client(timeout=120) as http:
@@ -201,11 +196,7 @@ def test_every_refusal_is_4xx_and_writes_nothing(wz: WeChatZone) -> None:
 
 # ----------------------------------------------------------------------------- identity
 def _other_name(wz: WeChatZone, own: str) -> str:
-    db = sqlite3.connect(wz.db)
-    try:
-        return str(db.execute("select name from enterprise where uscc != ? order by uscc limit 1", (own,)).fetchone()[0])
-    finally:
-        db.close()
+    return str(zone_rows(wz.folder, "select name from enterprise where uscc != :own order by uscc limit 1", own=own)[0][0])
 
 
 def _chat(wz: WeChatZone, who: str | None, message: str) -> dict[str, Any]:
@@ -315,13 +306,9 @@ def test_a_disabled_users_binding_grants_nothing(wz: WeChatZone) -> None:
 def test_a_group_users_binding_carries_all_its_enterprises(wz: WeChatZone) -> None:
     """A follower bound to a user of several enterprises asks as that user: every enterprise, the
     first binding first (the user's own order); unbound again, the follower is the public."""
-    engine = make_engine(f"sqlite:///{wz.db}")
-    db = sqlite3.connect(wz.db)
-    try:
-        first = wz.own["enterprise1"]
-        others = [u for (u,) in db.execute("select uscc from enterprise where uscc != ? order by uscc limit 2", (first,))]
-    finally:
-        db.close()
+    engine = make_engine(zone_url(wz.folder))
+    first = wz.own["enterprise1"]
+    others = [u for (u,) in zone_rows(wz.folder, "select uscc from enterprise where uscc != :first order by uscc limit 2", first=first)]
     f = wz.follower("safe")
     assert "绑定成功" in f.say(wz.http, f"绑定 {wz.code('enterprise1')}")
     with Session(engine) as session:

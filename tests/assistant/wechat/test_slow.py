@@ -13,7 +13,7 @@ from sqlmodel import Session
 from assistant.wechat import bindings
 from scoring.store import make_engine
 from tests.assistant.chat.fake_openai import FakeOpenAI, serve_fake
-from tests.assistant.conftest import Zone, login
+from tests.assistant.conftest import Zone, login, zone_rows, zone_url
 from tests.assistant.wechat.conftest import APP_ID, WeChatZone, start
 from tests.assistant.wechat.fake_api import FakeWeChatApi, serve_fake_api
 
@@ -35,20 +35,14 @@ def slow(zone: Zone, tmp_path_factory: pytest.TempPathFactory, llm: FakeOpenAI) 
     api_gen.close()
 
 
-def _turns(db: Path) -> int:
-    import sqlite3
-
-    conn = sqlite3.connect(db)
-    try:
-        return int(conn.execute("select count(*) from chat_turn").fetchone()[0])
-    finally:
-        conn.close()
+def _turns(folder: Path) -> int:
+    return int(zone_rows(folder, "select count(*) from chat_turn")[0][0])
 
 
 def test_a_slow_answer_says_success_then_is_pushed_once(slow: WeChatZone, llm: FakeOpenAI) -> None:
     f = slow.follower("safe")
     # Bound through the store's own functions: here every WeChat message has 0.2 s to be answered.
-    engine = make_engine(f"sqlite:///{slow.db}")
+    engine = make_engine(zone_url(slow.folder))
     with Session(engine) as session:
         now = slow.clock()
         code = bindings.issue_code(session=session, username="enterprise1", now=now).code
@@ -56,7 +50,7 @@ def test_a_slow_answer_says_success_then_is_pushed_once(slow: WeChatZone, llm: F
     engine.dispose()
     llm.hold, llm.release = True, __import__("threading").Event()
     message = f.text("我们今年总积分多少")
-    before = _turns(slow.db)
+    before = _turns(slow.folder)
     assert f.reply(f.post(slow.http, message)) is None  # "success": the model is still thinking
     assert llm.received.wait(WAIT_S)
     assert f.reply(f.post(slow.http, message)) is None  # WeChat's retry while it thinks: still one answer coming
@@ -72,4 +66,4 @@ def test_a_slow_answer_says_success_then_is_pushed_once(slow: WeChatZone, llm: F
     core = slow.http.post("/api/chat", json={"message": "我们今年总积分多少"},
                           headers={"Authorization": f"Bearer {token}"}).json()
     assert pushed["text"]["content"].startswith(core["reply"])  # the chat core's answer, for the bound user
-    assert _turns(slow.db) == before + 2  # the WeChat turn once (its retry added none), and the check above
+    assert _turns(slow.folder) == before + 2  # the WeChat turn once (its retry added none), and the check above
