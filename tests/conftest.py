@@ -84,17 +84,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
              "with postgresql")
 
 
+# The fixtures whose store `--store` chooses: the HTTP suite's demo zone and a store a test fills itself.
+STORE_CHOSEN = ("zone", "new_store")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the PostgreSQL runs, so that `-m "not postgres"` leaves them out on a laptop; under
-    `--store postgresql`, skip the tests that are about the SQLite file itself."""
+    """Mark the PostgreSQL runs, so that `-m "not postgres"` leaves them out on a laptop.
+
+    Under `--store postgresql` only the tests whose store the option chooses run (they use
+    `zone` or `new_store`): the rest would run exactly as in the default pass (their own SQLite
+    files, no store at all, or both stores through `store_url`) and are deselected; of those that
+    run, the tests about the SQLite file itself (marker `sqlite_only`) are skipped."""
     on_postgres = config.getoption("--store") == "postgresql"
     sqlite_only = pytest.mark.skip(reason="sqlite_only: about the SQLite file itself (--store postgresql)")
+    kept, same_either_way = [], []
     for item in items:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and callspec.params.get("store_kind") == "postgresql":
             item.add_marker(pytest.mark.postgres)
+        if on_postgres and not set(STORE_CHOSEN) & set(getattr(item, "fixturenames", ())):
+            same_either_way.append(item)
+            continue
         if on_postgres and item.get_closest_marker("sqlite_only") is not None:
             item.add_marker(sqlite_only)
+        kept.append(item)
+    if same_either_way:
+        config.hook.pytest_deselected(items=same_either_way)
+        items[:] = kept
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from assistant.access.secret import SecretFileError, load_or_create
 from assistant.api.app import create_app
 from assistant.config import DEV_SECRET, Settings
-from tests.assistant.conftest import SECRET, Zone, assert_error, bearer, copy_zone, login
+from tests.assistant.conftest import SECRET, Zone, assert_error, bearer, copy_zone, login, zone_url
 
 
 @pytest.fixture
@@ -26,6 +26,8 @@ def unset(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _settings(folder: Path, **overrides: object) -> Settings:
+    if zone_url(folder).startswith("postgresql"):  # pytest --store postgresql: the copy's database
+        overrides.setdefault("database_url", zone_url(folder))
     return Settings(_env_file=None, data_dir=folder, **overrides)  # type: ignore[arg-type, call-arg]
 
 

@@ -41,7 +41,7 @@ UPLOAD_ENCODING = {"requestBody": {"content": {"multipart/form-data": {
     "encoding": {"file": {"contentType": ", ".join(FILE_TYPES.values())}},
 }}}}
 router = APIRouter(tags=["数据导入"])
-BatchPath = Annotated[int, Path(ge=1, le=2**31, description="导入批次号（正整数，1–2147483648）")]
+BatchPath = Annotated[int, Path(ge=1, le=2**31 - 1, description="导入批次号（正整数，1–2147483647）")]
 OFFICIALS_ONLY = (403, "仅向园区工作人员开放")
 NO_BATCH = (404, "没有这个导入批次")
 

@@ -22,6 +22,6 @@ def list_runs(session: SessionDep) -> list[store.ScoreRun]:
 
 
 @router.get("/{run_id}", response_model=RunInfo, summary="一个评分批次", responses=errors((404, "没有这个评分批次"), 422))
-def one_run(run_id: Annotated[int, Path(ge=1, le=2**31, description="评分批次号（正整数，1–2147483648）")], session: SessionDep) -> store.ScoreRun:
+def one_run(run_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="评分批次号（正整数，1–2147483647）")], session: SessionDep) -> store.ScoreRun:
     """一个评分批次：类型（园区积分或官方评价）、指标体系版本、年度、状态、时间、输入批次。"""
     return runs.one_run(session=session, run_id=run_id)
