@@ -98,9 +98,9 @@ def read_firms(folder: Path) -> Firms:
             runs = db.execute(text("select id, year from scorerun where status = 'published' and kind = 'zone' order by id")).all()
             newest = {year: run for run, year in runs}  # the newest published run of each year
             for year, run in newest.items():
-                totals[year] = dict(db.execute(text("select uscc, total from enterprisescore where run_id = :run"), {"run": run}).tuples().all())
+                totals[year] = dict(db.execute(text("select uscc, total from enterprisescore where run_id = :run"), {"run": run}).all())
             last = newest[max(newest)]
-            stage = dict(db.execute(text("select uscc, stage from enterprisescore where run_id = :run"), {"run": last}).tuples().all())
+            stage = dict(db.execute(text("select uscc, stage from enterprisescore where run_id = :run"), {"run": last}).all())
     finally:
         engine.dispose()
     return Firms(names=names, short=short, totals=totals, stage=stage)
