@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from itertools import chain, repeat
+from operator import itemgetter
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
@@ -93,24 +95,81 @@ def raw_frames(
         stmt = stmt.where(col(RawValue.field).in_(sorted(fields)))
     if usccs is not None:
         stmt = stmt.where(col(RawValue.uscc).in_(sorted(set(usccs))))
-    # Plain tuples: pandas probes SQLAlchemy Row objects attribute by attribute, 10x slower. One
-    # fetchall: iterating fetches row by row, which psycopg does at a third of the speed.
-    rows = [tuple(r) for r in session.connection().execute(stmt).all()]
-    df = pd.DataFrame.from_records(rows, columns=["uscc", "year", "field", "value", "text", "source", "batch_id"])
-    out: dict[int, pd.DataFrame] = {}
-    if df.empty:
+    # The driver's own rows, fetched at once (psycopg fetches row by row when a result is
+    # iterated), then column arrays: SQLAlchemy's Row objects and pandas's record parsing cost
+    # more than the database's reading (benchmarks/store.py, publish).
+    result = session.connection().execute(stmt)
+    try:
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
+    if not rows:
         return {y: pd.DataFrame(index=pd.Index([], name="uscc")) for y in years}
-    df["prec"] = value_precedence(df["field"], df["source"])
-    # Best precedence first, then the newest batch (a newer file of a source supersedes the older).
-    df = df.sort_values(["prec", "batch_id"], ascending=[True, False], kind="stable")
-    df = df.drop_duplicates(["uscc", "year", "field"], keep="first")
-    df["cell"] = df["value"].astype(object).where(df["text"].isna(), df["text"])
-    for year, part in df.groupby("year"):
-        wide = part.pivot(index="uscc", columns="field", values="cell")
-        wide.columns.name = None
-        out[int(year)] = wide.infer_objects()
+    columns = [list(map(itemgetter(i), rows)) for i in range(7)]  # faster than zip(*rows)
+    del rows
+    return _wide_frames(columns, years)
+
+
+def _wide_frames(columns: list[list[Any]], years: list[int]) -> dict[int, pd.DataFrame]:
+    """Year → wide frame (index USCC, columns fields, both sorted) of the winning value of every
+    (enterprise, year, field): the best precedence (`value_precedence`), then the newest batch,
+    then the first row read; a text value where the row has one, else its number.
+
+    numpy over code arrays, no per-row Python: `tests/scoring/test_raw_frames.py` proves it
+    returns exactly the frames of the pandas sort/drop_duplicates/pivot it replaced.
+    """
+    uscc_codes, uscc_names = pd.factorize(np.array(columns[0], dtype=object), sort=True)
+    year_arr = np.array(columns[1], dtype=np.int64)
+    field_codes, field_names = pd.factorize(np.array(columns[2], dtype=object), sort=True)
+    value = np.array(columns[3], dtype=float)  # None (no number) becomes NaN
+    text = np.array(columns[4], dtype=object)
+    source_codes, source_names = pd.factorize(np.array(columns[5], dtype=object))
+    batch = np.array(columns[6], dtype=np.int64)
+    columns.clear()
+    # Precedence of every (field, source) pair, looked up by code.
+    n_fields, n_sources = len(field_names), len(source_names)
+    pair_field = np.repeat(np.arange(n_fields), n_sources)
+    pair_source = np.tile(np.arange(n_sources), n_fields)
+    table = value_precedence(
+        pd.Series(np.asarray(field_names, dtype=object)[pair_field]),
+        pd.Series(np.asarray(source_names, dtype=object)[pair_source]),
+    ).to_numpy()
+    prec = table[field_codes * n_sources + source_codes]
+    has_text = ~pd.isna(text)
+    out: dict[int, pd.DataFrame] = {}
     for y in years:
-        out.setdefault(y, pd.DataFrame(index=pd.Index([], name="uscc")))
+        rows = np.flatnonzero(year_arr == y)
+        if not rows.size:
+            out[y] = pd.DataFrame(index=pd.Index([], name="uscc"))
+            continue
+        key = uscc_codes[rows].astype(np.int64) * n_fields + field_codes[rows]
+        counts = np.bincount(key)
+        shared = counts[key] > 1
+        if shared.any():
+            # Among the rows of one cell: best precedence, newest batch, first read.
+            cand = rows[shared]
+            order = np.lexsort((cand, -batch[cand], prec[cand], key[shared]))
+            ranked = cand[order]
+            ranked_key = key[shared][order]
+            first = np.r_[True, ranked_key[1:] != ranked_key[:-1]]
+            rows = np.sort(np.concatenate([rows[~shared], ranked[first]]))
+        firms, row_of = np.unique(uscc_codes[rows], return_inverse=True)
+        fields, col_of = np.unique(field_codes[rows], return_inverse=True)
+        numbers = np.full((firms.size, fields.size), np.nan)
+        numbers[row_of, col_of] = value[rows]
+        data: dict[str, Any] = {}
+        texts = has_text[rows]
+        text_cols = set(np.unique(col_of[texts]).tolist())
+        for j, name in enumerate(np.asarray(field_names, dtype=object)[fields].tolist()):
+            if j in text_cols:
+                cells = numbers[:, j].astype(object)
+                mine = texts & (col_of == j)
+                cells[row_of[mine]] = text[rows[mine]]
+                data[name] = cells
+            else:
+                data[name] = numbers[:, j]
+        index = pd.Index(np.asarray(uscc_names, dtype=object)[firms].tolist(), name="uscc")
+        out[y] = pd.DataFrame(data, index=index).infer_objects()
     return out
 
 
