@@ -129,12 +129,18 @@ def import_runs(stores: Stores, kind: str, rows: int, repeat: int, files: Path) 
 
 
 # ----------------------------------------------------------------------------- publish
-def publish_child(url: str, year: str) -> None:
-    """One `score_year` in this process: its seconds and the process's peak RSS (MiB)."""
+def publish_child(url: str, year: str, how: str) -> None:
+    """One `score_year` in this process: its seconds and the process's peak RSS (MiB). `how`
+    "before": the raw values read as before 2026-12-03 (tests/scoring/raw_frames_reference.py)."""
     import resource
 
     from scoring import store
     from scoring.store.pipeline import score_year, system_for_year, zone_systems
+
+    if how == "before":
+        from tests.scoring.raw_frames_reference import raw_frames_reference
+
+        store.raw_frames = raw_frames_reference  # type: ignore[assignment]  # the baseline's reader
 
     engine = store.make_engine(url)
     system, content = system_for_year(int(year), zone_systems())
@@ -145,8 +151,9 @@ def publish_child(url: str, year: str) -> None:
     print(json.dumps({"seconds": seconds, "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
-def publish_runs(stores: Stores, kind: str, firms: int, repeat: int) -> list[dict[str, float]]:
-    """Each publish in a child process of its own, so that its peak RSS is the publish's."""
+def publish_runs(stores: Stores, kind: str, firms: int, repeat: int, how: str = "now") -> list[dict[str, Any]]:
+    """Each publish in a child process of its own, so that its peak RSS is the publish's; with
+    `how` "before" each is followed by one as the publish was before (`publish_child`)."""
     from scoring import store
     from scoring.demo.build import build_demo
     from scoring.store.pipeline import write_sources
@@ -160,9 +167,10 @@ def publish_runs(stores: Stores, kind: str, firms: int, repeat: int) -> list[dic
     del demo
     out = []
     for _ in range(repeat):
-        done = subprocess.run([sys.executable, __file__, "--publish-child", url, str(year)], cwd=ROOT, check=True,
-                              capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-        out.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        for way in ("now", "before") if how == "before" else ("now",):
+            done = subprocess.run([sys.executable, __file__, "--publish-child", url, str(year), way], cwd=ROOT,
+                                  check=True, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+            out.append({**json.loads(done.stdout.strip().splitlines()[-1]), "how": way})
     return out
 
 
@@ -254,7 +262,9 @@ def main() -> None:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--stores", default="sqlite,postgresql", help="which stores to measure")
     ap.add_argument("--import-child", nargs=2, help=argparse.SUPPRESS)
-    ap.add_argument("--publish-child", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--before", action="store_true",
+                    help="also time each publish as it was before 2026-12-03 (the old raw-value reader)")
+    ap.add_argument("--publish-child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.import_child:
         import_child(*args.import_child)
@@ -284,9 +294,12 @@ def main() -> None:
                 f["import_rows_per_s"] = statistics.median(rates)
                 print(kind, "import", rates, file=sys.stderr, flush=True)
             if "publish" in only:
-                runs = publish_runs(stores, kind, args.firms, args.repeat)
-                f["publish_s"] = statistics.median(r["seconds"] for r in runs)
-                f["publish_peak_rss_mib"] = max(r["peak_rss_mib"] for r in runs)
+                runs = publish_runs(stores, kind, args.firms, args.repeat, "before" if args.before else "now")
+                for way, name in (("now", "publish"), ("before", "publish_before")):
+                    mine = [r for r in runs if r["how"] == way]
+                    if mine:
+                        f[f"{name}_s"] = statistics.median(float(r["seconds"]) for r in mine)
+                        f[f"{name}_peak_rss_mib"] = max(float(r["peak_rss_mib"]) for r in mine)
                 print(kind, "publish", runs, file=sys.stderr, flush=True)
             if served and ("portraits" in only or ("soak" in only and kind == "postgresql")):
                 port = free_port()
