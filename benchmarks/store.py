@@ -4,8 +4,8 @@ Figures, each the median of `--repeat` runs on each store:
 - demo: `innopoints demo --no-index --size N` into an empty store (child process, wall seconds);
 - import: the GBK tax CSV of benchmarks/ingest.py (`--rows`, 20 columns) into a fresh copy of a
   store holding its register (rows/s; PostgreSQL writes with COPY);
-- publish: `score_year` of one year at `--firms` synthetic enterprises (seconds; the run's rows
-  go in with COPY on PostgreSQL);
+- publish: `score_year` of one year at `--firms` synthetic enterprises, each in a child process
+  (seconds; the child's peak RSS in MiB; the run's rows go in with COPY on PostgreSQL);
 - portraits: `innopoints serve --workers 4` on the demo store, `--clients` concurrent clients asking
   for enterprise portraits for `--load-seconds` (p95 ms as benchmarks/stats.py defines it, errors);
 - soak (PostgreSQL only, `--soak-seconds`): the same load for longer; errors and the workers' RSS
@@ -129,23 +129,48 @@ def import_runs(stores: Stores, kind: str, rows: int, repeat: int, files: Path) 
 
 
 # ----------------------------------------------------------------------------- publish
-def publish_runs(stores: Stores, kind: str, firms: int, repeat: int) -> list[float]:
+def publish_child(url: str, year: str, how: str) -> None:
+    """One `score_year` in this process: its seconds and the process's peak RSS (MiB). `how`
+    "before": the raw values read as before 2026-12-03 (tests/scoring/raw_frames_reference.py)."""
+    import resource
+
+    from scoring import store
+    from scoring.store.pipeline import score_year, system_for_year, zone_systems
+
+    if how == "before":
+        from tests.scoring.raw_frames_reference import raw_frames_reference
+
+        store.raw_frames = raw_frames_reference  # type: ignore[assignment]  # the baseline's reader
+
+    engine = store.make_engine(url)
+    system, content = system_for_year(int(year), zone_systems())
+    t = time.perf_counter()
+    score_year(engine=engine, system=system, content=content, year=int(year))
+    seconds = time.perf_counter() - t
+    engine.dispose()
+    print(json.dumps({"seconds": seconds, "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def publish_runs(stores: Stores, kind: str, firms: int, repeat: int, how: str = "now") -> list[dict[str, Any]]:
+    """Each publish in a child process of its own, so that its peak RSS is the publish's; with
+    `how` "before" each is followed by one as the publish was before (`publish_child`)."""
     from scoring import store
     from scoring.demo.build import build_demo
-    from scoring.store.pipeline import score_year, system_for_year, write_sources, zone_systems
+    from scoring.store.pipeline import write_sources
 
     demo = build_demo(n=firms)
     url = stores.new(kind, "publish")
     engine = store.make_engine(url)
     write_sources(engine=engine, enterprises=demo.enterprises, raw=demo.raw, label="基准")
+    engine.dispose()
     year = max(demo.raw)
-    system, content = system_for_year(year, zone_systems())
+    del demo
     out = []
     for _ in range(repeat):
-        t = time.perf_counter()
-        score_year(engine=engine, system=system, content=content, year=year)
-        out.append(time.perf_counter() - t)
-    engine.dispose()
+        for way in ("now", "before") if how == "before" else ("now",):
+            done = subprocess.run([sys.executable, __file__, "--publish-child", url, str(year), way], cwd=ROOT,
+                                  check=True, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+            out.append({**json.loads(done.stdout.strip().splitlines()[-1]), "how": way})
     return out
 
 
@@ -235,17 +260,24 @@ def main() -> None:
     ap.add_argument("--soak-seconds", type=float, default=300)
     ap.add_argument("--only", default="demo,import,publish,portraits,soak")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--stores", default="sqlite,postgresql", help="which stores to measure")
     ap.add_argument("--import-child", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--before", action="store_true",
+                    help="also time each publish as it was before 2026-12-03 (the old raw-value reader)")
+    ap.add_argument("--publish-child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.import_child:
         import_child(*args.import_child)
         return
+    if args.publish_child:
+        publish_child(*args.publish_child)
+        return
     only = set(args.only.split(","))
     work = Path(tempfile.mkdtemp(prefix="innopoints-store-bench-"))
     stores = Stores(work)
-    figures: dict[str, dict[str, Any]] = {"sqlite": {}, "postgresql": {}}
+    figures: dict[str, dict[str, Any]] = {k: {} for k in ("sqlite", "postgresql") if k in args.stores.split(",")}
     try:
-        for kind in ("sqlite", "postgresql"):
+        for kind in [k for k in ("sqlite", "postgresql") if k in args.stores.split(",")]:
             f = figures[kind]
             served: tuple[str, Path] | None = None
             if "demo" in only or "portraits" in only or "soak" in only:
@@ -262,9 +294,13 @@ def main() -> None:
                 f["import_rows_per_s"] = statistics.median(rates)
                 print(kind, "import", rates, file=sys.stderr, flush=True)
             if "publish" in only:
-                times = publish_runs(stores, kind, args.firms, args.repeat)
-                f["publish_s"] = statistics.median(times)
-                print(kind, "publish", times, file=sys.stderr, flush=True)
+                runs = publish_runs(stores, kind, args.firms, args.repeat, "before" if args.before else "now")
+                for way, name in (("now", "publish"), ("before", "publish_before")):
+                    mine = [r for r in runs if r["how"] == way]
+                    if mine:
+                        f[f"{name}_s"] = statistics.median(float(r["seconds"]) for r in mine)
+                        f[f"{name}_peak_rss_mib"] = max(float(r["peak_rss_mib"]) for r in mine)
+                print(kind, "publish", runs, file=sys.stderr, flush=True)
             if served and ("portraits" in only or ("soak" in only and kind == "postgresql")):
                 port = free_port()
                 proc = serve(*served, port, args.workers)

@@ -114,6 +114,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    for reason in _NO_POSTGRES:
+    # Under pytest-xdist the skips happened in the workers: their warnings reach this process.
+    relayed = [str(w.message) for w in terminalreporter.stats.get("warnings", [])
+               if "PostgreSQL 未安装" in str(getattr(w, "message", ""))]
+    for reason in dict.fromkeys([*_NO_POSTGRES, *relayed]):
         terminalreporter.section("PostgreSQL", sep="!", red=True, bold=True)
         terminalreporter.line(f"注意：{reason}", red=True, bold=True)

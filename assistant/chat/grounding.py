@@ -29,6 +29,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.chat.reply import Fact
 
@@ -63,6 +64,13 @@ class Number:
 def numbers(text: str) -> list[Number]:
     """Every number of `text` that grounding checks (years, identifiers, document numbers and
     list markers left out), in order."""
+    return list(_numbers(text))
+
+
+@lru_cache(maxsize=4096)
+def _numbers(text: str) -> tuple[Number, ...]:
+    # Kept per text: the same answer to the same question comes again and again (an enterprise's
+    # total, the policy texts), and reading its numbers was most of the grounding check.
     skip = _skipped_spans(text)
     found: list[Number] = []
     for m in _ARABIC.finditer(text):
@@ -79,15 +87,15 @@ def numbers(text: str) -> list[Number]:
             value = -value
         found.append(Number(m.group(0).strip(), value, decimals, signed, m.start()))
     found.extend(_chinese_numbers(text, skip))
-    return sorted(found, key=lambda n: n.start)
+    return tuple(sorted(found, key=lambda n: n.start))
 
 
 def ungrounded(reply: str, facts: Sequence[Fact], *, user_text: str = "") -> list[str]:
     """The numbers of `reply` that equal no fact at the precision shown ([] = grounded)."""
     values = sorted(_fact_values(facts))
-    typed = [n.value for n in numbers(user_text)] if user_text else []
+    typed = [n.value for n in _numbers(user_text)] if user_text else []
     out = []
-    for n in numbers(reply):
+    for n in _numbers(reply):
         if any(_same(n, v) for v in _near(values, n)):
             continue
         if any(math.isclose(abs(n.value), abs(t), abs_tol=1e-9) for t in typed):

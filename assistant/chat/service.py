@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import replace
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 
 from assistant.access.privacy import Principal
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("innopoints.chat")
 MAX_CHARS = 1000  # a question longer than this is a pasted document, not a question
+UNDERSTOOD = 4096  # readings of messages kept (at most MAX_CHARS characters each)
 _NO_ANSWER = "抱歉，这个问题我暂时查不到准确的数据，请换个问法，或联系园区工作人员。"
 
 
@@ -60,6 +62,10 @@ class ChatService:
         self.vocab = vocab
         self.sessions = sessions
         self.model = model
+        # A message's reading depends on its text, the day and what the last reply asked for,
+        # nothing else: the same questions come again and again (menu keys, "我们的积分"), and
+        # each is read once (about a tenth of a templated answer's time).
+        self._understand = lru_cache(maxsize=UNDERSTOOD)(partial(nlu.understand, vocab=vocab))
 
     def warm(self) -> None:
         """Run one message through understanding, so that whatever loads lazily loads now."""
@@ -100,7 +106,7 @@ class ChatService:
             intent, answer = early
             state = session.state.unchanged()
         else:
-            u = nlu.understand(text, vocab=self.vocab, today=now.date(), expecting=session.state.expecting)
+            u = self._understand(text, today=now.date(), expecting=session.state.expecting)
             step = decide(u, session.state, principal=principal, ctx=self.ctx, audit=audit)
             intent = step.intent
             answer = self._answer(step, principal=principal, text=text, audit=audit)

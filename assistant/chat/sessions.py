@@ -23,7 +23,6 @@ import json
 import logging
 import math
 import secrets
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -34,6 +33,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from assistant.chat.hot_writes import WRITES, hot_connection
 from assistant.chat.state import DialogueState
 from assistant.errors import RateLimited
 from scoring.errors import NotFound
@@ -43,9 +43,6 @@ IDLE = timedelta(minutes=30)
 RATE_WINDOW = timedelta(minutes=1)
 PURGE_EVERY = timedelta(minutes=1)  # expired sessions are deleted at most this often (per process)
 SAVE_WAIT_S = 2.0  # how long saving a turn waits for SQLite's write lock (a publish holds it)
-# The process's writes on the hot path of a message (a chat turn, a WeChat delivery), one at a time:
-# see `SessionStore.save`.
-WRITES = threading.Lock()
 MAX_STORED_MESSAGE = 2000  # characters of a message kept in the history (longer ones are refused anyway)
 _NOT_FOUND = "没有这个会话，或会话已过期"
 
@@ -119,9 +116,6 @@ class SessionStore:
         self.idle = idle
         self.turns_per_minute = turns_per_minute
         self.save_wait_s = save_wait_s
-        with engine.connect() as conn:  # the engine's own busy timeout, restored after each save
-            busy = conn.exec_driver_sql("PRAGMA busy_timeout").scalar() if conn.dialect.name == "sqlite" else 0
-        self._busy_ms = int(busy or 0)
         self._purged_at: datetime | None = None
 
     def open(self, *, owner: str, session_id: str | None, now: datetime) -> OpenSession:
@@ -150,10 +144,7 @@ class SessionStore:
         once; that turn is then not remembered (a follow-up to it starts afresh).
         """
         now = _utc(now)
-        # One writer per process at a time: SQLite's own wait for the write lock is a sleep that
-        # grows (1, 2, 5 … 100 ms) and favours no one, so twenty threads retrying it made a few
-        # turns wait most of a second; a lock here queues them and leaves SQLite only the
-        # other workers to wait for.
+        # One hot-path writer per process at a time (`hot_writes`).
         if not WRITES.acquire(timeout=self.save_wait_s):
             log.warning("chat: turn of session %s not saved (the process's writers are queued)", session.id[:8])
             return False
@@ -167,18 +158,10 @@ class SessionStore:
         now: datetime,
     ) -> bool:
         try:
-            with self.engine.connect() as conn:
-                # SQLite: this save waits `save_wait_s` for the write lock, then the pooled connection
-                # gets the engine's timeout back. Set on the driver's connection: a PRAGMA there opens
-                # no transaction, so no commits around it.
-                raw = conn.connection.dbapi_connection if conn.dialect.name == "sqlite" else None
-                if raw is not None:
-                    raw.execute(f"PRAGMA busy_timeout = {int(self.save_wait_s * 1000)}")
-                try:
-                    self._write(conn, session, state=state, message=message, reply=reply, caller=caller, now=now)
-                finally:
-                    if raw is not None:
-                        raw.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
+            # A connection kept for these saves, SQLite waiting `save_wait_s` for the write lock.
+            hot_connection(self.engine, busy_s=self.save_wait_s).run(
+                lambda conn: self._write(conn, session, state=state, message=message, reply=reply, caller=caller,
+                                         now=now))
         except OperationalError as exc:
             log.warning("chat: turn of session %s not saved (%s)", session.id[:8], exc.orig)
             return False
@@ -188,15 +171,15 @@ class SessionStore:
         self, conn: Connection, session: OpenSession, *, state: DialogueState, message: str, reply: dict[str, Any],
         caller: str, now: datetime,
     ) -> None:
-        with conn.begin():  # the session and its turn in one transaction
-            if session.new:
-                conn.execute(_NEW, {"id": session.id, "owner": session.owner, "created_at": now, "seen_at": now,
-                                    "turns": 1, "state": state.to_json()})
-            else:
-                conn.execute(_TOUCH, {"b_id": session.id, "b_seen": now, "b_state": state.to_json()})
-            conn.execute(_ADD_TURN, {"session_id": session.id, "at": now, "caller": caller[:200],
-                                     "message": message[:MAX_STORED_MESSAGE],
-                                     "reply": json.dumps(reply, ensure_ascii=False)})
+        # The session and its turn, in the caller's transaction.
+        if session.new:
+            conn.execute(_NEW, {"id": session.id, "owner": session.owner, "created_at": now, "seen_at": now,
+                                "turns": 1, "state": state.to_json()})
+        else:
+            conn.execute(_TOUCH, {"b_id": session.id, "b_seen": now, "b_state": state.to_json()})
+        conn.execute(_ADD_TURN, {"session_id": session.id, "at": now, "caller": caller[:200],
+                                 "message": message[:MAX_STORED_MESSAGE],
+                                 "reply": json.dumps(reply, ensure_ascii=False)})
 
     def history(self, *, owner: str, session_id: str, now: datetime) -> dict[str, Any]:
         """A session's turns, oldest first, for its owner; NotFound for anyone else or once expired."""
@@ -244,4 +227,4 @@ def _utc(at: datetime) -> datetime:
     return at.astimezone(UTC) if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
-__all__ = ["IDLE", "WRITES", "ChatSession", "ChatTurn", "OpenSession", "SessionStore", "ensure_tables", "owner_of"]
+__all__ = ["IDLE", "ChatSession", "ChatTurn", "OpenSession", "SessionStore", "ensure_tables", "owner_of"]

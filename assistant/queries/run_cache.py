@@ -25,6 +25,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -219,8 +220,13 @@ class RunCache:
         return answer
 
 
+# One thread kept for the re-reads (they never overlap: `_refreshing`): starting a thread for each
+# made the request that triggered it wait until the new thread ran, which under load was a while.
+_REFRESHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="run-cache-refresh")
+
+
 def _in_thread(job: Callable[[], None]) -> None:
-    threading.Thread(target=job, name="run-cache-refresh", daemon=True).start()
+    _REFRESHER.submit(job)
 
 
 __all__ = ["ANSWER_BYTES", "RUNS", "Answer", "Encode", "PublishedRuns", "RunCache"]

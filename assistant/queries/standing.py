@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from sqlmodel import Session
 
 from assistant.access.privacy import MIN_GROUP, Principal, require_details
@@ -20,6 +19,7 @@ from assistant.queries.profiles import checked_uscc
 from assistant.queries.run_cache import RunCache
 from scoring import store
 from scoring.errors import NotFound
+from scoring.store.portraits import RunData
 from scoring.systems.schema import STAGES
 
 
@@ -31,20 +31,27 @@ def standing(
     code = checked_uscc(uscc)
     require_details(principal, code)
     data = runs.run_data_for_year(year)
-    df = data.scores
-    hits = np.flatnonzero(df["uscc"].to_numpy() == code)  # numpy, not a pandas mask: no frame copied
-    if not hits.size:
+    at = data.memo("row_of", lambda: {u: k for k, u in enumerate(data.scores["uscc"].tolist())})
+    if code not in at:
         raise NotFound(f"找不到统一社会信用代码为 {code} 的企业在 {data.run.year} 年的评分")
-    row = df.iloc[int(hits[0])]
+    # A run never changes: each scored enterprise's figures are gathered once.
+    figures = data.memo(("standing", code), lambda: _figures(data, at[code]))
+    with Session(runs.engine) as session:  # names are the register's, read live
+        short = store.public_names(session=session, usccs=[code]).get(code, {}).get("short_name")
+    record(audit, action="read_portrait", target=code)
+    return {**figures, "short_name": short}
+
+
+def _figures(data: RunData, at: int) -> dict[str, Any]:
+    """The run's figures of the enterprise in row `at` of its scores."""
+    df = data.scores
+    row = df.iloc[at]
     stage = str(row["stage"])
     stage_size = int((df["stage"].to_numpy() == stage).sum())
     bench = {} if stage_size < MIN_GROUP else data.benchmarks.get(stage, {})
     cats = data.system.category_by_code
-    with Session(runs.engine) as session:
-        short = store.public_names(session=session, usccs=[code]).get(code, {}).get("short_name")
-    record(audit, action="read_portrait", target=code)
     return {
-        "uscc": code, "name": row["name"], "short_name": short, "industry": row["industry"],
+        "uscc": row["uscc"], "name": row["name"], "industry": row["industry"],
         "year": data.run.year, "run_id": data.run.id, "system": data.run.system_version,
         "stage": stage, "stage_name": STAGES[stage], "stage_reason": row["stage_reason"],
         "total": float(row["total"]), "max_total": data.system.max_total, "rank": int(row["rank"]),

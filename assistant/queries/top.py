@@ -13,6 +13,7 @@ from assistant.errors import BadRequest
 from assistant.queries.audit import Audit, record
 from assistant.queries.run_cache import RunCache
 from scoring import store
+from scoring.store.portraits import RunData
 from scoring.systems.schema import STAGES
 
 MAX_N = 50  # a list longer than this is an export: the officials' /api/lists route, not a chat answer
@@ -34,6 +35,23 @@ def top_enterprises(
     data = runs.run_data_for_year(year)
     if category is not None and category not in data.system.category_by_code:
         raise BadRequest(f"未知的类别 {category}；可用的类别：{'、'.join(data.system.category_by_code)}")
+    if indicator is not None and indicator not in data.system.by_code:
+        raise BadRequest(f"{data.run.year} 年度适用的指标体系 v{data.run.system_version} 没有指标 {indicator}")
+    def build() -> dict[str, Any]:
+        return _top(runs, data, n=n, stage=stage, industry=industry, category=category, indicator=indicator)
+
+    # A run never changes: the list of each set of parameters is built once (the chat's officials
+    # ask the same few), every read audited. An industry no firm has is not kept: one entry per
+    # string typed would grow without bound.
+    known = industry is None or industry in data.memo("industries", lambda: set(data.scores["industry"]))
+    top = data.memo(("top", n, stage, industry, category, indicator), build) if known else build()
+    what = indicator or category or "total"
+    record(audit, action="read_ranking", target=f"前 {n} 名 {stage or '全区'} {industry or ''} {what}".strip())
+    return top
+
+
+def _top(runs: RunCache, data: RunData, *, n: int, stage: str | None, industry: str | None, category: str | None,
+         indicator: str | None) -> dict[str, Any]:
     df = data.scores
     # Numpy over the run's columns, not pandas masks and sorts of the whole frame: a top-N is a
     # chat answer, and the frame's filter and sort were most of its time.
@@ -45,8 +63,6 @@ def top_enterprises(
     usccs = df["uscc"].to_numpy()[rows]
     extra: dict[str, np.ndarray] = {}
     if indicator is not None:
-        if indicator not in data.system.by_code:
-            raise BadRequest(f"{data.run.year} 年度适用的指标体系 v{data.run.system_version} 没有指标 {indicator}")
         assert data.run.id is not None  # a published run
         with Session(runs.engine) as session:
             arrays = store.run_arrays(session=session, run_id=data.run.id)
@@ -71,8 +87,6 @@ def top_enterprises(
          **({"value": float(r.value)} if indicator is not None else {})}
         for r in best.itertuples()
     ]
-    what = indicator or category or "total"
-    record(audit, action="read_ranking", target=f"前 {n} 名 {stage or '全区'} {industry or ''} {what}".strip())
     return {"year": data.run.year, "run_id": data.run.id, "system": data.run.system_version, "stage": stage,
             "industry": industry, "category": category, "indicator": indicator, "size": size, "items": items}
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
-from assistant.chat.sessions import WRITES
+from assistant.chat.hot_writes import WRITES, hot_connection
 
 KEEP = timedelta(hours=1)  # WeChat's retries come within 15 s
 PURGE_EVERY = timedelta(minutes=1)
@@ -59,13 +59,12 @@ class Claim:
 def claim(engine: Engine, *, account: str, key: str, now: datetime) -> Claim:
     """First delivery of this message (process it), or a retry (with the reply given, if any)."""
     full = _full_key(account, key)
-    with WRITES:  # queued with the chat's writes, not in SQLite's growing busy sleeps
+    with WRITES:  # queued with the chat's writes (`hot_writes`), on a connection kept for them
+        hot = hot_connection(engine)
         if _purge_due(now):
-            with engine.begin() as conn:
-                conn.execute(_PURGE, {"b_before": now - KEEP})
+            hot.run(lambda conn: conn.execute(_PURGE, {"b_before": now - KEEP}))
         try:
-            with engine.begin() as conn:
-                conn.execute(_CLAIM, {"key": full, "at": now, "reply": None})
+            hot.run(lambda conn: conn.execute(_CLAIM, {"key": full, "at": now, "reply": None}))
             return Claim(first=True)
         except IntegrityError:
             pass
@@ -78,8 +77,9 @@ def answered(engine: Engine, *, account: str, replies: Mapping[str, str]) -> Non
     """Keep the passive replies given (message key → reply), for retries of the same messages."""
     if not replies:
         return
-    with WRITES, engine.begin() as conn:
-        conn.execute(_ANSWERED, [{"b_key": _full_key(account, k), "b_reply": r} for k, r in replies.items()])
+    rows = [{"b_key": _full_key(account, k), "b_reply": r} for k, r in replies.items()]
+    with WRITES:
+        hot_connection(engine).run(lambda conn: conn.execute(_ANSWERED, rows))
 
 
 def _full_key(account: str, key: str) -> str:

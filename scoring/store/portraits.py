@@ -9,7 +9,7 @@ with its other rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -49,6 +49,18 @@ class RunData:
     benchmarks: dict[str, dict[str, dict[str, float]]]  # stage → category → {mean, p75}
     scores: pd.DataFrame  # one row per enterprise: uscc, name, industry, stage, total, rank, percentile, cat.*
     _rankings: dict[tuple[str, str | None], list[dict[str, Any]]] = field(default_factory=dict, compare=False)
+    _memo: dict[Hashable, Any] = field(default_factory=dict, compare=False)
+
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """`compute()`, once per run and `key`: what a service derives from the run alone (an
+        enterprise's standing, a top-N list), kept as long as the run data. Callers must not
+        change what they get. Two threads may both compute a missing key: the values are equal.
+        Bounded by what the keys can be (a run's enterprises, the lists' parameters)."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
 
     def ranking(self, stage: str, category: str | None = None) -> list[dict[str, Any]]:
         """A stage's enterprises best first by total (or one category), with competition ranks;

@@ -126,15 +126,31 @@ def _none_where(a: np.ndarray, missing: np.ndarray) -> list[Any]:
 
 
 def _indicator_chunks(run_id: int, r: ScoreResult) -> Iterable[list[tuple[Any, ...]]]:
+    """The run's indicator rows, firm by firm (each firm's indicators in the system's order), in as
+    many chunks as the system has indicators (`progress` counts them).
+
+    Firm-major: rows arrive in the order of the table's key (run, firm, indicator), so its index
+    grows at one edge instead of taking every firm's rows in at a thousand places per indicator.
+    """
+    n_codes = len(r.codes)
+    codes = np.array(r.codes, dtype=object)
     weights = r.weights
-    usccs = r.usccs.tolist()
-    for k, code in enumerate(r.codes):
-        values = _none_where(r.values[k], np.isnan(r.values[k]))
-        normalized = np.round(r.normalized[k].astype(float), 6).tolist()
-        band = _none_where(r.band[k], r.band[k] < 0)
+    for firms in np.array_split(np.arange(r.size), max(n_codes, 1)):
+        if not firms.size:
+            yield []
+            continue
+        part = slice(int(firms[0]), int(firms[-1]) + 1)
+
+        def flat(a: np.ndarray, part: slice = part) -> np.ndarray:
+            return np.ascontiguousarray(a[:, part].T).ravel()
+
+        values, band = flat(r.values), flat(r.band)
+        rows = len(values)
         yield list(zip(
-            [run_id] * r.size, usccs, [code] * r.size, values, normalized, r.points[k].tolist(),
-            weights[k].tolist(), r.missing[k].tolist(), band, strict=True,
+            [run_id] * rows, np.repeat(r.usccs[part], n_codes).tolist(), np.tile(codes, firms.size).tolist(),
+            _none_where(values, np.isnan(values)), np.round(flat(r.normalized).astype(float), 6).tolist(),
+            flat(r.points).tolist(), flat(weights).tolist(), flat(r.missing).tolist(), _none_where(band, band < 0),
+            strict=True,
         ))
 
 
