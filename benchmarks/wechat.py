@@ -166,7 +166,8 @@ class Connection:
     round trip) was CPU taken from the server it measured; `--client httpx` still runs it."""
 
     def __init__(self, url: str) -> None:
-        self.host, self.port = httpx.URL(url).host, httpx.URL(url).port or 80
+        parsed = httpx.URL(url)
+        self.host, self.port = parsed.host, parsed.port or 80
         self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
     async def send(self, raw: bytes) -> httpx.Response:

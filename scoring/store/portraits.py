@@ -48,12 +48,11 @@ class RunData:
     cohort: dict[str, dict[str, dict[str, Any]]]  # stage → indicator → figures
     benchmarks: dict[str, dict[str, dict[str, float]]]  # stage → category → {mean, p75}
     scores: pd.DataFrame  # one row per enterprise: uscc, name, industry, stage, total, rank, percentile, cat.*
-    _rankings: dict[tuple[str, str | None], list[dict[str, Any]]] = field(default_factory=dict, compare=False)
     _memo: dict[Hashable, Any] = field(default_factory=dict, compare=False)
 
     def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """`compute()`, once per run and `key`: what a service derives from the run alone (an
-        enterprise's standing, a top-N list), kept as long as the run data. Callers must not
+        enterprise's standing, a stage's ranking, a top-N list), kept as long as the run data. Callers must not
         change what they get. Two threads may both compute a missing key: the values are equal.
         Bounded by what the keys can be (a run's enterprises, the lists' parameters)."""
         try:
@@ -65,18 +64,18 @@ class RunData:
     def ranking(self, stage: str, category: str | None = None) -> list[dict[str, Any]]:
         """A stage's enterprises best first by total (or one category), with competition ranks;
         computed once per run, stage and category."""
-        key = (stage, category)
-        if key not in self._rankings:
-            df = self.scores[self.scores["stage"] == stage]
-            points = df[f"cat.{category}" if category else "total"]
-            df = df.assign(points=points).sort_values(["points", "uscc"], ascending=[False, True])
-            df = df.assign(position=df["points"].rank(method="min", ascending=False).astype(int))
-            self._rankings[key] = [
-                {"rank": int(r.position), "uscc": r.uscc, "name": r.name, "industry": r.industry, "stage": r.stage,
-                 "points": float(r.points), "total": float(r.total), "percentile": float(r.percentile)}
-                for r in df.itertuples()
-            ]
-        return self._rankings[key]
+        return self.memo(("ranking", stage, category), lambda: self._ranking(stage, category))
+
+    def _ranking(self, stage: str, category: str | None) -> list[dict[str, Any]]:
+        df = self.scores[self.scores["stage"] == stage]
+        points = df[f"cat.{category}" if category else "total"]
+        df = df.assign(points=points).sort_values(["points", "uscc"], ascending=[False, True])
+        df = df.assign(position=df["points"].rank(method="min", ascending=False).astype(int))
+        return [
+            {"rank": int(r.position), "uscc": r.uscc, "name": r.name, "industry": r.industry, "stage": r.stage,
+             "points": float(r.points), "total": float(r.total), "percentile": float(r.percentile)}
+            for r in df.itertuples()
+        ]
 
 
 def load_run_data(*, session: Session, run: store.ScoreRun) -> RunData:
