@@ -288,11 +288,11 @@ def main() -> None:
                     served = (url, data)
                 if "demo" in only:
                     f["demo_s"] = statistics.median(times)
-                print(kind, "demo", times, file=sys.stderr, flush=True)
+                print(kind, "demo", times, "load", os.getloadavg(), file=sys.stderr, flush=True)
             if "import" in only:
                 rates = import_runs(stores, kind, args.rows, args.repeat, work / "files")
                 f["import_rows_per_s"] = statistics.median(rates)
-                print(kind, "import", rates, file=sys.stderr, flush=True)
+                print(kind, "import", rates, "load", os.getloadavg(), file=sys.stderr, flush=True)
             if "publish" in only:
                 runs = publish_runs(stores, kind, args.firms, args.repeat, "before" if args.before else "now")
                 for way, name in (("now", "publish"), ("before", "publish_before")):
@@ -300,7 +300,7 @@ def main() -> None:
                     if mine:
                         f[f"{name}_s"] = statistics.median(float(r["seconds"]) for r in mine)
                         f[f"{name}_peak_rss_mib"] = max(float(r["peak_rss_mib"]) for r in mine)
-                print(kind, "publish", runs, file=sys.stderr, flush=True)
+                print(kind, "publish", runs, "load", os.getloadavg(), file=sys.stderr, flush=True)
             if served and ("portraits" in only or ("soak" in only and kind == "postgresql")):
                 port = free_port()
                 proc = serve(*served, port, args.workers)
@@ -311,7 +311,7 @@ def main() -> None:
                         f["portrait_p95_ms"] = statistics.median(r["p95_ms"] for r in runs)
                         f["portrait_rps"] = statistics.median(r["rps"] for r in runs)
                         f["portrait_errors"] = sum(r["errors"] for r in runs)
-                        print(kind, "portraits", runs, file=sys.stderr, flush=True)
+                        print(kind, "portraits", runs, "load", os.getloadavg(), file=sys.stderr, flush=True)
                     if "soak" in only and kind == "postgresql":
                         start_rss = worker_rss_mib(proc)
                         soak = asyncio.run(load(base, args.clients, args.soak_seconds))

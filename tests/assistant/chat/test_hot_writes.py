@@ -1,17 +1,23 @@
 """The kept connection of the hot-path writes (`assistant.chat.hot_writes`), on both stores: it is
 outside the pool (its busy timeout never reaches another caller), it is replaced when the database
-lost it (the work runs once, on the new one), and it goes when the engine is disposed."""
+lost it (the work runs once, on the new one), and it goes when the engine is disposed. On a SQLite
+file the workers' hot writers queue on a lock file (`WorkersLock`): another process holding it
+makes a write wait (at most its budget), and its release lets the write through."""
 
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from assistant.chat.hot_writes import WRITES, hot_connection
+from assistant.chat.hot_writes import WRITES, WorkersLock, hot_connection
 from scoring.store import make_engine
 from scoring.store.db import BUSY_TIMEOUT_S
 from tests.pg_cluster import Cluster
@@ -91,3 +97,49 @@ def test_a_lost_connection_is_replaced_and_the_write_made_once(pg_cluster: Clust
     before = _backends(engine)
     engine.dispose()  # the kept connection goes with the engine
     assert _backends(make_engine(str(engine.url.render_as_string(hide_password=False)))) < before
+
+
+# Another worker process: takes the hot writers' lock of the database, says so, and holds it until
+# its standard input closes.
+_OTHER_WORKER = """
+import sys
+from assistant.chat.hot_writes import WorkersLock
+from scoring.store import make_engine
+lock = WorkersLock.beside(make_engine(sys.argv[1]))
+with lock.held(60):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+
+
+def test_another_workers_hot_write_holds_ours_back_until_it_is_done(store_url: str, engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the workers' lock is SQLite's (PostgreSQL's own locks wake their waiters)")
+    other = subprocess.Popen([sys.executable, "-c", _OTHER_WORKER, store_url], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[3])
+    try:
+        assert other.stdout is not None and other.stdout.readline().strip() == "held"
+        assert Path(f"{engine.url.database}-writers").exists()
+        with pytest.raises(OperationalError, match="database is locked"):
+            _write(engine, "等不到", busy_s=0.05)  # its budget runs out while the other holds the lock
+        done = threading.Event()
+        waiting = threading.Thread(target=lambda: (_write(engine, "等到了", busy_s=120), done.set()))
+        waiting.start()
+        assert not done.is_set() and _notes(engine) == []  # it cannot have written: the lock is held
+    finally:
+        assert other.stdin is not None
+        other.stdin.close()  # the other worker's write is done
+        other.wait()
+    waiting.join()
+    assert done.is_set() and _notes(engine) == ["等到了"]
+
+
+def test_no_lock_file_where_none_can_be_made_and_none_for_postgresql(engine: Engine, tmp_path: Path) -> None:
+    missing = WorkersLock(str(tmp_path / "no-such-folder" / "innopoints.sqlite-writers"))
+    with missing.held(0):  # nothing to take: the write goes on, SQLite reports what is wrong
+        pass
+    assert missing.path is None
+    if engine.dialect.name == "postgresql":
+        assert WorkersLock.beside(engine).path is None
+    memory = make_engine("sqlite://")
+    assert WorkersLock.beside(memory).path is None
