@@ -123,7 +123,12 @@ def test_another_workers_hot_write_holds_ours_back_until_it_is_done(store_url: s
         with pytest.raises(OperationalError, match="database is locked"):
             _write(engine, "等不到", busy_s=0.05)  # its budget runs out while the other holds the lock
         done = threading.Event()
-        waiting = threading.Thread(target=lambda: (_write(engine, "等到了", busy_s=120), done.set()))
+
+        def write_when_free() -> None:
+            _write(engine, "等到了", busy_s=120)
+            done.set()
+
+        waiting = threading.Thread(target=write_when_free)
         waiting.start()
         assert not done.is_set() and _notes(engine) == []  # it cannot have written: the lock is held
     finally:
