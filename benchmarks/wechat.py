@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from leanhttp import Connection, raw_request
 from stats import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,44 +158,6 @@ def bind_followers(url: str, per_user: int) -> list[tuple[Follower, str, str]]:
                 assert "绑定成功" in reply, reply
                 out.append((f, user, "official" if user == "official" else "enterprise"))
     return out
-
-
-class Connection:
-    """One follower's keep-alive HTTP/1.1 connection, as lean as a client can be: requests are
-    bytes built before the run, responses read by Content-Length. On this 2-core machine the
-    client shares the cores with the server, and httpx's per-request work (about 3.9 ms of CPU a
-    round trip) was CPU taken from the server it measured; `--client httpx` still runs it."""
-
-    def __init__(self, url: str) -> None:
-        parsed = httpx.URL(url)
-        self.host, self.port = parsed.host, parsed.port or 80
-        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
-
-    async def send(self, raw: bytes) -> httpx.Response:
-        if self.streams is None:
-            self.streams = await asyncio.open_connection(self.host, self.port)
-        reader, writer = self.streams
-        writer.write(raw)
-        head = await reader.readuntil(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
-        length = next((int(v) for k, v in headers.items() if k.lower() == "content-length"), None)
-        assert length is not None, f"no Content-Length: {head!r}"
-        body = await reader.readexactly(length)
-        return httpx.Response(int(lines[0].split(" ", 2)[1]), headers=headers, content=body)
-
-    async def close(self) -> None:
-        if self.streams is not None:
-            self.streams[1].close()
-
-
-def raw_request(method: str, url: str, body: bytes, headers: dict[str, str]) -> bytes:
-    """The bytes of one HTTP/1.1 request (keep-alive)."""
-    u = httpx.URL(url)
-    target = u.raw_path.decode("ascii")
-    lines = [f"{method} {target} HTTP/1.1", f"Host: {u.host}:{u.port}", f"Content-Length: {len(body)}",
-             *(f"{k}: {v}" for k, v in headers.items())]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
 async def timed(send: Any) -> tuple[float, httpx.Response]:
