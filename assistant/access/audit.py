@@ -33,8 +33,10 @@ from sqlalchemy.engine import Engine
 from assistant.access.accounts import AuditEvent
 from assistant.access.audit_spool import Segment, Spool, available
 from assistant.access.privacy import Principal
+from scoring.store.hot_writes import WRITES, hot_connection
 
 log = logging.getLogger("innopoints.audit")
+_INSERT = insert(AuditEvent.__table__)  # type: ignore[attr-defined]  # SQLModel's types omit a table class's __table__
 _EMPTY = dict.fromkeys(("username", "role", "action", "target", "path", "client", "detail"), "")
 
 
@@ -127,9 +129,13 @@ class AuditWriter:
             self._segments.append(segment)
         if not self._taken:
             return True
+        taken = self._taken
         try:
-            with self.engine.begin() as conn:
-                conn.execute(insert(AuditEvent.__table__), self._taken)  # type: ignore[attr-defined]  # SQLModel's types omit a table class's __table__
+            # In the hot writers' lane (scoring.store.hot_writes), queued with the chat's and
+            # WeChat's writes of this process and the other workers', rather than making one of
+            # them sleep in SQLite's back-off five times a second.
+            with WRITES:
+                hot_connection(self.engine).run(lambda conn: conn.execute(_INSERT, taken))
         except Exception as exc:  # noqa: BLE001 - any refusal: keep the batch, retry later
             with self.attempted:
                 self.failures += 1

@@ -33,10 +33,10 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from assistant.chat.hot_writes import WRITES, hot_connection
 from assistant.chat.state import DialogueState
 from assistant.errors import RateLimited
 from scoring.errors import NotFound
+from scoring.store.hot_writes import WRITES, hot_connection
 
 log = logging.getLogger("innopoints.chat")
 IDLE = timedelta(minutes=30)

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
-from assistant.chat.hot_writes import WRITES, hot_connection
+from scoring.store.hot_writes import WRITES, hot_connection
 
 KEEP = timedelta(hours=1)  # WeChat's retries come within 15 s
 PURGE_EVERY = timedelta(minutes=1)

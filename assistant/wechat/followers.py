@@ -9,7 +9,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from assistant.chat.hot_writes import WRITES
+from scoring.store.hot_writes import WRITES
 
 
 class WechatFollower(SQLModel, table=True):

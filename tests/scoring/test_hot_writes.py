@@ -1,4 +1,4 @@
-"""The kept connection of the hot-path writes (`assistant.chat.hot_writes`), on both stores: it is
+"""The kept connection of the hot-path writes (`scoring.store.hot_writes`), on both stores: it is
 outside the pool (its busy timeout never reaches another caller), it is replaced when the database
 lost it (the work runs once, on the new one), and it goes when the engine is disposed. On a SQLite
 file the workers' hot writers queue on a lock file (`WorkersLock`): another process holding it
@@ -17,9 +17,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from assistant.chat.hot_writes import WRITES, WorkersLock, hot_connection
 from scoring.store import make_engine
 from scoring.store.db import BUSY_TIMEOUT_S
+from scoring.store.hot_writes import WRITES, WorkersLock, hot_connection
 from tests.pg_cluster import Cluster
 
 
@@ -103,7 +103,7 @@ def test_a_lost_connection_is_replaced_and_the_write_made_once(pg_cluster: Clust
 # its standard input closes.
 _OTHER_WORKER = """
 import sys
-from assistant.chat.hot_writes import WorkersLock
+from scoring.store.hot_writes import WorkersLock
 from scoring.store import make_engine
 lock = WorkersLock.beside(make_engine(sys.argv[1]))
 with lock.held(60):

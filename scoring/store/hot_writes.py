@@ -1,5 +1,6 @@
-"""The writes on a message's hot path (a chat turn's save, a WeChat message's claim), one at a
-time per process, each kind on a connection of its own that stays open.
+"""The service's frequent small writes (a chat turn's save, a WeChat message's claim and kept
+reply, the audit trail's batches), one at a time per process and across the workers, each kind on
+a connection of its own that stays open. Here in the store because every surface writes this way.
 
 - One at a time (`WRITES`): SQLite's own wait for the write lock is a sleep that grows (1, 2, 5 …
   100 ms) and favours no one, so twenty threads retrying it made a few turns wait most of a
