@@ -49,9 +49,14 @@ def serve(
     if workers <= 1:
         uvicorn.Server(config).run()
         return
-    from assistant.cli.workers import Workers, listening_sockets
+    from assistant.cli import workers as handoff
 
-    Workers(config, listening_sockets(h, p, workers)).run()
+    if not handoff.supported():  # no descriptor passing here: uvicorn's workers on one shared socket
+        from uvicorn.supervisors import Multiprocess
+
+        Multiprocess(config, [config.bind_socket()]).run()
+        return
+    handoff.Workers(config, handoff.listening_socket(h, p)).run()
 
 
 def prepare_store(settings: Settings) -> Engine:
