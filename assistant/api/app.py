@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from assistant import heap
 from assistant.access import accounts
 from assistant.access.audit import AuditWriter
 from assistant.access.secret import load_or_create
@@ -162,6 +163,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
 
         wechat_tables(engine)
         app.state.wechat = _wechat(app, settings, engine) if app.state.chat is not None else {}
+        heap.freeze_long_lived(collect=True)  # a serving worker's warm objects leave the GC's full passes
         yield
         for channel in app.state.wechat.values():
             channel.close()
@@ -206,6 +208,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
 def _prepare(chat: ChatService, stop: threading.Event, done: threading.Event) -> None:
     try:
         chat.prepare(stop)
+        heap.freeze_long_lived(collect=True)  # the evaluations scored ahead, and the run they read
     finally:
         done.set()
 

@@ -46,7 +46,10 @@ def serve(
     where = engine.url.render_as_string(hide_password=True)  # a DATABASE_URL may carry a password
     console.print(f"innopoints 服务：http://{h}:{p}/ （接口文档 http://{h}:{p}/docs），数据库 {where}")
     config = uvicorn.Config("assistant.api.app:factory", factory=True, host=h, port=p, workers=workers, **SERVER_OPTIONS)
+    from assistant import heap
+
     if workers <= 1:
+        heap.enable()  # this process serves: its warm objects leave the GC's full passes
         uvicorn.Server(config).run()
         return
     from assistant.cli import workers as handoff

@@ -33,6 +33,8 @@ import uvicorn
 from uvicorn.config import STARTUP_FAILURE, Config
 from uvicorn.supervisors.multiprocess import Multiprocess, Process
 
+from assistant import heap
+
 logger = logging.getLogger("uvicorn.error")
 
 READY, CLOSED = b"r", b"c"  # worker → supervisor: started serving; one connection closed
@@ -210,6 +212,7 @@ class HandoffServer(uvicorn.Server):
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         assert sockets is not None and len(sockets) == 1, "a worker is given its channel"
+        heap.enable()  # a serving worker: its warm objects leave the GC's full passes
         await super().startup(sockets=[])  # the app's lifespan; no listening socket
         self._channel, self._loop = sockets[0], asyncio.get_running_loop()
         self._channel.setblocking(False)

@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from assistant import heap
 from assistant.queries import portrait_store
 from scoring import store
 from scoring.errors import NotFound
@@ -182,6 +183,7 @@ class RunCache:
                 self._runs[run.id] = data
                 while len(self._runs) > self.max_runs:
                     self._runs.popitem(last=False)
+            heap.freeze_long_lived()  # kept for as long as the run is published (assistant.heap)
         return data
 
     def held_runs(self) -> list[int]:
