@@ -30,6 +30,12 @@ from assistant.wechat.replies import fit_text, fits, head_and_rest
 log = logging.getLogger("innopoints.wechat")
 REPLY_S = 4.5  # WeChat waits 5 s for the passive reply, then retries
 KEPT = 10_000  # passive replies kept in memory for retries (WeChat retries within 15 s)
+# Threads answering an account's messages in a worker. More threads than cores only share the
+# interpreter lock: at 20 followers on 2 cores, 8 threads gave a p95 1.24x the plain chat's in the
+# same runs, 4 and 2 threads 0.8–1.0x (benchmarks/wechat.py). 4 still lets a few slow answers (the
+# optional language model) wait on the network together; messages beyond them queue, and any that
+# miss the 4.5 s get "success" and their answer pushed.
+WORKERS = 4
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,7 @@ class Delivery:
 
     def __init__(
         self, *, bot: Bot, engine: Engine, account: str, clock: Callable[[], datetime], pusher: Pusher | None = None,
-        reply_s: float = REPLY_S, workers: int = 8, more_at: str = "",
+        reply_s: float = REPLY_S, workers: int = WORKERS, more_at: str = "",
     ) -> None:
         """`more_at`: the portal's page where a follower reads an answer too long for WeChat in full."""
         self.bot, self.engine, self.account, self.clock = bot, engine, account, clock
