@@ -116,27 +116,36 @@ class Dispatcher:
 
     def _run(self) -> None:
         while True:
-            with self._mu:
-                if self._stopping:
+            try:
+                if not self._turn_once():
                     return
-                watched = {self.listener.fileno(): -1, self._wake_r.fileno(): -2}
-                watched |= {c.fileno(): slot for slot, c in enumerate(self.channels) if c is not None}
-            poll = select.poll()
-            for fd in watched:
-                poll.register(fd, select.POLLIN)
-            events = poll.poll()
-            with self._mu:
-                if self._stopping:
-                    return
-                for fd, _ in events:
-                    slot = watched[fd]
-                    if slot == -2:
-                        self._wake_r.recv(4096)
-                    elif slot == -1:
-                        self._accept()
-                    elif self.channels[slot] is not None and self.channels[slot].fileno() == fd:  # type: ignore[union-attr]
-                        self._hear(slot)
-                self._dispatch()
+            except Exception:  # noqa: BLE001 - the server's only acceptor must outlive any surprise
+                logger.exception("dispatcher: handing a connection on failed")
+
+    def _turn_once(self) -> bool:
+        """One wait and what it brought; False once stopping."""
+        with self._mu:
+            if self._stopping:
+                return False
+            watched = {self.listener.fileno(): -1, self._wake_r.fileno(): -2}
+            watched |= {c.fileno(): slot for slot, c in enumerate(self.channels) if c is not None}
+        poll = select.poll()
+        for fd in watched:
+            poll.register(fd, select.POLLIN)
+        events = poll.poll()
+        with self._mu:
+            if self._stopping:
+                return False
+            for fd, _ in events:
+                slot = watched[fd]
+                if slot == -2:
+                    self._wake_r.recv(4096)
+                elif slot == -1:
+                    self._accept()
+                elif self.channels[slot] is not None and self.channels[slot].fileno() == fd:  # type: ignore[union-attr]
+                    self._hear(slot)
+            self._dispatch()
+        return True
 
     def _accept(self) -> None:
         while True:
