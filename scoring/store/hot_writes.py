@@ -7,7 +7,7 @@ a connection of its own that stays open. Here in the store because every surface
   second; a lock here queues them and leaves SQLite only the other workers to wait for.
 - One at a time across the workers too, on a SQLite file (`WorkersLock`): the workers' hot
   writers take an `flock` on a file beside the database around each write, so the one that waits
-  is woken when the other is done, instead of sleeping in SQLite's back-off. Two workers at 20
+  looks again every millisecond, instead of sleeping in SQLite's back-off. Two workers at 20
   WeChat followers had spent a fifth of a message's time there (py-spy: the claim's wait for
   `WRITES` while its holder slept in the busy handler), and it made the tail: max 1.6 s.
 - A connection kept open (`HotConnection`): checking a connection out of the pool and back in,
@@ -125,7 +125,8 @@ class HotConnection:
 
 class WorkersLock:
     """An exclusive `flock` on `<database>-writers`, held around each hot write, so that the
-    workers' hot writers queue for SQLite's write lock instead of polling it (see the module's text).
+    workers' hot writers wait for each other here, a millisecond at a time, instead of in SQLite's
+    growing back-off (see the module's text).
 
     A no-op for PostgreSQL (its row locks wake waiters), for an in-memory database, and where the
     file cannot be opened (a read-only folder: the write fails there anyway, with SQLite's error).
