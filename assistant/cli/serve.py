@@ -54,12 +54,13 @@ def serve(
         return
     from assistant.cli import workers as handoff
 
+    listener = handoff.listening_socket(h, p)  # TCP_NODELAY: uvicorn's own bind leaves Nagle on (+40 ms)
     if not handoff.supported():  # no descriptor passing here: uvicorn's workers on one shared socket
         from uvicorn.supervisors import Multiprocess
 
-        Multiprocess(config, [config.bind_socket()]).run()
+        Multiprocess(config, [listener]).run()
         return
-    handoff.Workers(config, handoff.listening_socket(h, p)).run()
+    handoff.Workers(config, listener).run()
 
 
 def prepare_store(settings: Settings) -> Engine:
