@@ -188,17 +188,19 @@ class Dispatcher:
             n = len(self.channels)
             slot = min(slots, key=lambda s: (self.open[s], (s - self._turn) % n))
             conn = self.pending[0]
+            # Counted before it is sent: once the worker has it, the counts already include it.
+            self.open[slot] += 1
             try:
                 socket.send_fds(self.channels[slot], [CONNECTION], [conn.fileno()])  # type: ignore[arg-type]
             except (BlockingIOError, InterruptedError):
+                self.open[slot] -= 1
                 full.add(slot)  # its channel is full: the worker is busy or hung; try another
                 continue
             except OSError:
-                self._drop(slot)  # the worker died since
+                self._drop(slot)  # the worker died since (its counts go with it)
                 continue
             self.pending.popleft()
             conn.close()  # the worker has its own descriptor now
-            self.open[slot] += 1
             self._turn = (slot + 1) % n
 
     def _drop(self, slot: int) -> None:
