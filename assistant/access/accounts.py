@@ -188,6 +188,7 @@ def bind_enterprise(*, session: Session, username: str, uscc: str) -> User:
     if user.role != "enterprise":
         raise Unprocessable(f"只有企业用户可以绑定企业（用户“{user.username}”的角色为 {ROLES.get(user.role, user.role)}）")
     code = _enterprise_uscc(session, uscc)
+    session.refresh(user, with_for_update=True)  # one change to a user's bindings at a time (PostgreSQL)
     if code not in bound_usccs(session=session, user=user):
         assert user.id is not None  # a stored user has its id
         session.add(UserEnterprise(user_id=user.id, uscc=code))
@@ -203,6 +204,9 @@ def unbind_enterprise(*, session: Session, username: str, uscc: str) -> User:
         code = validate_uscc(uscc)
     except ValueError as exc:
         raise Unprocessable(f"统一社会信用代码“{uscc}”无效：{exc}") from None
+    # Read and change the bindings under the user's row lock (PostgreSQL): two unbinds at once must
+    # not both pass the "at least one enterprise" check on the same old list.
+    session.refresh(user, with_for_update=True)
     bound = bound_usccs(session=session, user=user)
     if code not in bound:
         raise NotFound(f"用户 {user.username} 没有绑定 {code}")
@@ -238,7 +242,14 @@ def set_disabled(*, session: Session, username: str, disabled: bool = True, acto
         raise Conflict(f"不能停用自己的账号“{user.username}”：请由另一位管理员操作")
     if disabled and user.role == "admin" and not user.disabled:
         # One statement checks and writes: two admins disabling each other at once cannot both
-        # succeed and leave the zone without an admin.
+        # succeed and leave the zone without an admin. On SQLite the write lock makes that statement
+        # atomic; PostgreSQL's READ COMMITTED gives each UPDATE the snapshot of its start, so the
+        # active admins' rows are locked first (in id order, no deadlock): the second disable waits
+        # for the first to commit, and its UPDATE then sees that commit.
+        session.exec(
+            select(User.id).where(User.role == "admin", col(User.disabled).is_(False))
+            .order_by(col(User.id)).with_for_update()
+        ).all()
         others = (
             select(func.count()).select_from(User)
             .where(User.role == "admin", col(User.disabled).is_(False), User.id != user.id)

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from assistant.cli.main import app
@@ -114,6 +116,48 @@ def test_two_admins_disabling_each_other_at_once_leave_one(isolated: Isolated) -
     assert sorted(answers.values()) != [200, 200], answers
     users = {u["username"]: u for u in api.get("/api/users", headers=bearer(tokens[next(a for a, s in answers.items() if s == 200)])).json()}
     assert not (users["admin"]["disabled"] and users["admin2"]["disabled"])
+
+
+def test_two_admins_disabling_each_other_after_waiting_on_the_same_lock_leave_one(isolated: Isolated) -> None:
+    """The race above made certain on PostgreSQL: a third transaction holds the admins' rows, both
+    disables wait on it inside the database, then go at the same instant. READ COMMITTED gives each
+    UPDATE the snapshot of its start, so only the row locks taken before the check keep one admin."""
+    url = isolated.settings.db_url
+    if not url.startswith("postgresql"):
+        pytest.skip("SQLite's one writer serializes the two disables; the test above covers it there")
+    api = isolated.api
+    assert api.post("/api/users", as_="admin", json=NEW_ADMIN).status_code == 201
+    tokens = {"admin": login(api.client, "admin"), "admin2": login(api.client, "admin2", NEW_ADMIN["password"])}
+    engine = create_engine(url)
+    answers: dict[str, int] = {}
+
+    def disable(actor: str, target: str) -> None:
+        answers[actor] = api.client.post(f"/api/users/{target}/disable", headers=bearer(tokens[actor])).status_code
+
+    def waiting() -> int:
+        with engine.connect() as conn:
+            return int(conn.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )).scalar() or 0)
+
+    threads = [threading.Thread(target=disable, args=pair) for pair in (("admin", "admin2"), ("admin2", "admin"))]
+    try:
+        with engine.connect() as locker:
+            locker.execute(text("SELECT id FROM \"user\" WHERE role = 'admin' FOR UPDATE")).all()
+            for t in threads:
+                t.start()
+            while waiting() < 2:  # both requests are inside the database, held by the locker
+                assert all(t.is_alive() for t in threads), answers
+                time.sleep(0.01)
+            locker.commit()
+        for t in threads:
+            t.join()
+    finally:
+        engine.dispose()
+    assert sorted(answers.values()) == [200, 409], answers
+    survivor = "admin" if answers["admin"] == 200 else "admin2"
+    users = {u["username"]: u for u in api.client.get("/api/users", headers=bearer(tokens[survivor])).json()}
+    assert users[survivor]["disabled"] is False and users["admin2" if survivor == "admin" else "admin"]["disabled"] is True
 
 
 def test_a_disabled_user_is_enabled_again_with_its_password_and_keys(isolated: Isolated) -> None:
