@@ -12,8 +12,11 @@ kernel picks one by a hash of the addresses) did better but still left it to cha
 
 How: each worker slot has a Unix SEQPACKET channel to the supervisor. The supervisor's thread
 (`Dispatcher`) accepts, and passes the connection's file descriptor over the channel (SCM_RIGHTS);
-the worker (`HandoffServer`) serves it as if it had accepted it, and says on the channel when a
-connection closes, so the supervisor's counts stay true. A worker is sent nothing until it says it
+the worker (`HandoffServer`) says it has taken it, serves it as if it had accepted it, and says
+on the channel when a connection closes, so the supervisor's counts stay true. The supervisor keeps
+its own copy of a connection until the worker says it has taken it: a worker that dies (kill -9,
+a crash) loses only the connections it was serving, while those still in its channel go to
+another worker, unread. A worker is sent nothing until it says it
 has started; connections that arrive while no worker is ready wait in the supervisor (never
 refused), and a worker that dies is replaced in its slot. Where the platform cannot pass file
 descriptors (Windows) the workers share one socket as uvicorn does (`serve`).
@@ -37,7 +40,7 @@ from assistant import heap
 
 logger = logging.getLogger("uvicorn.error")
 
-READY, CLOSED = b"r", b"c"  # worker → supervisor: started serving; one connection closed
+READY, TAKEN, CLOSED = b"r", b"t", b"c"  # worker → supervisor: started serving; one connection taken, one closed
 CONNECTION = b"n"  # supervisor → worker: the message a connection's descriptor travels with
 
 
@@ -72,9 +75,11 @@ class Dispatcher:
         self.ready = [False] * slots
         self.open = [0] * slots
         self.pending: deque[socket.socket] = deque()
+        # Sent to a slot's worker, in order, and not yet said taken: ours to give to another if it dies.
+        self.unacked: list[deque[socket.socket]] = [deque() for _ in range(slots)]
         self._child_ends: list[socket.socket | None] = [None] * slots  # until the worker has its own copy
         self._turn = 0
-        self._mu = threading.Lock()
+        self._mu = threading.RLock()  # reentrant: a test holds it to keep the dispatcher thread still
         self._stopping = False
         self._wake_r, self._wake_w = socket.socketpair()
         self._thread = threading.Thread(target=self._run, name="innopoints-dispatcher", daemon=True)
@@ -85,6 +90,11 @@ class Dispatcher:
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         parent.setblocking(False)
         with self._mu:
+            if self.channels[slot] is not None:
+                # What the old worker said last: its "taken" notes, and the end of the channel if it
+                # is dead, so that what it never took goes to another (the dispatcher thread may not
+                # have read them yet when a dead worker is replaced).
+                self._hear(slot)
             self._drop(slot)
             self.channels[slot], self._child_ends[slot] = parent, child
         self._wake()
@@ -169,13 +179,16 @@ class Dispatcher:
             except OSError:
                 message = b""
             if message == b"":  # the worker is gone: nothing more goes there
-                self._drop(slot)
+                self._drop(slot, died=True)
                 return
             if message == READY:
                 self.ready[slot] = True
                 end, self._child_ends[slot] = self._child_ends[slot], None
                 if end is not None:  # the worker has its copy: ours would hide its death from us
                     end.close()
+            elif message == TAKEN:
+                if self.unacked[slot]:
+                    self.unacked[slot].popleft().close()  # the worker has its own descriptor now
             elif message == CLOSED:
                 self.open[slot] = max(0, self.open[slot] - 1)
 
@@ -197,18 +210,27 @@ class Dispatcher:
                 full.add(slot)  # its channel is full: the worker is busy or hung; try another
                 continue
             except OSError:
-                self._drop(slot)  # the worker died since (its counts go with it)
+                self._drop(slot, died=True)  # the worker died since (its counts go with it)
                 continue
-            self.pending.popleft()
-            conn.close()  # the worker has its own descriptor now
+            self.unacked[slot].append(self.pending.popleft())
             self._turn = (slot + 1) % n
 
-    def _drop(self, slot: int) -> None:
+    def _drop(self, slot: int, *, died: bool = False) -> None:
+        """Send `slot` nothing more. When its worker `died`, the connections it never said it took go
+        back to the front of the queue, in order: it read nothing from them (it says "taken" before
+        it reads). When a live worker is retired (its slot replaced, or the stop), they are still in
+        its channel for it to take, so ours are only closed."""
         for end in (self.channels[slot], self._child_ends[slot]):
             if end is not None:
                 end.close()
         self.channels[slot] = self._child_ends[slot] = None
         self.ready[slot], self.open[slot] = False, 0
+        unacked, self.unacked[slot] = self.unacked[slot], deque()
+        if died:
+            self.pending.extendleft(reversed(unacked))
+        else:
+            for conn in unacked:
+                conn.close()
 
 
 class HandoffServer(uvicorn.Server):
@@ -264,6 +286,7 @@ class HandoffServer(uvicorn.Server):
                 self._loop.remove_reader(self._channel.fileno())
                 return
             for fd in fds:
+                self._tell(TAKEN)  # before anything is read from it: until now the supervisor may give it to another
                 task = self._loop.create_task(self._take(socket.socket(fileno=fd)))
                 self._taking.add(task)
                 task.add_done_callback(self._taking.discard)

@@ -2,13 +2,15 @@
 holding the fewest (assistant.cli.workers), so connections opened together are shared evenly (on
 one shared socket the first worker to wake accepted nearly all of them when the machine was
 loaded: 20:0 and 19:1 were seen; with a socket per worker the kernel's hash gave 11:9, 8:12, 5:15),
-and a worker that dies is replaced, the connections that came meanwhile answered, none refused.
+and a worker that dies is replaced, the connections that came meanwhile answered, none refused,
+and those it had been sent but never took answered by another.
 
 Real processes on 127.0.0.1: which worker holds a connection is read from /proc (the established
 sockets of the server's port, and each worker's file descriptors)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import signal
@@ -117,6 +119,12 @@ def served(zone: Zone, tmp_path: Path) -> Iterator[Served]:
 def _open_together(port: int, count: int = CONNECTIONS) -> list[socket.socket]:
     """`count` connections opened in a burst, before any is used (the kernel completes them while
     the server is still to accept), then each asked one keep-alive request and its answer read."""
+    conns = _connect_burst(port, count)
+    _ask_health(conns)
+    return conns
+
+
+def _connect_burst(port: int, count: int) -> list[socket.socket]:
     conns = []
     for _ in range(count):  # non-blocking: every SYN is out before the first worker wakes
         conn = socket.socket()
@@ -126,6 +134,11 @@ def _open_together(port: int, count: int = CONNECTIONS) -> list[socket.socket]:
     for conn in conns:
         select.select([], [conn], [])  # connected
         conn.setblocking(True)
+    return conns
+
+
+def _ask_health(conns: list[socket.socket]) -> None:
+    """One keep-alive request on each connection, every answer read: 200 on each."""
     for conn in conns:
         conn.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
     for conn in conns:
@@ -135,7 +148,6 @@ def _open_together(port: int, count: int = CONNECTIONS) -> list[socket.socket]:
             assert chunk, "the server closed the connection"
             head += chunk
         assert head.startswith(b"HTTP/1.1 200"), head[:100]
-    return conns
 
 
 def test_connections_opened_together_are_shared_evenly(served: Served) -> None:
@@ -173,6 +185,31 @@ def test_a_killed_worker_is_replaced_and_no_connection_is_refused(served: Served
     held = served.hold_one_each()  # the replacement gets connections too
     for conn in held:
         conn.close()
+
+
+def test_connections_a_hung_worker_never_took_are_answered_by_another_when_it_is_killed(served: Served) -> None:
+    """A worker that stops reading (hung; uvicorn's health check kills such a worker) still has
+    connections waiting in its channel. When it dies they go to another worker, unread; none is
+    reset. kill -9 of a busy worker meets the same case: it takes a while to exit, and connections
+    sent to it meanwhile were lost (CI saw "connection reset" before this)."""
+    held = served.hold_one_each()  # 1:1, and kept open: the split below is exact
+    victim, survivor = served.workers()
+    os.kill(victim, signal.SIGSTOP)
+    conns: list[socket.socket] = []
+    try:
+        conns = _connect_burst(served.port, CONNECTIONS)
+        # Fewest first from 1:1, nobody closing: every other connection went to the stopped victim.
+        deadline = time.monotonic() + 120  # against a hung server, not a speed expectation
+        while served.connections_by_worker().get(survivor) != 1 + CONNECTIONS // 2:
+            assert time.monotonic() < deadline, served.connections_by_worker()
+            time.sleep(0.02)
+        os.kill(victim, signal.SIGKILL)
+        _ask_health(conns)  # all twenty answered, the victim's ten by the survivor or the replacement
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(victim, signal.SIGCONT)  # a failed test leaves no stopped process behind
+        for conn in held + conns:
+            conn.close()
 
 
 def _open_together_in_background(port: int) -> list[Future[int]]:
