@@ -23,6 +23,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Index, UniqueConstraint, delete, func, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from assistant.access import throttle
@@ -63,6 +64,11 @@ class User(SQLModel, table=True):
     display_name: str = ""
     disabled: bool = False
     created_at: datetime = Field(default_factory=_now)
+
+
+# Names are unique in any letter case in the database too (migration 0002): the check in
+# `check_new_user` names the clash; this index refuses the second of two creations at once.
+Index("ux_user_username_lower", func.lower(User.username), unique=True)
 
 
 class UserEnterprise(SQLModel, table=True):
@@ -125,7 +131,14 @@ def add_user(
         raise Unprocessable(f"密码太短：只有 {len(password or '')} 个字符，至少 {MIN_PASSWORD} 个")
     user = User(username=username, password_hash=_HASHER.hash(password), role=code, uscc=uscc, display_name=display_name)
     session.add(user)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        # The same name in some letter case was created since the check (the database's unique
+        # index): refused as the check would have refused it.
+        session.rollback()
+        check_new_user(session=session, username=username, role=role, uscc=uscc)
+        raise
     session.refresh(user)
     return user
 

@@ -134,19 +134,13 @@ def test_two_admins_disabling_each_other_after_waiting_on_the_same_lock_leave_on
     def disable(actor: str, target: str) -> None:
         answers[actor] = api.client.post(f"/api/users/{target}/disable", headers=bearer(tokens[actor])).status_code
 
-    def waiting() -> int:
-        with engine.connect() as conn:
-            return int(conn.execute(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )).scalar() or 0)
-
     threads = [threading.Thread(target=disable, args=pair) for pair in (("admin", "admin2"), ("admin2", "admin"))]
     try:
         with engine.connect() as locker:
             locker.execute(text("SELECT id FROM \"user\" WHERE role = 'admin' FOR UPDATE")).all()
             for t in threads:
                 t.start()
-            while waiting() < 2:  # both requests are inside the database, held by the locker
+            while _lock_waiters(engine) < 2:  # both requests are inside the database, held by the locker
                 assert all(t.is_alive() for t in threads), answers
                 time.sleep(0.01)
             locker.commit()
@@ -158,6 +152,41 @@ def test_two_admins_disabling_each_other_after_waiting_on_the_same_lock_leave_on
     survivor = "admin" if answers["admin"] == 200 else "admin2"
     users = {u["username"]: u for u in api.client.get("/api/users", headers=bearer(tokens[survivor])).json()}
     assert users[survivor]["disabled"] is False and users["admin2" if survivor == "admin" else "admin"]["disabled"] is True
+
+
+def test_a_name_created_in_another_letter_case_meanwhile_is_refused_with_409(isolated: Isolated) -> None:
+    """Another transaction inserts `racer` and holds it uncommitted: our `Racer` passes the check (it
+    cannot see that row), waits on the unique index (PostgreSQL) or the write lock (SQLite), then is
+    refused by the database once the other commits: a 409 naming the existing user, never a 500."""
+    api = isolated.api
+    engine = create_engine(isolated.settings.db_url)
+    answer: dict[str, Any] = {}
+    creating = threading.Thread(target=lambda: answer.setdefault(
+        "r", api.post("/api/users", as_="admin", json={**NEW_ADMIN, "username": "Racer"})))
+    try:
+        with engine.connect() as other:
+            other.execute(text('INSERT INTO "user" (username, password_hash, role, display_name, disabled, created_at) '
+                               "VALUES ('racer', 'x', 'official', '', false, CURRENT_TIMESTAMP)"))
+            creating.start()
+            if engine.dialect.name == "postgresql":
+                while _lock_waiters(engine) < 1:  # our insert waits on the other's index entry
+                    assert creating.is_alive(), answer
+                    time.sleep(0.01)
+            other.commit()
+        creating.join()
+    finally:
+        engine.dispose()
+    err = assert_error(answer["r"], 409, "conflict")
+    assert "racer" in err["message"] and "不区分大小写" in err["message"]
+    names = [u["username"] for u in api.get("/api/users", as_="admin").json()]
+    assert names.count("racer") == 1 and "Racer" not in names
+
+
+def _lock_waiters(engine: Any) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )).scalar() or 0)
 
 
 def test_a_disabled_user_is_enabled_again_with_its_password_and_keys(isolated: Isolated) -> None:

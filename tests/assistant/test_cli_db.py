@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from typer.testing import CliRunner
@@ -39,11 +40,12 @@ def invoke(*args: str) -> str:
 def test_db_upgrade_demo_stats_and_the_service_work_on_an_empty_database(env: str, tmp_path: Path) -> None:
     assert invoke("db", "current") == ""
     assert json.loads(invoke("db", "current", "--json"))["state"] == "empty"
-    assert "0001" in invoke("db", "upgrade")
+    assert f"为版本 {migrate.head()}" in invoke("db", "upgrade")
     assert invoke("db", "current") == f"{migrate.head()}\n"
     assert "无需升级" in invoke("db", "upgrade")
     history = json.loads(invoke("db", "history", "--json"))
     assert history[0] == {"revision": "0001", "down_revision": None, "message": "基线：引入迁移之前（提交 48db335）的全部数据表"}
+    assert history[1] == {"revision": "0002", "down_revision": "0001", "message": "用户名不区分大小写唯一（数据库唯一索引）"}
     invoke("demo", "--size", "60", "--no-index", "--force")
     stats = json.loads(invoke("stats", "--json"))
     assert stats["enterprises"] == 60 and sum(s["count"] for s in stats["stages"]) == 60
@@ -59,6 +61,32 @@ def test_db_upgrade_demo_stats_and_the_service_work_on_an_empty_database(env: st
         first = listed.json()["items"][0]["uscc"]
         portrait = api.get(f"/api/enterprises/{first}/portrait", as_="official")
         assert portrait.status_code == 200, portrait.text
+
+
+def test_a_store_of_the_version_before_is_refused_by_the_service_until_upgraded(env: str, tmp_path: Path) -> None:
+    """A zone running the previous version (schema 0001, its users) installs this one: the service
+    refuses to start, naming the command; `innopoints db upgrade` takes it to head with every row;
+    then the service starts and the users log in."""
+    (tmp_path / "data").mkdir()
+    engine = connect_engine(env)
+    try:
+        migrate.upgrade(engine, migrate.BASELINE)
+    finally:
+        engine.dispose()
+    # A user as the old version stored it (every command of this version refuses the old store).
+    _write(env, 'insert into "user" (username, password_hash, role, display_name, disabled, created_at) values '
+                f"('zhang.wei', '{PasswordHasher().hash('a-long-password-1')}', 'official', '', false, CURRENT_TIMESTAMP)")
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "0001" in result.output and migrate.head() in result.output and "innopoints db upgrade" in result.output
+    assert invoke("db", "current") == "0001\n"
+    assert invoke("db", "upgrade") == f"数据库结构已从 0001 升级到 {migrate.head()}\n"
+    settings = make_settings(tmp_path / "data", database_url=env if env.startswith("postgresql") else "",
+                             search_warm_start=False, embedder="none")
+    with TestClient(create_app(settings)) as client:
+        assert login(client, "zhang.wei", "a-long-password-1")
+    again = runner.invoke(app, ["users", "add", "Zhang.Wei", "--role", "official", "--password", "a-long-password-2"])
+    assert again.exit_code == 1 and "不区分大小写" in again.output
 
 
 def test_the_service_refuses_a_store_written_by_newer_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,7 +3,8 @@ calls it, builds the index from `data/demo_vectors/`, so the service's first sea
 
 The first test is what keeps the shipped file honest: it fails once the demo's passages change
 (search documents, `passage_text`, the demo's names) or the embedder does, until
-`scripts/demo-vectors` regenerates the file.
+`scripts/demo-vectors` regenerates the file. The demos' stores are the `--store` pass's (new
+PostgreSQL databases under `--store postgresql`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +36,7 @@ from scoring import store
 from search.embedders import E5Embedder
 from search.hybrid import passage_text
 from search.vector import PassageCache, VectorIndex, text_key
-from tests.assistant.conftest import bearer, login, make_settings
+from tests.assistant.conftest import bearer, login, make_settings, zone_env, zone_url
 
 pytestmark = pytest.mark.slow
 
@@ -48,12 +50,12 @@ class Demo:
 
     @property
     def engine(self) -> Engine:
-        return store.make_engine(f"sqlite:///{self.data_dir / 'innopoints.sqlite'}")
+        return store.make_engine(zone_url(self.data_dir))
 
 
 def run_demo(folder: Path, *args: str, embedder: str = "e5") -> Demo:
-    env = {"INNOPOINTS_DATA_DIR": str(folder), "INNOPOINTS_EMBEDDER": embedder, "INNOPOINTS_ENVIRONMENT": "development",
-           "INNOPOINTS_DATABASE_URL": ""}
+    env = {"INNOPOINTS_DATABASE_URL": "", **zone_env(folder), "INNOPOINTS_EMBEDDER": embedder,
+           "INNOPOINTS_ENVIRONMENT": "development"}
     result = CliRunner().invoke(cli_app, ["demo", *args], env=env)
     assert result.exit_code == 0, result.output
     return Demo(folder, re.sub(r"\s", "", result.stdout))  # without rich's line wrapping
@@ -65,9 +67,9 @@ def e5() -> E5Embedder:
 
 
 @pytest.fixture(scope="module")
-def full_demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+def full_demo(tmp_path_factory: pytest.TempPathFactory, new_store: Callable[[Path], Path]) -> Demo:
     """`innopoints demo` with no option, as `./scripts/run` calls it: 2,791 firms, the e5 embedder."""
-    return run_demo(tmp_path_factory.mktemp("full-demo"))
+    return run_demo(new_store(tmp_path_factory.mktemp("full-demo")))
 
 
 def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -114,9 +116,9 @@ SMALL = 20
 
 
 @pytest.fixture(scope="module")
-def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+def small_demo(tmp_path_factory: pytest.TempPathFactory, new_store: Callable[[Path], Path]) -> Demo:
     """A few firms, none of them in the shipped file; the store only (no index)."""
-    return run_demo(tmp_path_factory.mktemp("small-demo"), "--size", str(SMALL), "--no-index", embedder="none")
+    return run_demo(new_store(tmp_path_factory.mktemp("small-demo")), "--size", str(SMALL), "--no-index", embedder="none")
 
 
 @pytest.fixture(scope="module")
