@@ -34,6 +34,7 @@ from scoring.engine.advice import (
 )
 from scoring.engine.stages import STAGE_CODES
 from scoring.errors import StoreError
+from scoring.store import migrate
 from scoring.store.pipeline import score_year, system_for_year, write_sources, zone_systems
 from scoring.store.portraits import portrait, stored_system
 from scoring.systems.fields import SYSTEMS_DIR
@@ -188,7 +189,10 @@ def test_a_store_without_runs_simply_gets_the_advice_table(tmp_path: Path) -> No
     store.make_engine(f"sqlite:///{path}").dispose()
     with sqlite3.connect(path) as db:
         db.execute("drop table enterpriseadvice")
-        db.execute("drop table alembic_version")  # a store made before migrations
-    store.make_engine(f"sqlite:///{path}").dispose()
+        db.execute("drop index ux_user_username_lower")  # a store made before migrations had neither
+        db.execute("drop table alembic_version")
+    # Adopted at the baseline, which creates the table; then behind like any store at 0001.
+    with pytest.raises(migrate.StoreBehind):
+        store.make_engine(f"sqlite:///{path}")
     with sqlite3.connect(path) as db:
         assert db.execute("select count(*) from enterpriseadvice").fetchone() == (0,)

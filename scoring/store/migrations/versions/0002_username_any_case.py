@@ -39,7 +39,8 @@ def upgrade() -> None:
             f"无法升级到 {revision}：以下用户名只差大小写：{names}{more}；请先在数据库中把其中一个改名"
             f"（UPDATE \"user\" SET username = '新名' WHERE username = '原名'）再升级（数据库未作任何改动）"
         )
-    op.create_index(INDEX, "user", [sa.text("lower(username)")], unique=True)
+    # if_not_exists: a store made by `create_all` at these models and adopted has it already.
+    op.create_index(INDEX, "user", [sa.text("lower(username)")], unique=True, if_not_exists=True)
 
 
 def downgrade() -> None:
