@@ -42,6 +42,7 @@ logger = logging.getLogger("uvicorn.error")
 
 READY, TAKEN, CLOSED = b"r", b"t", b"c"  # worker → supervisor: started serving; one connection taken, one closed
 CONNECTION = b"n"  # supervisor → worker: the message a connection's descriptor travels with
+READY_WITHIN_S = 600.0  # how long a reload waits for a replacement worker to finish its start-up
 
 
 def supported() -> bool:
@@ -349,7 +350,11 @@ class Workers(Multiprocess):
             if self.should_exit.is_set():
                 return
             new = self._spawn(slot)
-            if not new.wait_until_ready(self.config.timeout_worker_healthcheck, self.should_exit):
+            # uvicorn waits timeout_worker_healthcheck (5 s) for a replacement; the app's start-up
+            # (the search index, the runs scored ahead) takes longer, more on a loaded machine, so
+            # every reload gave up on its first replacement. A replacement is waited on while it
+            # lives; one that dies or hangs this long is given up.
+            if not new.wait_until_ready(max(self.config.timeout_worker_healthcheck, READY_WITHIN_S), self.should_exit):
                 new.kill()
                 new.join()
                 if not self.should_exit.is_set():

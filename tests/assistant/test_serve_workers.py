@@ -17,11 +17,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import IO
 
 import httpx
 import pytest
@@ -35,19 +35,36 @@ CONNECTIONS = 20
 
 
 class Served:
-    def __init__(self, proc: subprocess.Popen[str], port: int) -> None:
+    def __init__(self, proc: subprocess.Popen[bytes], port: int) -> None:
         self.proc, self.port = proc, port
-        assert proc.stdout is not None
-        self.out: IO[str] = proc.stdout
+        self._started = self._waited = 0  # "Application startup complete" lines printed; waited for
+        self._ended = False
+        self._changed = threading.Condition()
+        # The server's output is read all along: a pipe nobody reads fills (each request logs a
+        # line) and blocks the workers' logging, so a test that sends many requests would hang.
+        threading.Thread(target=self._read, daemon=True).start()
 
-    def wait_started(self, count: int) -> None:
-        """Wait for `count` more "Application startup complete" lines (one per worker)."""
-        seen = 0
-        for line in self.out:
-            seen += "Application startup complete" in line
-            if seen == count:
-                return
-        raise AssertionError(f"the server exited ({self.proc.wait()}) before {count} workers started")
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            if b"Application startup complete" in line:
+                with self._changed:
+                    self._started += 1
+                    self._changed.notify_all()
+        with self._changed:
+            self._ended = True
+            self._changed.notify_all()
+
+    def wait_started(self, count: int, within_s: float = 300) -> None:
+        """Wait for `count` more "Application startup complete" lines (one per worker); `within_s`
+        is against a server that never starts them (a failed reload), not a speed expectation."""
+        with self._changed:
+            self._waited += count
+            started = self._changed.wait_for(lambda: self._started >= self._waited or self._ended, within_s)
+            if self._started < self._waited:
+                ended = f"the server exited ({self.proc.poll()})" if self._ended else f"not within {within_s} s"
+                raise AssertionError(f"{self._waited - self._started} of {count} workers did not start: {ended}")
+            assert started
 
     def hold_one_each(self) -> list[socket.socket]:
         """Keep-alive connections opened one at a time, each answered, until every worker holds
@@ -105,7 +122,7 @@ def served(zone: Zone, tmp_path: Path) -> Iterator[Served]:
     env.pop("INNOPOINTS_DATABASE_URL", None)
     env.update(zone_env(data))
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--workers", "2", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
     try:
         server = Served(proc, port)
@@ -210,6 +227,44 @@ def test_connections_a_hung_worker_never_took_are_answered_by_another_when_it_is
             os.kill(victim, signal.SIGCONT)  # a failed test leaves no stopped process behind
         for conn in held + conns:
             conn.close()
+
+
+def test_sighup_replaces_every_worker_one_by_one_and_no_request_fails(served: Served) -> None:
+    """A reload (`systemctl reload`: SIGHUP to the supervisor) while a client keeps asking: each
+    worker is replaced after its replacement is serving, and every request is answered."""
+    before = set(served.workers())
+    stop, answers, failures = threading.Event(), [], []
+
+    def keep_asking() -> None:
+        # The timeout is against a hang (a connection nobody serves), not a speed expectation.
+        with httpx.Client(base_url=f"http://127.0.0.1:{served.port}", timeout=120) as client:
+            while not stop.is_set():
+                try:  # a new connection each time: the dispatcher places every one
+                    answers.append(client.get("/api/health", headers={"Connection": "close"}).status_code)
+                except httpx.HTTPError as exc:
+                    failures.append(repr(exc))
+
+    asker = threading.Thread(target=keep_asking)
+    asker.start()
+    try:
+        os.kill(served.proc.pid, signal.SIGHUP)
+        served.wait_started(2)  # both replacements
+        deadline = time.monotonic() + 120  # against a hung reload, not a speed expectation
+        while set(served.workers()) & before or len(served.workers()) != 2:  # the old ones retired
+            assert time.monotonic() < deadline, (before, served.workers())
+            time.sleep(0.05)
+        count = len(answers)
+        while len(answers) < count + 20:  # the new workers answer too
+            assert time.monotonic() < deadline and asker.is_alive(), failures[:3]
+            time.sleep(0.01)
+    finally:
+        stop.set()
+        asker.join()
+    assert not failures, failures[:3]
+    assert answers and set(answers) == {200}
+    held = served.hold_one_each()  # each replacement takes connections
+    for conn in held:
+        conn.close()
 
 
 def _open_together_in_background(port: int) -> list[Future[int]]:
