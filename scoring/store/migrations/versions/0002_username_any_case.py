@@ -4,8 +4,8 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-03
 
-User names have been unique in any letter case since accounts existed, but only by a check before
-the insert: two admins creating `Zhang` and `zhang` at the same moment both passed it. A unique
+User names are unique in any letter case, but until now only a check before the insert kept them
+so: two admins creating `Zhang` and `zhang` at the same moment both passed it. A unique
 index on `lower(username)` makes the database refuse the second (SQLite and PostgreSQL both index
 expressions). A store that already holds two such names is refused with their names, unchanged:
 which account to keep is the zone's decision, taken in the database (the check has refused such
