@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 from sqlalchemy import Table, UniqueConstraint, bindparam, delete
 from sqlalchemy import select as core_select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlalchemy.sql.expression import Executable
+from sqlmodel import Field, Session, SQLModel, col
 
-from scoring.store.hot_writes import WRITES
+from scoring.store.hot_writes import WRITES, hot_connection
 
 
 class WechatFollower(SQLModel, table=True):
@@ -42,14 +46,23 @@ def session_in(conn: Connection, *, account: str, openid: str) -> str | None:
 
 
 def remember(engine: Engine, *, account: str, openid: str, session_id: str, now: datetime) -> None:
-    with WRITES, Session(engine) as db:
-        row = db.exec(select(WechatFollower).where(WechatFollower.account == account,
-                                                   WechatFollower.openid == openid)).first()
-        if row is None:
-            row = WechatFollower(account=account, openid=openid, session_id=session_id, seen_at=now)
-        row.session_id, row.seen_at = session_id, now
-        db.add(row)
-        db.commit()
+    """Keep the follower's chat session, on the hot writers' lane (`hot_writes`). One statement
+    inserts or updates: a follower's first two messages answered at once by two workers both
+    found no row, and the second insert failed on the unique key, losing its answer."""
+    row = {"account": account, "openid": openid, "session_id": session_id, "seen_at": now}
+    with WRITES:
+        hot_connection(engine).run(lambda conn: conn.execute(_upsert(conn.dialect.name), row))
+
+
+@cache
+def _upsert(dialect: str) -> Executable:
+    """INSERT … ON CONFLICT (account, openid) DO UPDATE, in the dialect's words (SQLite, PostgreSQL)."""
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    insert = module.insert(_TABLE)
+    return insert.on_conflict_do_update(
+        index_elements=[_TABLE.c.account, _TABLE.c.openid],
+        set_={"session_id": insert.excluded.session_id, "seen_at": insert.excluded.seen_at},
+    )
 
 
 def forget(engine: Engine, *, account: str, openid: str) -> None:
