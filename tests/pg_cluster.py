@@ -20,7 +20,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Cluster", "find_binaries"]
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+__all__ = ["Cluster", "find_binaries", "lock_waiters"]
 
 
 def find_binaries() -> Path | None:
@@ -104,6 +107,15 @@ class Cluster:
         if self.owner:
             command = ["runuser", "-u", self.owner, "--", *command]
         subprocess.run(command, check=True, capture_output=True, text=True, cwd=self.root)
+
+
+def lock_waiters(engine: Engine) -> int:
+    """Sessions of `engine`'s database waiting on a lock now: a test that holds a lock sees its
+    requests arrive inside PostgreSQL before it lets them go."""
+    with engine.connect() as conn:
+        return int(conn.execute(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )).scalar() or 0)
 
 
 def _has_user(name: str) -> bool:

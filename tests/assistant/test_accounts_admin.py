@@ -25,6 +25,7 @@ from tests.assistant.conftest import (
     login,
     use_zone,
 )
+from tests.pg_cluster import lock_waiters
 
 runner = CliRunner()
 ME = "/api/auth/me"
@@ -140,7 +141,7 @@ def test_two_admins_disabling_each_other_after_waiting_on_the_same_lock_leave_on
             locker.execute(text("SELECT id FROM \"user\" WHERE role = 'admin' FOR UPDATE")).all()
             for t in threads:
                 t.start()
-            while _lock_waiters(engine) < 2:  # both requests are inside the database, held by the locker
+            while lock_waiters(engine) < 2:  # both requests are inside the database, held by the locker
                 assert all(t.is_alive() for t in threads), answers
                 time.sleep(0.01)
             locker.commit()
@@ -169,7 +170,7 @@ def test_a_name_created_in_another_letter_case_meanwhile_is_refused_with_409(iso
                                "VALUES ('racer', 'x', 'official', '', false, CURRENT_TIMESTAMP)"))
             creating.start()
             if engine.dialect.name == "postgresql":
-                while _lock_waiters(engine) < 1:  # our insert waits on the other's index entry
+                while lock_waiters(engine) < 1:  # our insert waits on the other's index entry
                     assert creating.is_alive(), answer
                     time.sleep(0.01)
             other.commit()
@@ -180,13 +181,6 @@ def test_a_name_created_in_another_letter_case_meanwhile_is_refused_with_409(iso
     assert "racer" in err["message"] and "不区分大小写" in err["message"]
     names = [u["username"] for u in api.get("/api/users", as_="admin").json()]
     assert names.count("racer") == 1 and "Racer" not in names
-
-
-def _lock_waiters(engine: Any) -> int:
-    with engine.connect() as conn:
-        return int(conn.execute(text(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )).scalar() or 0)
 
 
 def test_a_disabled_user_is_enabled_again_with_its_password_and_keys(isolated: Isolated) -> None:

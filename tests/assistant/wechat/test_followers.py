@@ -9,10 +9,10 @@ import time
 from datetime import UTC, datetime
 
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
 
 from assistant.wechat import followers
 from scoring.store import make_engine
+from tests.pg_cluster import lock_waiters
 
 ACCOUNT, OPENID = "mp:wxtest0000000001", "oFollower-0001"
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
@@ -55,7 +55,7 @@ def test_a_first_message_remembered_while_another_worker_writes_the_same_followe
                                "VALUES (:a, :o, 'theirs', :t)"), {"a": ACCOUNT, "o": OPENID, "t": NOW})
             writing.start()
             if engine.dialect.name == "postgresql":
-                while _lock_waiters(engine) < 1:
+                while lock_waiters(engine) < 1:
                     assert writing.is_alive(), done
                     time.sleep(0.01)
             other.commit()
@@ -66,10 +66,3 @@ def test_a_first_message_remembered_while_another_worker_writes_the_same_followe
             assert conn.execute(text("SELECT count(*) FROM wechat_follower")).scalar() == 1
     finally:
         engine.dispose()
-
-
-def _lock_waiters(engine: Engine) -> int:
-    with engine.connect() as conn:
-        return int(conn.execute(text(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )).scalar() or 0)
